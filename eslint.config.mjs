@@ -1,0 +1,88 @@
+// One lint configuration for the whole workspace: typescript-eslint's strict type-checked rules as errors,
+// Nx module boundaries (the SPA never imports server code, contracts import nothing, pve-client knows no NestJS).
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '.nx/**',
+      'libs/api-client/src/generated/**',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/vite.config.ts',
+    ],
+  },
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: ['type:contracts'] },
+            {
+              sourceTag: 'type:pve-client',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', 'bull'],
+            },
+            {
+              sourceTag: 'type:pve-sim',
+              onlyDependOnLibsWithTags: ['type:pve-client'],
+              bannedExternalImports: ['@nestjs/*'],
+            },
+            {
+              sourceTag: 'type:api',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:pve-client', 'type:pve-sim', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:web',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:api-client'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', 'bull', 'fastify', 'pg', 'ioredis'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:pve-sim', 'type:pve-client'],
+            },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:api-client',
+                'type:pve-client',
+                'type:pve-sim',
+                'type:testing',
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', 'apps/*-e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  prettier,
+);

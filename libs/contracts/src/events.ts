@@ -1,0 +1,43 @@
+import type { TaskItemStatus, TaskStatus } from './tasks';
+
+/** The Server-Sent Events Proxdeck emits (api.md §9), keyed by event name. */
+export interface TaskEvent {
+  task_id: string;
+  status: TaskStatus;
+  progress: number;
+  message: string | null;
+  items?: {
+    name: string;
+    status: TaskItemStatus;
+    step: string | null;
+    progress: number;
+    error: string | null;
+  }[];
+}
+
+export interface NotificationEvent {
+  id: number;
+  type: string;
+  severity: 'info' | 'success' | 'warning' | 'error';
+  title: string;
+  message: string;
+  details: Record<string, unknown> | null;
+  task_id: string | null;
+  server: string | null;
+  read: boolean;
+  created_at: string;
+}
+
+export interface ServerEvent {
+  name: string;
+  status: string;
+  live?: Record<string, unknown>;
+}
+
+export interface SseEventMap {
+  task: TaskEvent;
+  notification: NotificationEvent;
+  server: ServerEvent;
+}
+
+export type SseEventName = keyof SseEventMap;

@@ -1,0 +1,4 @@
+export * from './permissions';
+export * from './tasks';
+export * from './events';
+export * from './errors';
