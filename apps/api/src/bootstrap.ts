@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AppConfig } from './platform/config/app-config';
+import { createDatabaseIfMissing } from './platform/database/database-admin';
+import { seedDatabase } from './platform/database/seed';
+import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
+import { createValidationPipe } from './platform/errors/validation';
+import { MetricsService } from './platform/health/metrics.service';
+import { setUpOpenApi } from './platform/openapi/openapi';
+import { SpaFallback } from './platform/web/spa-fallback';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const LOG_LEVELS: Record<AppConfig['values']['LOG_LEVEL'], LogLevel[] | false> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  silent: false,
+};
+
+/** Builds the HTTP application (not listening yet): Fastify, envelope, errors, validation, OpenAPI, SPA. */
+export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
+  if (config.values.DATABASE_MIGRATE_ON_START) await prepareDatabase(config);
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.values.TRUST_PROXY,
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: LOG_LEVELS[config.values.LOG_LEVEL],
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.register(fastifyCookie);
+
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const spa = app.get(SpaFallback);
+  if (spa.isBuilt) {
+    await fastify.register(fastifyStatic, { root: spa.distDir, wildcard: false, index: false, prefix: '/' });
+  }
+  app.useGlobalFilters(new AllExceptionsFilter(spa));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  setUpOpenApi(app);
+  return app;
+}
+
+/** Creates the database when missing, applies migrations and the idempotent seed (first admin). */
+export async function prepareDatabase(config: AppConfig): Promise<void> {
+  const { createDataSource } = await import('./platform/database/data-source');
+  await createDatabaseIfMissing(config.values.DATABASE_URL);
+  const dataSource: DataSource = await createDataSource(config.values.DATABASE_URL).initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0)
+      new Logger('Database').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+    await seedDatabase(dataSource, config);
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import { createHttpApp } from './bootstrap';
+import { TaskRunner } from './modules/tasks/task-runner';
+import { loadConfig } from './platform/config/app-config';
+import { ConfigValidationError } from './platform/config/config.schema';
+
+/** The HTTP server; it also processes jobs when RUN_WORKERS is true. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createHttpApp(config);
+  await app.listen({ port: config.values.PORT, host: config.values.HOST });
+  if (config.values.RUN_WORKERS) await app.get(TaskRunner).startProcessing();
+  new Logger('Proxdeck').log(`API listening on ${await app.getUrl()}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

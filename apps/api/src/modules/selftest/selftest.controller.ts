@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../../platform/auth/access.decorators';
+import { CurrentPrincipal, type Principal } from '../../platform/auth/principal';
+import { TaskAccepted } from '../../platform/http/envelope';
+import { ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
+import { TasksService } from '../tasks/tasks.service';
+import { ErrorTestDto, SimpleTestDto } from './selftest.dto';
+
+/** Test endpoints (api.md §13): exercise the queue, the workers and the failure path end to end. */
+@ApiTags('test')
+@Controller('api/test')
+export class SelftestController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Post('simple')
+  @HttpCode(202)
+  @RequirePermission('admin_access')
+  @ApiOperation({ summary: 'A task that completes in about a second with result.echo' })
+  @ApiTaskAccepted()
+  async simple(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: SimpleTestDto = {},
+  ): Promise<TaskAccepted> {
+    const task = await this.tasks.start(
+      'test.simple',
+      { echo: body.echo ?? 'hello', duration_ms: body.duration_ms ?? 1000 },
+      { createdBy: principal.user.id },
+    );
+    return new TaskAccepted(task.id, 'Test task queued');
+  }
+
+  @Post('error')
+  @HttpCode(202)
+  @RequirePermission('admin_access')
+  @ApiOperation({ summary: 'A task that fails with a clear error' })
+  @ApiTaskAccepted()
+  async error(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ErrorTestDto = {},
+  ): Promise<TaskAccepted> {
+    const task = await this.tasks.start(
+      'test.error',
+      { message: body.message ?? 'Deliberate failure from /api/test/error', duration_ms: 100 },
+      { createdBy: principal.user.id },
+    );
+    return new TaskAccepted(task.id, 'Failing test task queued');
+  }
+}

@@ -1,0 +1,118 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  TASK_ITEM_STATUSES,
+  TASK_STATUSES,
+  TASK_TYPES,
+  type TaskItemStatus,
+  type TaskStatus,
+  type TaskType,
+} from '@proxdeck/contracts';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import type { Task } from './task.entity';
+
+export class TaskItemDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: TASK_ITEM_STATUSES }) status!: TaskItemStatus;
+  @ApiProperty({ type: String, nullable: true }) step!: string | null;
+  @ApiProperty() progress!: number;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ type: [String] }) pve_upids!: string[];
+}
+
+/** The task object of api.md §4. */
+export class TaskDto {
+  @ApiProperty({ format: 'uuid' }) task_id!: string;
+  @ApiProperty({ enum: TASK_TYPES }) type!: TaskType;
+  @ApiProperty({ enum: TASK_STATUSES }) status!: TaskStatus;
+  @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
+  @ApiProperty({ type: String, nullable: true }) message!: string | null;
+  @ApiProperty({ type: [TaskItemDto] }) items!: TaskItemDto[];
+  @ApiProperty({ type: Object, nullable: true, additionalProperties: true }) result!: Record<
+    string,
+    unknown
+  > | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ description: 'Tries so far' }) attempts!: number;
+  @ApiProperty({ type: Number, nullable: true }) created_by!: number | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) started_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at!: string | null;
+
+  static from(task: Task): TaskDto {
+    return {
+      task_id: task.id,
+      type: task.type,
+      status: task.status,
+      progress: task.progress,
+      message: task.message,
+      items: task.items,
+      result: task.result,
+      error: task.error,
+      attempts: task.attempts,
+      created_by: task.createdBy,
+      created_at: task.createdAt.toISOString(),
+      started_at: task.startedAt?.toISOString() ?? null,
+      finished_at: task.finishedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+export class TaskListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  per_page = 20;
+
+  @ApiPropertyOptional({ enum: TASK_STATUSES })
+  @IsOptional()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+
+  @ApiPropertyOptional({ enum: TASK_TYPES })
+  @IsOptional()
+  @IsIn(TASK_TYPES)
+  type?: TaskType;
+}
+
+export class TaskConfigDto {
+  @ApiProperty() poll_interval_ms!: number;
+  @ApiProperty() task_timeout_s!: number;
+  @ApiProperty() concurrency!: { per_node: number; per_storage: number };
+  @ApiProperty() sse!: boolean;
+}
+
+export class WorkerDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() host!: string;
+  @ApiProperty() pid!: number;
+  @ApiProperty({ type: [String] }) queues!: string[];
+  @ApiProperty({ format: 'date-time' }) started_at!: string;
+}
+
+export class QueueCountsDto {
+  @ApiProperty() waiting!: number;
+  @ApiProperty() active!: number;
+  @ApiProperty() completed!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty() delayed!: number;
+}
+
+export class QueueHealthDto {
+  @ApiProperty({ type: [WorkerDto] }) workers!: WorkerDto[];
+  @ApiProperty() worker_count!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/QueueCountsDto' } })
+  queues!: Record<string, QueueCountsDto>;
+  @ApiProperty() active_tasks!: number;
+  @ApiProperty() queue_length!: number;
+}

@@ -1,0 +1,90 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../../platform/config/app-config';
+import { Authenticated, RequirePermission } from '../../platform/auth/access.decorators';
+import { CurrentPrincipal, type Principal } from '../../platform/auth/principal';
+import { Page } from '../../platform/http/envelope';
+import { ApiEnvelope, ApiListEnvelope } from '../../platform/openapi/api-envelope.decorator';
+import { QUEUE_NAMES } from '../../platform/queue/jobs';
+import { QueueHealthDto, TaskConfigDto, TaskDto, TaskListQueryDto } from './task.dto';
+import { TasksService } from './tasks.service';
+import { WorkerRegistry } from './worker-registry';
+
+@ApiTags('tasks')
+@Controller('api')
+export class TasksController {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly workers: WorkerRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('tasks/status')
+  @Authenticated()
+  @ApiOperation({ summary: "The caller's tasks (all tasks with view_all), newest first" })
+  @ApiListEnvelope(TaskDto)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: TaskListQueryDto,
+  ): Promise<Page<TaskDto>> {
+    const { items, total } = await this.tasks.list(principal, query);
+    return Page.of(
+      items.map((task) => TaskDto.from(task)),
+      total,
+      query.page,
+      query.per_page,
+    );
+  }
+
+  @Get('tasks/config')
+  @Authenticated()
+  @ApiOperation({ summary: 'How clients should follow tasks' })
+  @ApiEnvelope(TaskConfigDto)
+  taskConfig(): TaskConfigDto {
+    const values = this.config.values;
+    return {
+      poll_interval_ms: values.TASK_POLL_INTERVAL_MS,
+      task_timeout_s: values.TASK_TIMEOUT_S,
+      concurrency: {
+        per_node: values.TASK_CONCURRENCY_PER_NODE,
+        per_storage: values.TASK_CONCURRENCY_PER_STORAGE,
+      },
+      sse: true,
+    };
+  }
+
+  @Get('tasks/:task_id/status')
+  @Authenticated()
+  @ApiOperation({ summary: 'One task (own, or any with view_all)' })
+  @ApiEnvelope(TaskDto)
+  async status(@CurrentPrincipal() principal: Principal, @Param('task_id') taskId: string): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.getVisible(taskId, principal));
+  }
+
+  @Get('celery/status')
+  @RequirePermission('view_all')
+  @ApiOperation({ summary: 'Queue health: workers and job counts (the name is kept for old clients)' })
+  @ApiEnvelope(QueueHealthDto)
+  async queueHealth(): Promise<QueueHealthDto> {
+    const workers = await this.workers.list();
+    const queues: QueueHealthDto['queues'] = {};
+    for (const name of QUEUE_NAMES) {
+      const counts = await this.tasks.queue(name).getJobCounts();
+      queues[name] = {
+        waiting: counts.waiting,
+        active: counts.active,
+        completed: counts.completed,
+        failed: counts.failed,
+        delayed: counts.delayed,
+      };
+    }
+    const all = Object.values(queues);
+    return {
+      workers,
+      worker_count: workers.length,
+      queues,
+      active_tasks: all.reduce((sum, counts) => sum + counts.active, 0),
+      queue_length: all.reduce((sum, counts) => sum + counts.waiting + counts.delayed, 0),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ALL_PERMISSIONS, ROLE_NAMES, type Permission, type RoleName } from '@proxdeck/contracts';
+import type { AuthUser } from '../../platform/auth/principal';
+
+/** `user` of api.md §2. */
+export class UserDto {
+  @ApiProperty() id!: number;
+  @ApiProperty() username!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ enum: ROLE_NAMES }) role!: RoleName;
+  @ApiProperty({ enum: ALL_PERMISSIONS, isArray: true }) permissions!: Permission[];
+  @ApiProperty() is_active!: boolean;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_login_at!: string | null;
+
+  static from(user: AuthUser): UserDto {
+    return {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      permissions: [...user.permissions],
+      is_active: user.isActive,
+      created_at: user.createdAt.toISOString(),
+      last_login_at: user.lastLoginAt?.toISOString() ?? null,
+    };
+  }
+}

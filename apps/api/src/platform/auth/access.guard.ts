@@ -1,0 +1,107 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Permission } from '@proxdeck/contracts';
+import type { FastifyRequest } from 'fastify';
+import { ApiTokensService } from '../../modules/users/api-tokens.service';
+import { UsersService } from '../../modules/users/users.service';
+import { AppConfig } from '../config/app-config';
+import { ForbiddenError, UnauthenticatedError } from '../errors/app-error';
+import { ACCESS_RULE, type AccessRule } from './access.decorators';
+import type { Principal } from './principal';
+import { SessionStore } from './session.store';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The global gate (api.md §1.3–1.4). Resolves the caller from the session cookie or a bearer token,
+ * enforces CSRF on cookie-authenticated writes, and checks the route's declared access rule.
+ * A route that declares nothing is refused.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly cookieName: string;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionStore,
+    private readonly users: UsersService,
+    private readonly tokens: ApiTokensService,
+    config: AppConfig,
+  ) {
+    this.cookieName = config.values.SESSION_COOKIE_NAME;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
+    if (!rule) {
+      throw new ForbiddenError(
+        'This route declares no access rule and is refused',
+        undefined,
+        'ROUTE_NOT_DECLARED',
+      );
+    }
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+
+    if (rule.kind === 'public') {
+      request.principal = (await this.resolve(request, { lenient: true })) ?? undefined;
+      return true;
+    }
+    const principal = await this.resolve(request, { lenient: false });
+    if (!principal) throw new UnauthenticatedError();
+    request.principal = principal;
+
+    if (principal.via === 'session' && WRITE_METHODS.has(request.method)) {
+      const header = request.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !sameSecret(header, principal.session?.csrfToken ?? '')) {
+        throw new ForbiddenError('Missing or invalid X-CSRF-Token header', undefined, 'CSRF_TOKEN_INVALID');
+      }
+    }
+    if (rule.kind === 'authenticated' && rule.sessionOnly && principal.via !== 'session') {
+      throw new ForbiddenError('This action needs a browser session, not an API token');
+    }
+    if (rule.kind === 'permission' && !principal.permissions.has(rule.permission)) {
+      throw new ForbiddenError(`Requires the permission ${rule.permission}`, { required: rule.permission });
+    }
+    return true;
+  }
+
+  /**
+   * The caller, or null when there are no credentials. Invalid credentials are an error unless `lenient`
+   * (public routes just see an anonymous caller).
+   */
+  private async resolve(
+    request: FastifyRequest,
+    { lenient }: { lenient: boolean },
+  ): Promise<Principal | null> {
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      const grant = await this.tokens.resolve(authorization.slice(7).trim());
+      const user = grant ? await this.users.findActive(grant.userId) : null;
+      if (!grant || !user) {
+        if (lenient) return null;
+        throw new UnauthenticatedError('Invalid or expired API token');
+      }
+      const permissions = grant.permissions
+        ? user.permissions.filter((permission) => grant.permissions?.includes(permission))
+        : user.permissions;
+      return { user, permissions: new Set<Permission>(permissions), via: 'token', tokenId: grant.tokenId };
+    }
+
+    const secret = request.cookies[this.cookieName];
+    if (!secret) return null;
+    const session = await this.sessions.resolve(secret);
+    const user = session ? await this.users.findActive(session.userId) : null;
+    if (!session || !user) {
+      if (lenient) return null;
+      throw new UnauthenticatedError('Session expired or ended; log in again', 'SESSION_EXPIRED');
+    }
+    return { user, permissions: new Set(user.permissions), via: 'session', session };
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && b.length > 0 && timingSafeEqual(a, b);
+}

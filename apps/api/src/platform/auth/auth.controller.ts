@@ -1,0 +1,203 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { UserDto } from '../../modules/users/user.dto';
+import { AppConfig } from '../config/app-config';
+import { UnauthenticatedError } from '../errors/app-error';
+import { ApiEnvelope } from '../openapi/api-envelope.decorator';
+import { WithMessage } from '../http/envelope';
+import { RawResponse } from '../http/raw-response.decorator';
+import { SpaFallback } from '../web/spa-fallback';
+import { Authenticated, Public } from './access.decorators';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  LoginResultDto,
+  ProfileDto,
+  SessionCheckDto,
+  SessionRefreshDto,
+  UserInfoDto,
+} from './auth.dto';
+import { AuthService } from './auth.service';
+import { LoginGuard } from './login.guard';
+import { CurrentPrincipal, type AuthUser, type Principal } from './principal';
+import type { ActiveSession } from './session.store';
+
+/** Login, logout, session and profile routes (api.md §2), with their compatibility aliases. */
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+    private readonly spa: SpaFallback,
+  ) {}
+
+  @Get('login')
+  @Public()
+  @RawResponse()
+  @ApiOperation({ summary: "The SPA's login page (HTML)" })
+  async loginPage(@Res() reply: FastifyReply): Promise<void> {
+    await this.spa.send(reply);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(LoginGuard)
+  @ApiOperation({ summary: 'Log in: sets the session cookie and returns the CSRF token' })
+  @ApiEnvelope(LoginResultDto)
+  @ApiTooManyRequestsResponse({ description: 'Too many failures for this username; see Retry-After' })
+  async login(
+    @Body() _body: LoginDto,
+    @Req() request: FastifyRequest & { user: AuthUser },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResultDto> {
+    const { secret, session } = await this.auth.startSession(request.user, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? '',
+    });
+    void reply.setCookie(this.config.values.SESSION_COOKIE_NAME, secret, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: this.config.values.SESSION_MAX_AGE_S,
+    });
+    return {
+      user: UserDto.from(request.user),
+      csrf_token: session.csrfToken,
+      expires_at: iso(session.expiresAt),
+    };
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @Authenticated({ sessionOnly: true })
+  @ApiOperation({ summary: 'End the session' })
+  @ApiEnvelope(null)
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WithMessage<null>> {
+    await this.auth.endSession(principal);
+    void reply.clearCookie(this.config.values.SESSION_COOKIE_NAME, { path: '/' });
+    return new WithMessage(null, 'Logged out');
+  }
+
+  @Get('logout')
+  @Public()
+  @RawResponse()
+  @ApiOperation({ summary: 'End the session; browsers (Accept: text/html) are sent to /login' })
+  async logoutByLink(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (request.principal) await this.auth.endSession(request.principal);
+    void reply.clearCookie(this.config.values.SESSION_COOKIE_NAME, { path: '/' });
+    if ((request.headers.accept ?? '').includes('text/html')) {
+      await reply.redirect('/login', 303);
+      return;
+    }
+    await reply.send({ success: true, data: null, message: 'Logged out' });
+  }
+
+  @Post('change-password')
+  @HttpCode(200)
+  @Authenticated({ sessionOnly: true })
+  @ApiOperation({ summary: "Change one's password; ends one's other sessions" })
+  @ApiEnvelope(null)
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<WithMessage<null>> {
+    const ended = await this.auth.changePassword(principal, body.current_password, body.new_password);
+    return new WithMessage(null, `Password changed; ${ended} other session(s) ended`);
+  }
+
+  @Get(['api/session/check', 'session/check'])
+  @Public()
+  @ApiOperation({ summary: 'Whether the caller is logged in; 401 when not' })
+  @ApiEnvelope(SessionCheckDto)
+  sessionCheck(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): SessionCheckDto {
+    const principal = request.principal;
+    if (!principal) {
+      void reply.status(401);
+      return { authenticated: false };
+    }
+    return {
+      authenticated: true,
+      user: UserDto.from(principal.user),
+      ...(principal.session
+        ? { csrf_token: principal.session.csrfToken, expires_at: iso(principal.session.expiresAt) }
+        : {}),
+    };
+  }
+
+  @Post(['api/session/refresh', 'session/refresh'])
+  @HttpCode(200)
+  @Authenticated({ sessionOnly: true })
+  @ApiOperation({ summary: 'Extend the idle timeout' })
+  @ApiEnvelope(SessionRefreshDto)
+  async refresh(@CurrentPrincipal() principal: Principal): Promise<SessionRefreshDto> {
+    const session = principal.session ? await this.auth.refresh(principal.session.id) : null;
+    if (!session) throw new UnauthenticatedError('Session expired or ended; log in again', 'SESSION_EXPIRED');
+    return { expires_at: iso(session.expiresAt) };
+  }
+
+  @Get('api/current-user')
+  @Authenticated()
+  @ApiOperation({ summary: 'The caller' })
+  @ApiEnvelope(UserDto)
+  currentUser(@CurrentPrincipal() principal: Principal): UserDto {
+    return UserDto.from(principal.user);
+  }
+
+  @Get('api/profile')
+  @Authenticated()
+  @ApiOperation({ summary: 'The caller and their active sessions' })
+  @ApiEnvelope(ProfileDto)
+  async profile(@CurrentPrincipal() principal: Principal): Promise<ProfileDto> {
+    const sessions = await this.auth.listSessions(principal.user.id);
+    return Object.assign(UserDto.from(principal.user), {
+      sessions: sessions.map((session) => toSessionSummary(session, principal.session?.id)),
+    });
+  }
+
+  @Get('api/debug/user-info')
+  @Authenticated()
+  @ApiOperation({ summary: "The caller's user, effective permissions and session times" })
+  @ApiEnvelope(UserInfoDto)
+  userInfo(@CurrentPrincipal() principal: Principal): UserInfoDto {
+    const session = principal.session;
+    return {
+      user: UserDto.from(principal.user),
+      effective_permissions: [...principal.permissions],
+      authenticated_via: principal.via,
+      session: session
+        ? {
+            created_at: iso(session.createdAt),
+            last_seen_at: iso(session.lastSeenAt),
+            expires_at: iso(session.expiresAt),
+            absolute_expires_at: iso(session.absoluteExpiresAt),
+          }
+        : null,
+    };
+  }
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+function toSessionSummary(session: ActiveSession, currentId: string | undefined) {
+  return {
+    id: session.id.slice(0, 16),
+    current: session.id === currentId,
+    ip: session.ip,
+    user_agent: session.userAgent,
+    created_at: iso(session.createdAt),
+    last_seen_at: iso(session.lastSeenAt),
+    expires_at: iso(session.expiresAt),
+  };
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-local';
+import type { AuthUser } from './principal';
+import { AuthService } from './auth.service';
+
+/** Passport's username/password strategy behind POST /login. */
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
+  constructor(private readonly auth: AuthService) {
+    super({ usernameField: 'username', passwordField: 'password' });
+  }
+
+  validate(username: string, password: string): Promise<AuthUser> {
+    return this.auth.authenticate(username, password);
+  }
+}

@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { RedisService } from '../redis/redis.service';
+import type { SessionInfo } from './principal';
+
+interface StoredSession {
+  userId: number;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  absoluteExpiresAt: number;
+  ip: string;
+  userAgent: string;
+}
+
+export interface ActiveSession extends SessionInfo {
+  userId: number;
+  ip: string;
+  userAgent: string;
+}
+
+export interface SessionMeta {
+  ip: string;
+  userAgent: string;
+}
+
+/**
+ * Server-side sessions in Redis (api.md §1.3): listable and revocable per user, with an idle timeout
+ * (the key's TTL, refreshed as the session is used) and an absolute lifetime. The cookie holds a random
+ * secret; Redis holds only its SHA-256, which is also the session's public id.
+ */
+@Injectable()
+export class SessionStore {
+  private readonly idleMs: number;
+  private readonly maxAgeMs: number;
+  /** How stale `lastSeenAt` may get before a request refreshes the TTL: bounds writes on hot paths. */
+  private readonly touchAfterMs: number;
+
+  constructor(
+    config: AppConfig,
+    private readonly redis: RedisService,
+  ) {
+    this.idleMs = config.values.SESSION_IDLE_TIMEOUT_S * 1000;
+    this.maxAgeMs = config.values.SESSION_MAX_AGE_S * 1000;
+    this.touchAfterMs = Math.min(60_000, Math.max(250, this.idleMs / 20));
+  }
+
+  async create(userId: number, meta: SessionMeta): Promise<{ secret: string; session: ActiveSession }> {
+    const secret = randomBytes(32).toString('base64url');
+    const id = hashSecret(secret);
+    const now = Date.now();
+    const stored: StoredSession = {
+      userId,
+      csrfToken: randomBytes(24).toString('base64url'),
+      createdAt: now,
+      lastSeenAt: now,
+      absoluteExpiresAt: now + this.maxAgeMs,
+      ip: meta.ip,
+      userAgent: meta.userAgent.slice(0, 300),
+    };
+    await this.redis.client
+      .multi()
+      .set(this.sessionKey(id), JSON.stringify(stored), 'PX', this.ttl(stored, now))
+      .sadd(this.userKey(userId), id)
+      .pexpire(this.userKey(userId), this.maxAgeMs)
+      .exec();
+    return { secret, session: this.toActive(id, stored) };
+  }
+
+  /** The live session for a cookie secret, refreshed against the idle timeout; null when expired or unknown. */
+  async resolve(secret: string): Promise<ActiveSession | null> {
+    const id = hashSecret(secret);
+    const raw = await this.redis.client.get(this.sessionKey(id));
+    if (raw === null) return null;
+    const stored = JSON.parse(raw) as StoredSession;
+    const now = Date.now();
+    if (now >= stored.absoluteExpiresAt) {
+      await this.revoke(id, stored.userId);
+      return null;
+    }
+    if (now - stored.lastSeenAt >= this.touchAfterMs) {
+      stored.lastSeenAt = now;
+      await this.redis.client.set(
+        this.sessionKey(id),
+        JSON.stringify(stored),
+        'PX',
+        this.ttl(stored, now),
+        'XX',
+      );
+    }
+    return this.toActive(id, stored);
+  }
+
+  /** Extends the idle timeout now (POST /api/session/refresh). */
+  async refresh(id: string): Promise<ActiveSession | null> {
+    const raw = await this.redis.client.get(this.sessionKey(id));
+    if (raw === null) return null;
+    const stored = JSON.parse(raw) as StoredSession;
+    const now = Date.now();
+    stored.lastSeenAt = now;
+    await this.redis.client.set(
+      this.sessionKey(id),
+      JSON.stringify(stored),
+      'PX',
+      this.ttl(stored, now),
+      'XX',
+    );
+    return this.toActive(id, stored);
+  }
+
+  async listForUser(userId: number): Promise<ActiveSession[]> {
+    const ids = await this.redis.client.smembers(this.userKey(userId));
+    if (ids.length === 0) return [];
+    const raws = await this.redis.client.mget(ids.map((id) => this.sessionKey(id)));
+    const sessions: ActiveSession[] = [];
+    const gone: string[] = [];
+    for (const [index, id] of ids.entries()) {
+      const raw = raws[index] ?? null;
+      if (raw === null) gone.push(id);
+      else sessions.push(this.toActive(id, JSON.parse(raw) as StoredSession));
+    }
+    if (gone.length > 0) await this.redis.client.srem(this.userKey(userId), ...gone);
+    return sessions.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  }
+
+  async revoke(id: string, userId: number): Promise<void> {
+    await this.redis.client.multi().del(this.sessionKey(id)).srem(this.userKey(userId), id).exec();
+  }
+
+  /** Ends every session of a user, except `keepId` when given. Returns how many ended. */
+  async revokeAllForUser(userId: number, keepId?: string): Promise<number> {
+    const ids = (await this.redis.client.smembers(this.userKey(userId))).filter((id) => id !== keepId);
+    if (ids.length === 0) return 0;
+    await this.redis.client
+      .multi()
+      .del(...ids.map((id) => this.sessionKey(id)))
+      .srem(this.userKey(userId), ...ids)
+      .exec();
+    return ids.length;
+  }
+
+  async countActive(): Promise<number> {
+    let count = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.client.scan(cursor, 'MATCH', this.sessionKey('*'), 'COUNT', 500);
+      cursor = next;
+      count += keys.length;
+    } while (cursor !== '0');
+    return count;
+  }
+
+  private ttl(stored: StoredSession, now: number): number {
+    return Math.max(1, Math.min(stored.lastSeenAt + this.idleMs, stored.absoluteExpiresAt) - now);
+  }
+
+  private toActive(id: string, stored: StoredSession): ActiveSession {
+    return {
+      id,
+      userId: stored.userId,
+      csrfToken: stored.csrfToken,
+      createdAt: stored.createdAt,
+      lastSeenAt: stored.lastSeenAt,
+      expiresAt: Math.min(stored.lastSeenAt + this.idleMs, stored.absoluteExpiresAt),
+      absoluteExpiresAt: stored.absoluteExpiresAt,
+      ip: stored.ip,
+      userAgent: stored.userAgent,
+    };
+  }
+
+  private sessionKey(id: string): string {
+    return this.redis.key('session', id);
+  }
+
+  private userKey(userId: number): string {
+    return this.redis.key('user-sessions', userId);
+  }
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

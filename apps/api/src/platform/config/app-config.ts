@@ -1,0 +1,35 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseConfig, type AppConfigValues } from './config.schema';
+
+/** The validated settings, injectable everywhere. Built once per process by `loadConfig`. */
+export class AppConfig {
+  constructor(readonly values: Readonly<AppConfigValues>) {}
+
+  get isProduction(): boolean {
+    return this.values.NODE_ENV === 'production';
+  }
+
+  /** True when no real cluster is configured and the built-in simulator stands in. */
+  get usesSimulator(): boolean {
+    return this.values.PVE_URL === undefined;
+  }
+}
+
+/** Reads `KEY=value` lines of a .env file; the process environment wins over it. */
+export function readDotEnv(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const entries: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match?.[1] || line.trimStart().startsWith('#')) continue;
+    let value = match[2] ?? '';
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    entries[match[1]] = value;
+  }
+  return entries;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath = resolve('.env')): AppConfig {
+  return new AppConfig(parseConfig({ ...readDotEnv(dotEnvPath), ...env }));
+}

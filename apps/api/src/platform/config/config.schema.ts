@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Proxdeck reads, validated once at boot. Nothing else reads process.env.
+ * Each variable here is listed in .env.example and in the README's configuration table.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: booleanFlag.default('false'),
+    WEB_DIST_DIR: optionalText,
+
+    DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/proxdeck'),
+    DATABASE_MIGRATE_ON_START: booleanFlag.default('true'),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" and "-" only')
+      .default('proxdeck'),
+
+    RUN_WORKERS: booleanFlag.default('true'),
+    WORKER_CONCURRENCY: positiveInt.max(64).default(4),
+    QUEUE_LOCK_DURATION_MS: positiveInt.min(500).default(30_000),
+    QUEUE_STALLED_INTERVAL_MS: positiveInt.min(200).default(15_000),
+    TASK_POLL_INTERVAL_MS: positiveInt.default(2_000),
+    TASK_TIMEOUT_S: positiveInt.default(1_800),
+    TASK_CONCURRENCY_PER_NODE: positiveInt.default(4),
+    TASK_CONCURRENCY_PER_STORAGE: positiveInt.default(2),
+
+    SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
+    SESSION_MAX_AGE_S: positiveInt.default(43_200),
+    SESSION_COOKIE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'a cookie name')
+      .default('proxdeck_session'),
+    LOGIN_MAX_FAILURES: positiveInt.default(5),
+    LOGIN_FAILURE_WINDOW_S: positiveInt.default(900),
+    ADMIN_USERNAME: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, ".", "_" and "-", 2-63 characters')
+      .default('admin'),
+    ADMIN_PASSWORD: optionalText.refine((value) => value === undefined || value.length >= 10, {
+      message: 'at least 10 characters',
+    }),
+    METRICS_TOKEN: optionalText,
+
+    PVE_URL: optionalText.pipe(z.string().url().optional()),
+    PVE_TOKEN_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9._-]*$/, 'user@realm!name')
+        .optional(),
+    ),
+    PVE_TOKEN_SECRET: optionalText,
+    PVE_USER: optionalText,
+    PVE_PASSWORD: optionalText,
+    PVE_TLS_VERIFY: booleanFlag.default('true'),
+    PVE_CA_FILE: optionalText,
+
+    PVE_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(8006),
+    PVE_SIM_ROOT_PASSWORD: optionalText,
+    PVE_SIM_TOKEN_ID: z.string().default('root@pam!proxdeck'),
+    PVE_SIM_TOKEN_SECRET: optionalText,
+    PVE_SIM_TIME_SCALE: z.coerce.number().positive().max(10).default(0.1),
+    PVE_SIM_SEED: z.coerce.number().int().default(1),
+    PVE_SIM_STATE_FILE: optionalText,
+    DATA_DIR: z.string().default('.data'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.PVE_URL !== undefined) {
+      const hasToken = config.PVE_TOKEN_ID !== undefined && config.PVE_TOKEN_SECRET !== undefined;
+      const hasUser = config.PVE_USER !== undefined && config.PVE_PASSWORD !== undefined;
+      if (!hasToken && !hasUser) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['PVE_TOKEN_ID'],
+          message: 'with PVE_URL set, give PVE_TOKEN_ID and PVE_TOKEN_SECRET, or PVE_USER and PVE_PASSWORD',
+        });
+      }
+    }
+    if (config.SESSION_IDLE_TIMEOUT_S > config.SESSION_MAX_AGE_S) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['SESSION_IDLE_TIMEOUT_S'],
+        message: 'must not exceed SESSION_MAX_AGE_S',
+      });
+    }
+  });
+
+export type AppConfigValues = z.infer<typeof configSchema>;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Parses the environment; throws one error listing every problem. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfigValues {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigValidationError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,30 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationFailedError } from './app-error';
+
+/** Flattens class-validator errors to one message per field path (`disks.0.size_gb`). */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) {
+      fields[path] = messages
+        .map((message) => message.replace(/^property \S+ should not exist$/, 'unknown field'))
+        .join('; ');
+    }
+    if (error.children?.length) Object.assign(fields, flattenValidationErrors(error.children, path));
+  }
+  return fields;
+}
+
+/** Unknown or mistyped fields are a 400 naming the field (api.md §1.2). */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
+  });
+}

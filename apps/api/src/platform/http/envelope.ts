@@ -1,0 +1,40 @@
+/** Values a handler may return that shape the success envelope (api.md §1.1). */
+export interface Pagination {
+  page: number;
+  per_page: number;
+  total: number;
+  pages: number;
+}
+
+/** A page of a list: becomes `{success, data: items, pagination}`. */
+export class Page<T> {
+  constructor(
+    readonly items: T[],
+    readonly pagination: Pagination,
+  ) {}
+
+  static of<T>(items: T[], total: number, page: number, perPage: number): Page<T> {
+    return new Page(items, {
+      page,
+      per_page: perPage,
+      total,
+      pages: Math.max(1, Math.ceil(total / perPage)),
+    });
+  }
+}
+
+/** A result with a human message: `{success, data, message}`. */
+export class WithMessage<T> {
+  constructor(
+    readonly data: T,
+    readonly message: string,
+  ) {}
+}
+
+/** A queued task: 202 `{success, data: {task_id, status: 'queued'}, message}`. */
+export class TaskAccepted {
+  constructor(
+    readonly taskId: string,
+    readonly message: string,
+  ) {}
+}

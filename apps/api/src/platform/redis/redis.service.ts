@@ -1,0 +1,66 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+
+/** The shared Redis connections: one for commands (auto-pipelined), one for subscriptions. */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisService.name);
+  readonly client: Redis;
+  private subscriberConnection: Redis | null = null;
+  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+
+  constructor(private readonly config: AppConfig) {
+    this.client = this.connect('commands');
+  }
+
+  /** Prefixes a key with REDIS_PREFIX so that several installations (and test runs) share one Redis. */
+  key(...parts: (string | number)[]): string {
+    return [this.config.values.REDIS_PREFIX, ...parts].join(':');
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.client.publish(this.key('channel', channel), message);
+  }
+
+  async subscribe(channel: string, handler: (message: string) => void): Promise<void> {
+    const fullName = this.key('channel', channel);
+    let set = this.handlers.get(fullName);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(fullName, set);
+      await this.subscriber().subscribe(fullName);
+    }
+    set.add(handler);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.client.quit(), this.subscriberConnection?.quit()]);
+  }
+
+  private subscriber(): Redis {
+    if (!this.subscriberConnection) {
+      this.subscriberConnection = this.connect('subscriber');
+      this.subscriberConnection.on('message', (channel: string, message: string) => {
+        for (const handler of this.handlers.get(channel) ?? []) handler(message);
+      });
+    }
+    return this.subscriberConnection;
+  }
+
+  private connect(role: string): Redis {
+    const connection = new Redis(this.config.values.REDIS_URL, {
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 2,
+      connectionName: `proxdeck-${role}`,
+    });
+    connection.on('error', (error: Error) => {
+      this.logger.warn(`Redis (${role}): ${error.message}`);
+    });
+    return connection;
+  }
+}

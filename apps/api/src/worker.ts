@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { prepareDatabase } from './bootstrap';
+import { TaskRunner } from './modules/tasks/task-runner';
+import { loadConfig } from './platform/config/app-config';
+import { ConfigValidationError } from './platform/config/config.schema';
+
+/** A worker process: the same modules as the API, no HTTP server, processing every queue. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.values.DATABASE_MIGRATE_ON_START) await prepareDatabase(config);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: config.values.LOG_LEVEL === 'silent' ? false : ['fatal', 'error', 'warn', 'log'],
+  });
+  app.enableShutdownHooks();
+  await app.get(TaskRunner).startProcessing();
+  new Logger('Worker').log(`Worker ${process.pid} started`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigValidationError ? error.message : error);
+  process.exit(1);
+});
