@@ -1,16 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../platform/config/app-config';
 import { Authenticated, RequirePermission } from '../../platform/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/auth/principal';
 import { Page } from '../../platform/http/envelope';
 import { ApiEnvelope, ApiListEnvelope } from '../../platform/openapi/api-envelope.decorator';
 import { QUEUE_NAMES } from '../../platform/queue/jobs';
-import { QueueHealthDto, TaskConfigDto, TaskDto, TaskListQueryDto } from './task.dto';
+import { QueueCountsDto, QueueHealthDto, TaskConfigDto, TaskDto, TaskListQueryDto } from './task.dto';
 import { TasksService } from './tasks.service';
 import { WorkerRegistry } from './worker-registry';
 
 @ApiTags('tasks')
+@ApiExtraModels(QueueCountsDto)
 @Controller('api')
 export class TasksController {
   constructor(

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { Public } from '../auth/access.decorators';
@@ -30,6 +30,7 @@ class ReadinessDto {
 }
 
 @ApiTags('operations')
+@ApiExtraModels(DependencyCheckDto)
 @Controller()
 export class HealthController {
   constructor(

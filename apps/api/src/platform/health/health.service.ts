@@ -72,8 +72,7 @@ export class HealthService {
       QUEUE_NAMES.map(async (name) => {
         const counts = await this.tasks.queue(name).getJobCounts();
         const states = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
-        for (const state of states)
-          this.metrics.queueDepth.set({ queue: name, state }, counts[state]);
+        for (const state of states) this.metrics.queueDepth.set({ queue: name, state }, counts[state]);
       }),
     );
   }
