@@ -1,0 +1,321 @@
+/**
+ * Response shapes of the PVE 9.2 endpoints Proxdeck uses, as the real server sends them
+ * (SEMANTICS.md §7): booleans are 0/1 integers, some numbers come back as strings.
+ */
+
+export type PveFlag = 0 | 1;
+
+export interface PveVersion {
+  version: string;
+  release: string;
+  repoid: string;
+  console?: string;
+}
+
+export interface PveNodeListItem {
+  node: string;
+  status: 'online' | 'offline' | 'unknown';
+  id: string;
+  type: 'node';
+  cpu?: number;
+  maxcpu?: number;
+  mem?: number;
+  maxmem?: number;
+  disk?: number;
+  maxdisk?: number;
+  uptime?: number;
+  level?: string;
+  ssl_fingerprint?: string;
+}
+
+export interface PveNodeStatus {
+  cpu: number;
+  wait: number;
+  /** Three strings, as PVE returns them. */
+  loadavg: [string, string, string];
+  uptime: number;
+  memory: { total: number; used: number; free: number; available: number };
+  swap: { total: number; used: number; free: number };
+  rootfs: { total: number; used: number; avail: number; free: number };
+  ksm: { shared: number };
+  cpuinfo: {
+    model: string;
+    cores: number;
+    cpus: number;
+    sockets: number;
+    mhz: string;
+    hvm: string;
+    flags: string;
+    user_hz: number;
+  };
+  kversion: string;
+  'current-kernel': { sysname: string; release: string; version: string; machine: string };
+  'boot-info': { mode: 'efi' | 'legacy-bios'; secureboot?: PveFlag };
+  pveversion: string;
+}
+
+export type PveRrdTimeframe = 'hour' | 'day' | 'week' | 'month' | 'year' | 'decade';
+export type PveRrdPoint = { time: number } & Partial<Record<string, number>>;
+
+interface PveResourceBase {
+  id: string;
+  node?: string;
+  status?: string;
+}
+export interface PveVmResource extends PveResourceBase {
+  type: 'qemu' | 'lxc';
+  vmid: number;
+  node: string;
+  status: 'running' | 'stopped' | 'unknown';
+  name?: string;
+  template: PveFlag;
+  uptime: number;
+  maxcpu: number;
+  cpu: number;
+  maxmem: number;
+  mem: number;
+  maxdisk: number;
+  disk: number;
+  netin: number;
+  netout: number;
+  diskread: number;
+  diskwrite: number;
+  memhost?: number;
+  tags?: string;
+  lock?: string;
+  pool?: string;
+  hastate?: string;
+}
+export interface PveStorageResource extends PveResourceBase {
+  type: 'storage';
+  storage: string;
+  node: string;
+  plugintype: string;
+  status: 'available' | 'unknown';
+  shared: PveFlag;
+  content: string;
+  disk: number;
+  maxdisk: number;
+}
+export interface PveNodeResource extends PveResourceBase {
+  type: 'node';
+  node: string;
+  status: 'online' | 'offline' | 'unknown';
+  cpu?: number;
+  maxcpu?: number;
+  mem?: number;
+  maxmem?: number;
+  disk?: number;
+  maxdisk?: number;
+  uptime?: number;
+  level?: string;
+  'cgroup-mode'?: number;
+  'host-arch'?: string;
+}
+/** Entries of a `type` the client does not model (`pool`, `sdn`, `network`…) are passed through. */
+export interface PveOtherResource extends PveResourceBase {
+  type: string;
+  [key: string]: unknown;
+}
+export type PveClusterResource = PveVmResource | PveStorageResource | PveNodeResource | PveOtherResource;
+
+export interface PveTaskListItem {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  type: string;
+  id: string;
+  user: string;
+  tokenid?: string;
+  endtime?: number;
+  /** Exit status for finished tasks; `RUNNING` (node lists) or absent (cluster list) while running. */
+  status?: string;
+  saved?: string;
+}
+
+export interface PveTaskStatus {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  type: string;
+  id: string;
+  user: string;
+  tokenid?: string;
+  status: 'running' | 'stopped';
+  exitstatus?: string;
+}
+
+export interface PveTaskLogLine {
+  n: number;
+  t: string;
+}
+
+export interface PveVmListItem {
+  vmid: number;
+  name?: string;
+  status: 'running' | 'stopped';
+  qmpstatus?: string;
+  cpus: number;
+  cpu: number;
+  maxmem: number;
+  mem: number;
+  maxdisk: number;
+  disk: number;
+  uptime: number;
+  netin: number;
+  netout: number;
+  diskread: number;
+  diskwrite: number;
+  pid?: number;
+  lock?: string;
+  tags?: string;
+  template?: PveFlag;
+}
+
+export interface PveVmStatus extends PveVmListItem {
+  qmpstatus: string;
+  ha: { managed: PveFlag; [key: string]: unknown };
+  agent?: PveFlag;
+  name: string;
+}
+
+/** A VM config: integer options as numbers, property strings (memory, netN, scsiN…) as strings. */
+export type PveVmConfig = { digest: string } & Record<string, string | number | undefined>;
+
+export interface PvePendingItem {
+  key: string;
+  value?: string | number;
+  pending?: string | number;
+  delete?: 1 | 2;
+}
+
+export interface PveAgentNetworkInterface {
+  name: string;
+  'hardware-address'?: string;
+  'ip-addresses'?: { 'ip-address': string; 'ip-address-type': 'ipv4' | 'ipv6'; prefix: number }[];
+  statistics?: Record<string, number>;
+}
+
+export interface PveAgentFileRead {
+  content: string;
+  truncated?: boolean;
+}
+
+export interface PveStorageConfig {
+  storage: string;
+  type: string;
+  content: string;
+  shared?: PveFlag;
+  disable?: PveFlag;
+  path?: string;
+  nodes?: string;
+  'prune-backups'?: string;
+  digest: string;
+  [key: string]: unknown;
+}
+
+export interface PveNodeStorage {
+  storage: string;
+  type: string;
+  content: string;
+  active: PveFlag;
+  enabled: PveFlag;
+  shared: PveFlag;
+  total: number;
+  used: number;
+  avail: number;
+  used_fraction?: number;
+}
+
+export interface PveStorageContentItem {
+  volid: string;
+  content: string;
+  format: string;
+  size: number;
+  ctime?: number;
+  vmid?: number;
+  subtype?: 'qemu' | 'lxc';
+  notes?: string;
+  protected?: PveFlag;
+  used?: number;
+  parent?: string;
+}
+
+export interface PveVolumeAttributes {
+  path: string;
+  size: number;
+  used: number;
+  format: string;
+  notes?: string;
+  protected?: PveFlag;
+}
+
+export interface PveFirewallGroup {
+  group: string;
+  comment?: string;
+  digest: string;
+}
+
+export interface PveFirewallRule {
+  pos: number;
+  type: 'in' | 'out' | 'forward' | 'group';
+  action: string;
+  enable?: PveFlag;
+  macro?: string;
+  proto?: string;
+  dport?: string;
+  sport?: string;
+  source?: string;
+  dest?: string;
+  iface?: string;
+  log?: string;
+  'icmp-type'?: string;
+  comment?: string;
+  ipversion?: number;
+  digest: string;
+}
+
+export interface PveFirewallRuleInput {
+  type: 'in' | 'out' | 'forward' | 'group';
+  action: string;
+  enable?: boolean | PveFlag;
+  macro?: string;
+  proto?: string;
+  dport?: string;
+  sport?: string;
+  source?: string;
+  dest?: string;
+  iface?: string;
+  log?: string;
+  'icmp-type'?: string;
+  comment?: string;
+  digest?: string;
+}
+
+export type PveVmFirewallOptions = Partial<{
+  enable: PveFlag;
+  policy_in: 'ACCEPT' | 'REJECT' | 'DROP';
+  policy_out: 'ACCEPT' | 'REJECT' | 'DROP';
+  dhcp: PveFlag;
+  macfilter: PveFlag;
+  ipfilter: PveFlag;
+  ndp: PveFlag;
+  radv: PveFlag;
+  log_level_in: string;
+  log_level_out: string;
+}> & { digest: string };
+
+export interface PveTicket {
+  username: string;
+  ticket: string;
+  CSRFPreventionToken: string;
+  cap?: Record<string, Record<string, 1>>;
+  clustername?: string;
+}
+
+/** `{ path: { privilege: 1 } }` */
+export type PvePermissions = Record<string, Record<string, 0 | 1>>;

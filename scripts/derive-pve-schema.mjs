@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// Developer-run only. Derives the facts-only PVE schema subset that libs/pve-client and apps/pve-sim use
+// from the official PVE 9.2 API dump in ../shared/pve-api/apidoc.json (never read at run time or in tests).
+//
+// Writes:
+//   libs/pve-client/src/schema/pve-schema.json           names, types, formats, enums, ranges, optional flags
+//   libs/pve-client/src/schema/pve-params.generated.ts    TypeScript parameter types for the same endpoints
+//
+// Usage: node scripts/derive-pve-schema.mjs [path/to/apidoc.json]
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const sourcePath = resolve(process.argv[2] ?? join(root, '..', 'shared', 'pve-api', 'apidoc.json'));
+const outDir = join(root, 'libs', 'pve-client', 'src', 'schema');
+
+/** Every method and path Proxdeck uses or the simulator serves. */
+const ENDPOINTS = [
+  'GET /version',
+  'GET /nodes',
+  'GET /nodes/{node}/status',
+  'GET /nodes/{node}/rrddata',
+  'GET /cluster/resources',
+  'GET /cluster/nextid',
+  'GET /cluster/tasks',
+  'GET /nodes/{node}/tasks',
+  'GET /nodes/{node}/tasks/{upid}/status',
+  'GET /nodes/{node}/tasks/{upid}/log',
+  'DELETE /nodes/{node}/tasks/{upid}',
+  'GET /nodes/{node}/qemu',
+  'POST /nodes/{node}/qemu',
+  'DELETE /nodes/{node}/qemu/{vmid}',
+  'POST /nodes/{node}/qemu/{vmid}/clone',
+  'GET /nodes/{node}/qemu/{vmid}/config',
+  'PUT /nodes/{node}/qemu/{vmid}/config',
+  'POST /nodes/{node}/qemu/{vmid}/config',
+  'GET /nodes/{node}/qemu/{vmid}/pending',
+  'PUT /nodes/{node}/qemu/{vmid}/resize',
+  'PUT /nodes/{node}/qemu/{vmid}/unlink',
+  'POST /nodes/{node}/qemu/{vmid}/template',
+  'GET /nodes/{node}/qemu/{vmid}/status/current',
+  'POST /nodes/{node}/qemu/{vmid}/status/start',
+  'POST /nodes/{node}/qemu/{vmid}/status/stop',
+  'POST /nodes/{node}/qemu/{vmid}/status/shutdown',
+  'POST /nodes/{node}/qemu/{vmid}/status/reboot',
+  'POST /nodes/{node}/qemu/{vmid}/status/reset',
+  'POST /nodes/{node}/qemu/{vmid}/status/suspend',
+  'POST /nodes/{node}/qemu/{vmid}/status/resume',
+  'GET /nodes/{node}/qemu/{vmid}/rrddata',
+  'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
+  'GET /nodes/{node}/qemu/{vmid}/agent/file-read',
+  'GET /nodes/{node}/qemu/{vmid}/firewall/rules',
+  'POST /nodes/{node}/qemu/{vmid}/firewall/rules',
+  'GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}',
+  'PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}',
+  'DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}',
+  'GET /nodes/{node}/qemu/{vmid}/firewall/options',
+  'PUT /nodes/{node}/qemu/{vmid}/firewall/options',
+  'GET /storage',
+  'GET /nodes/{node}/storage',
+  'GET /nodes/{node}/storage/{storage}/status',
+  'GET /nodes/{node}/storage/{storage}/content',
+  'GET /nodes/{node}/storage/{storage}/content/{volume}',
+  'PUT /nodes/{node}/storage/{storage}/content/{volume}',
+  'DELETE /nodes/{node}/storage/{storage}/content/{volume}',
+  'POST /nodes/{node}/vzdump',
+  'GET /cluster/firewall/groups',
+  'POST /cluster/firewall/groups',
+  'GET /cluster/firewall/groups/{group}',
+  'POST /cluster/firewall/groups/{group}',
+  'DELETE /cluster/firewall/groups/{group}',
+  'GET /cluster/firewall/groups/{group}/{pos}',
+  'PUT /cluster/firewall/groups/{group}/{pos}',
+  'DELETE /cluster/firewall/groups/{group}/{pos}',
+  'POST /access/ticket',
+  'GET /access/permissions',
+];
+
+const SCALAR_KEYS = [
+  'type',
+  'optional',
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'requires',
+  'alias',
+  'keyAlias',
+  'default_key',
+  'format_description',
+];
+
+function toNumber(value) {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** Keeps only machine-checkable facts of one parameter (or property-string sub-key) schema. */
+function facts(schema) {
+  const out = {};
+  for (const key of SCALAR_KEYS) {
+    if (schema[key] === undefined) continue;
+    if (key === 'minimum' || key === 'maximum' || key === 'minLength' || key === 'maxLength') {
+      const n = toNumber(schema[key]);
+      if (n !== undefined) out[key] = n;
+    } else if (key === 'optional' || key === 'default_key') {
+      out[key] = schema[key] ? 1 : 0;
+    } else {
+      out[key] = schema[key];
+    }
+  }
+  const def = schema.default;
+  if (def !== undefined) {
+    const t = schema.type;
+    if ((t === 'integer' || t === 'number') && toNumber(def) !== undefined) out.default = toNumber(def);
+    else if (t === 'boolean' && (def === 0 || def === 1 || def === '0' || def === '1'))
+      out.default = Number(def);
+    else if (t === 'string' && typeof def === 'string' && !/\s/.test(def) && def.length <= 64)
+      out.default = def;
+  }
+  if (typeof schema.format === 'string') out.format = schema.format;
+  else if (schema.format && typeof schema.format === 'object') {
+    out.format = Object.fromEntries(
+      Object.keys(schema.format)
+        .sort()
+        .map((k) => [k, facts(schema.format[k])]),
+    );
+  }
+  if (schema.items && typeof schema.items === 'object') out.items = facts(schema.items);
+  return out;
+}
+
+/** Return-type facts: the type, and for objects/arrays of objects the property names and types only. */
+function returnFacts(schema) {
+  if (!schema || typeof schema !== 'object') return {};
+  const out = {};
+  if (schema.type) out.type = schema.type;
+  if (schema.properties) {
+    out.properties = Object.fromEntries(
+      Object.keys(schema.properties)
+        .sort()
+        .map((k) => {
+          const p = schema.properties[k];
+          const f = { type: p.type ?? 'any' };
+          if (p.optional) f.optional = 1;
+          if (p.enum) f.enum = p.enum;
+          return [k, f];
+        }),
+    );
+  }
+  if (schema.items) out.items = returnFacts(schema.items);
+  return out;
+}
+
+const raw = readFileSync(sourcePath);
+const tree = JSON.parse(raw.toString('utf8'));
+const methods = new Map();
+(function walk(nodes) {
+  for (const node of nodes) {
+    for (const [method, info] of Object.entries(node.info ?? {})) methods.set(`${method} ${node.path}`, info);
+    walk(node.children ?? []);
+  }
+})(tree);
+
+const endpoints = {};
+for (const key of ENDPOINTS) {
+  const info = methods.get(key);
+  if (!info) throw new Error(`endpoint not in schema: ${key}`);
+  const props = info.parameters?.properties ?? {};
+  endpoints[key] = {
+    name: info.name,
+    allowtoken: info.allowtoken === 0 ? 0 : 1,
+    protected: info.protected ? 1 : 0,
+    ...(info.proxyto ? { proxyto: info.proxyto } : {}),
+    ...(info.permissions?.check ? { permissions: info.permissions.check } : {}),
+    ...(info.permissions?.user ? { permissionUser: info.permissions.user } : {}),
+    additionalProperties: info.parameters?.additionalProperties === 1 ? 1 : 0,
+    parameters: Object.fromEntries(
+      Object.keys(props)
+        .sort()
+        .map((k) => [k, facts(props[k])]),
+    ),
+    returns: returnFacts(info.returns),
+  };
+}
+
+const document = {
+  _source: {
+    file: '../shared/pve-api/apidoc.json (official PVE 9.2 API schema dump, see ../shared/pve-api/SOURCE.md)',
+    sha256: createHash('sha256').update(raw).digest('hex'),
+    derivedBy: 'scripts/derive-pve-schema.mjs',
+    note: 'Facts only (names, types, formats, enums, ranges, optional flags, permissions); description text removed.',
+  },
+  pveVersion: '9.2',
+  endpoints,
+};
+writeFileSync(join(outDir, 'pve-schema.json'), JSON.stringify(document, null, 1) + '\n');
+
+// ---- TypeScript parameter types -------------------------------------------------------------------------
+function tsType(p) {
+  if (p.enum) return p.enum.map((e) => JSON.stringify(String(e))).join(' | ');
+  switch (p.type) {
+    case 'integer':
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'PveBoolean';
+    case 'array':
+      return `${p.items ? tsType(p.items) : 'unknown'}[]`;
+    case 'object':
+      return 'Record<string, unknown>';
+    default:
+      return 'string';
+  }
+}
+const lines = [
+  '// GENERATED by scripts/derive-pve-schema.mjs from ../shared/pve-api/apidoc.json (PVE 9.2). Do not edit.',
+  `// Source sha256: ${document._source.sha256}`,
+  '',
+  '/** PVE accepts 0/1 (and JSON booleans in JSON bodies); the client sends 0/1. */',
+  'export type PveBoolean = boolean | 0 | 1;',
+  '',
+  '/** Request parameters of every endpoint in the schema subset, keyed by "METHOD /path". */',
+  'export interface PveEndpointParams {',
+];
+for (const [key, ep] of Object.entries(endpoints)) {
+  if (Object.keys(ep.parameters).length === 0) {
+    lines.push(`  ${JSON.stringify(key)}: Record<string, never>;`);
+    continue;
+  }
+  lines.push(`  ${JSON.stringify(key)}: {`);
+  for (const [name, p] of Object.entries(ep.parameters)) {
+    const opt = p.optional ? '?' : '';
+    const m = /^(.*)\[n\]$/.exec(name);
+    if (m) lines.push(`    [key: \`${m[1]}\${number}\`]: ${tsType(p)} | undefined;`);
+    else lines.push(`    ${JSON.stringify(name)}${opt}: ${tsType(p)};`);
+  }
+  lines.push('  };');
+}
+lines.push('}', '', 'export type PveEndpointKey = keyof PveEndpointParams;', '');
+lines.push(
+  `export const PVE_ENDPOINT_KEYS = ${JSON.stringify(Object.keys(endpoints), null, 2)} as const;`,
+  '',
+);
+writeFileSync(join(outDir, 'pve-params.generated.ts'), lines.join('\n'));
+console.log(`wrote ${Object.keys(endpoints).length} endpoints to ${outDir}`);
