@@ -1,0 +1,52 @@
+/**
+ * The feature pages: one entry per page, with the permission it needs. The router makes a route of each
+ * entry and the navigation lists the entries the user may open, so a new feature only adds an entry here.
+ */
+import type { ComponentType } from 'react';
+import type { Permission } from '@proxdeck/contracts';
+import { IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
+import { hasPermission } from '../lib/permissions';
+import type { en } from '../lib/locales/en';
+
+export type NavLabel = Exclude<keyof typeof en.nav, 'label' | 'toggle'>;
+
+export interface AppPage {
+  /** Absolute path of the page. */
+  path: string;
+  /** Text key under `nav.` of the page's navigation entry. */
+  label: NavLabel;
+  icon: TablerIcon;
+  /** The permission the page needs; null for every signed-in user. */
+  permission: Permission | null;
+  /** Listed in the navigation bar (false for pages reached another way). */
+  inNavigation: boolean;
+  /** Loads the page's module: code-split per feature. */
+  load: () => Promise<{ Component: ComponentType }>;
+}
+
+export const APP_PAGES: readonly AppPage[] = [
+  {
+    path: '/',
+    label: 'dashboard',
+    icon: IconLayoutDashboard,
+    permission: null,
+    inNavigation: true,
+    load: () => import('../features/dashboard/dashboard-page').then((m) => ({ Component: m.DashboardPage })),
+  },
+  {
+    path: '/profile',
+    label: 'profile',
+    icon: IconUserCircle,
+    permission: null,
+    inNavigation: true,
+    load: () => import('../features/profile/profile-page').then((m) => ({ Component: m.ProfilePage })),
+  },
+];
+
+/** The navigation entries a user holding `permissions` may open, in table order. */
+export function navigationFor(
+  pages: readonly AppPage[],
+  permissions: readonly string[] | undefined,
+): AppPage[] {
+  return pages.filter((page) => page.inNavigation && hasPermission(permissions, page.permission));
+}

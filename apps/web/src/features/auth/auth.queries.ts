@@ -1,0 +1,95 @@
+/**
+ * Session state and the auth calls (api.md §2). The session query is the SPA's single source of "who is
+ * signed in"; every other query relies on it for the CSRF token and the redirect to /login on expiry.
+ */
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { MethodResponse } from 'openapi-fetch';
+import { api, setCsrfToken, setUnauthorizedHandler, toApiError, unwrap } from '../../lib/api';
+
+type Api = typeof api;
+export type Session = MethodResponse<Api, 'get', '/api/session/check'>['data'];
+export type User = Session['user'];
+export type LoginResult = MethodResponse<Api, 'post', '/login'>['data'];
+export type LoginInput = { username: string; password: string };
+
+/**
+ * Signed in, or not: `anonymous` when the server knows no session, `expired` when a request found the
+ * session gone (after signing in the user goes back to where they were), `signed-out` after a logout.
+ */
+export type SessionState =
+  { status: 'authenticated'; session: Session } | { status: 'anonymous' | 'expired' | 'signed-out' };
+
+export const sessionKey = ['session'] as const;
+
+export async function fetchSession(): Promise<SessionState> {
+  const { data, error, response } = await api.GET('/api/session/check');
+  if (response.status === 401) {
+    setCsrfToken(null);
+    return { status: 'anonymous' };
+  }
+  if (data === undefined) throw toApiError(error, response);
+  setCsrfToken(data.data.csrf_token);
+  return { status: 'authenticated', session: data.data };
+}
+
+export const sessionQueryOptions = queryOptions({
+  queryKey: sessionKey,
+  queryFn: fetchSession,
+  staleTime: 60_000,
+  retry: false,
+});
+
+/** The session is gone (a 401 from some request): forget it and every cached answer made with it. */
+export function markSessionExpired(queryClient: QueryClient): void {
+  setCsrfToken(null);
+  queryClient.setQueryData(sessionQueryOptions.queryKey, { status: 'expired' });
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+}
+
+export function useSessionState(): SessionState | undefined {
+  return useQuery(sessionQueryOptions).data;
+}
+
+/** The signed-in user, or null while signed out. */
+export function useCurrentUser(): User | null {
+  const state = useSessionState();
+  return state?.status === 'authenticated' ? state.session.user : null;
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: LoginInput) => unwrap(api.POST('/login', { body: input })),
+    onSuccess: (result: LoginResult) => {
+      setCsrfToken(result.csrf_token);
+      const session: Session = {
+        authenticated: true,
+        user: result.user,
+        csrf_token: result.csrf_token,
+        expires_at: result.expires_at,
+      };
+      const signedIn: SessionState = { status: 'authenticated', session };
+      queryClient.setQueryData(sessionQueryOptions.queryKey, signedIn);
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/logout')),
+    onSettled: () => {
+      // Whether or not the server still knew the session, this browser is signed out now.
+      setCsrfToken(null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+      queryClient.setQueryData(sessionQueryOptions.queryKey, { status: 'signed-out' });
+    },
+  });
+}
+
+/** From now on, a 401 from any request marks the session expired (the layout then goes to /login). */
+export function installSessionExpiry(queryClient: QueryClient): () => void {
+  return setUnauthorizedHandler(() => {
+    markSessionExpired(queryClient);
+  });
+}

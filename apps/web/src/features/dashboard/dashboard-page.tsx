@@ -1,0 +1,130 @@
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Card,
+  Group,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { IconAlertCircle, IconDatabase, IconRefresh, IconServer, IconStack2 } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/i18n';
+import { statusColor, statusLabel } from '../../lib/status';
+import { useCurrentUser } from '../auth/auth.queries';
+import { readinessQueryOptions, type Readiness } from './dashboard.queries';
+
+type CheckName = keyof Readiness['checks'];
+const CHECKS: { name: CheckName; icon: typeof IconDatabase }[] = [
+  { name: 'postgres', icon: IconDatabase },
+  { name: 'redis', icon: IconStack2 },
+  { name: 'proxmox', icon: IconServer },
+];
+
+function roleLabel(role: string, t: ReturnType<typeof useTranslation>['t']): string {
+  return role === 'admin' || role === 'operator' || role === 'viewer' ? t(`roles.${role}`) : role;
+}
+
+function SystemStatus() {
+  const { t } = useTranslation();
+  const readiness = useQuery(readinessQueryOptions);
+  return (
+    <Card withBorder padding="lg" radius="md">
+      <Group justify="space-between" mb="md">
+        <Group gap="sm">
+          <Title order={3} size="h4">
+            {t('dashboard.systemStatus')}
+          </Title>
+          {readiness.data ? (
+            <Badge color={statusColor(readiness.data.status)} variant="light" data-testid="overall-status">
+              {statusLabel(readiness.data.status, t)}
+            </Badge>
+          ) : null}
+        </Group>
+        <Group gap="xs">
+          {readiness.dataUpdatedAt > 0 ? (
+            <Text size="xs" c="dimmed">
+              {t('dashboard.checkedAt', {
+                time: formatDateTime(new Date(readiness.dataUpdatedAt).toISOString()),
+              })}
+            </Text>
+          ) : null}
+          <Tooltip label={t('dashboard.refresh')}>
+            <ActionIcon
+              variant="subtle"
+              aria-label={t('dashboard.refresh')}
+              loading={readiness.isFetching}
+              onClick={() => void readiness.refetch()}
+            >
+              <IconRefresh size={16} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      </Group>
+      {readiness.isError ? (
+        <Alert color="red" icon={<IconAlertCircle size={18} />}>
+          {t('dashboard.statusUnavailable')} {readiness.error.message}
+        </Alert>
+      ) : (
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          {CHECKS.map(({ name, icon: CheckIcon }) => {
+            const check = readiness.data?.checks[name];
+            return (
+              <Card key={name} withBorder padding="md" radius="md" data-testid={`check-${name}`}>
+                <Group justify="space-between" wrap="nowrap">
+                  <Group gap="xs" wrap="nowrap">
+                    <CheckIcon size={18} stroke={1.6} />
+                    <Text fw={500}>{t(`dashboard.checks.${name}`)}</Text>
+                  </Group>
+                  {check ? (
+                    <Badge color={statusColor(check.status)} variant="light">
+                      {statusLabel(check.status, t)}
+                    </Badge>
+                  ) : (
+                    <Skeleton h={20} w={60} />
+                  )}
+                </Group>
+                {check?.latency_ms !== undefined ? (
+                  <Text size="xs" c="dimmed" mt={6}>
+                    {t('dashboard.latency', { ms: String(Math.round(check.latency_ms)) })}
+                  </Text>
+                ) : null}
+                {check?.message ? (
+                  <Text size="xs" c="dimmed" mt={4}>
+                    {check.message}
+                  </Text>
+                ) : null}
+              </Card>
+            );
+          })}
+        </SimpleGrid>
+      )}
+    </Card>
+  );
+}
+
+/** The start page: who is signed in, and whether the platform's dependencies are up. */
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  if (!user) return null;
+  const name = user.name.trim() || user.username;
+  return (
+    <Stack gap="lg">
+      <div>
+        <Title order={1} size="h2">
+          {t('dashboard.welcome', { name })}
+        </Title>
+        <Text c="dimmed">
+          {t('dashboard.summary', { username: user.username, role: roleLabel(user.role, t) })}
+        </Text>
+      </div>
+      <SystemStatus />
+    </Stack>
+  );
+}

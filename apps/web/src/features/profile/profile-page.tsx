@@ -1,0 +1,154 @@
+import { Alert, Badge, Card, Grid, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isPermission } from '@proxdeck/contracts';
+import { formatDateTime } from '../../lib/i18n';
+import { ChangePasswordForm } from './change-password-form';
+import { profileQueryOptions, type OwnSession, type Profile } from './profile.queries';
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Th w={160} fw={500} c="dimmed">
+        {label}
+      </Table.Th>
+      <Table.Td>{children}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+function AccountCard({ profile }: { profile: Profile }) {
+  const { t } = useTranslation();
+  const role = profile.role;
+  return (
+    <Card withBorder padding="lg" radius="md">
+      <Title order={3} size="h4" mb="sm">
+        {t('profile.account')}
+      </Title>
+      <Table verticalSpacing="xs" data-testid="profile-details">
+        <Table.Tbody>
+          <Detail label={t('profile.username')}>{profile.username}</Detail>
+          <Detail label={t('profile.name')}>{profile.name || '—'}</Detail>
+          <Detail label={t('profile.email')}>{profile.email ?? '—'}</Detail>
+          <Detail label={t('profile.role')}>
+            {role === 'admin' || role === 'operator' || role === 'viewer' ? t(`roles.${role}`) : role}
+          </Detail>
+          <Detail label={t('profile.permissions')}>
+            {profile.permissions.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                {t('profile.noPermissions')}
+              </Text>
+            ) : (
+              <Group gap={6}>
+                {profile.permissions.map((permission) => (
+                  <Badge key={permission} variant="light" title={permission}>
+                    {isPermission(permission) ? t(`permissions.${permission}`) : permission}
+                  </Badge>
+                ))}
+              </Group>
+            )}
+          </Detail>
+          <Detail label={t('profile.active')}>
+            <Badge color={profile.is_active ? 'teal' : 'gray'} variant="dot">
+              {profile.is_active ? t('profile.activeYes') : t('profile.activeNo')}
+            </Badge>
+          </Detail>
+          <Detail label={t('profile.createdAt')}>{formatDateTime(profile.created_at)}</Detail>
+          <Detail label={t('profile.lastLogin')}>{formatDateTime(profile.last_login_at)}</Detail>
+        </Table.Tbody>
+      </Table>
+    </Card>
+  );
+}
+
+function SessionsCard({ sessions }: { sessions: readonly OwnSession[] }) {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder padding="lg" radius="md">
+      <Title order={3} size="h4">
+        {t('profile.sessions.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('profile.sessions.description')}
+      </Text>
+      {sessions.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('profile.sessions.none')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table striped highlightOnHover data-testid="own-sessions">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('profile.sessions.started')}</Table.Th>
+                <Table.Th>{t('profile.sessions.lastSeen')}</Table.Th>
+                <Table.Th>{t('profile.sessions.expires')}</Table.Th>
+                <Table.Th>{t('profile.sessions.address')}</Table.Th>
+                <Table.Th>{t('profile.sessions.client')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {sessions.map((session) => (
+                <Table.Tr key={session.id}>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      {formatDateTime(session.created_at)}
+                      {session.current ? (
+                        <Badge size="xs" color="teal" variant="light">
+                          {t('profile.sessions.current')}
+                        </Badge>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(session.last_seen_at)}</Table.Td>
+                  <Table.Td>{formatDateTime(session.expires_at)}</Table.Td>
+                  <Table.Td>{session.ip ?? '—'}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" lineClamp={1} title={session.user_agent ?? undefined}>
+                      {session.user_agent ?? '—'}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Card>
+  );
+}
+
+/** The user's own account: details, active sessions, password change. */
+export function ProfilePage() {
+  const { t } = useTranslation();
+  const profile = useQuery(profileQueryOptions);
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        {t('profile.title')}
+      </Title>
+      {profile.isError ? (
+        <Alert color="red" icon={<IconAlertCircle size={18} />}>
+          {t('profile.loadFailed')} {profile.error.message}
+        </Alert>
+      ) : null}
+      {profile.data ? (
+        <Grid gutter="lg">
+          <Grid.Col span={{ base: 12, lg: 6 }}>
+            <AccountCard profile={profile.data} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 6 }}>
+            <ChangePasswordForm username={profile.data.username} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <SessionsCard sessions={profile.data.sessions} />
+          </Grid.Col>
+        </Grid>
+      ) : profile.isPending ? (
+        <Skeleton h={320} radius="md" />
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,29 @@
+/** The signed-in user's profile and own sessions, and the password change (api.md §2). */
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { MethodResponse } from 'openapi-fetch';
+import { api, unwrap } from '../../lib/api';
+import { sessionKey } from '../auth/auth.queries';
+
+export type Profile = MethodResponse<typeof api, 'get', '/api/profile'>['data'];
+export type OwnSession = Profile['sessions'][number];
+export type ChangePasswordInput = { current_password: string; new_password: string };
+
+export const profileKey = ['profile'] as const;
+
+export const profileQueryOptions = queryOptions({
+  queryKey: profileKey,
+  queryFn: () => unwrap(api.GET('/api/profile')),
+});
+
+export function useChangePassword() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChangePasswordInput) => unwrap(api.POST('/change-password', { body: input })),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: profileKey }),
+        queryClient.invalidateQueries({ queryKey: sessionKey }),
+      ]);
+    },
+  });
+}

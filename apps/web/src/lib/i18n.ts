@@ -1,0 +1,91 @@
+/**
+ * Korean and English texts. The browser's language picks the default; the header's switcher changes it
+ * and the choice is remembered in localStorage.
+ */
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { en } from './locales/en';
+import { ko } from './locales/ko';
+
+export const LANGUAGES = [
+  { code: 'ko', label: '한국어' },
+  { code: 'en', label: 'English' },
+] as const;
+export type Language = (typeof LANGUAGES)[number]['code'];
+
+const STORAGE_KEY = 'proxdeck.language';
+
+export const resources = { en: { translation: en }, ko: { translation: ko } } as const;
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return LANGUAGES.some((language) => language.code === value);
+}
+
+/** The stored choice, else the first browser language we have, else English. */
+export function detectLanguage(stored: string | null, browserLanguages: readonly string[]): Language {
+  if (isLanguage(stored)) return stored;
+  for (const tag of browserLanguages) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return 'en';
+}
+
+function readStored(): string | null {
+  try {
+    return globalThis.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function initI18n(language?: Language): typeof i18n {
+  const lng = language ?? detectLanguage(readStored(), globalThis.navigator.languages);
+  if (!i18n.isInitialized) {
+    void i18n.use(initReactI18next).init({
+      resources,
+      lng,
+      fallbackLng: 'en',
+      supportedLngs: LANGUAGES.map((l) => l.code),
+      interpolation: { escapeValue: false },
+      initAsync: false,
+      showSupportNotice: false,
+    });
+  } else if (i18n.language !== lng) {
+    void i18n.changeLanguage(lng);
+  }
+  document.documentElement.lang = lng;
+  return i18n;
+}
+
+export async function changeLanguage(language: Language): Promise<void> {
+  await i18n.changeLanguage(language);
+  document.documentElement.lang = language;
+  try {
+    globalThis.localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    /* storage may be disabled; the choice then lasts for this page only */
+  }
+}
+
+export function currentLanguage(): Language {
+  return isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : 'en';
+}
+
+/** Dates in the interface's language, in the user's time zone. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(currentLanguage() === 'ko' ? 'ko-KR' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date);
+}

@@ -1,0 +1,56 @@
+/** Users and sessions as the API returns them (api.md §2). */
+import type { Session, User } from '../src/features/auth/auth.queries';
+
+export function makeUser(overrides: Partial<User> = {}): User {
+  return {
+    id: 1,
+    username: 'kim',
+    name: 'Kim Minji',
+    email: 'kim@example.com',
+    role: 'viewer',
+    permissions: ['view_all'],
+    is_active: true,
+    created_at: '2026-01-02T03:04:05.000Z',
+    last_login_at: '2026-11-26T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export const adminUser = makeUser({
+  id: 2,
+  username: 'admin',
+  name: 'Park Admin',
+  role: 'admin',
+  permissions: [
+    'view_all',
+    'create_server',
+    'manage_servers',
+    'assign_roles',
+    'manage_firewall',
+    'manage_backups',
+    'admin_access',
+  ],
+});
+
+export const viewerUser = makeUser();
+
+export function makeSession(user: User = viewerUser, csrf = 'csrf-token-1'): Session {
+  return { authenticated: true, user, csrf_token: csrf, expires_at: '2026-11-26T12:00:00.000Z' };
+}
+
+export function makeProfile(user: User = viewerUser) {
+  return {
+    ...user,
+    sessions: [
+      {
+        id: 's1',
+        created_at: '2026-11-26T09:00:00.000Z',
+        last_seen_at: '2026-11-26T09:30:00.000Z',
+        expires_at: '2026-11-26T21:00:00.000Z',
+        ip: '10.0.0.5',
+        user_agent: 'Firefox',
+        current: true,
+      },
+    ],
+  };
+}

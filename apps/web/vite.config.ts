@@ -1,0 +1,50 @@
+// The SPA's build and dev server. In development the API runs on :3000 and Vite proxies every path the API
+// owns; a browser navigation to /login (an HTML request) stays with the SPA.
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage } from 'node:http';
+import { defineConfig, type ProxyOptions } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const workspace = fileURLToPath(new URL('../..', import.meta.url));
+const apiTarget = process.env['API_URL'] ?? 'http://127.0.0.1:3000';
+
+function isPageNavigation(req: IncomingMessage): boolean {
+  return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+}
+
+const toApi: ProxyOptions = { target: apiTarget, changeOrigin: false };
+const toApiExceptPages: ProxyOptions = {
+  ...toApi,
+  bypass: (req) => (isPageNavigation(req) ? '/index.html' : undefined),
+};
+
+export default defineConfig({
+  root,
+  plugins: [react()],
+  resolve: {
+    alias: {
+      '@proxdeck/contracts': `${workspace}libs/contracts/src/index.ts`,
+      '@proxdeck/api-client': `${workspace}libs/api-client/src/index.ts`,
+    },
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 4200,
+    strictPort: true,
+    proxy: {
+      '/api': toApi,
+      '/login': toApiExceptPages,
+      '/logout': toApi,
+      '/change-password': toApi,
+      '/session': toApi,
+      '/metrics': toApi,
+    },
+  },
+  build: {
+    outDir: `${root}dist`,
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1000,
+  },
+});
