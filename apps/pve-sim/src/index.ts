@@ -1,1 +1,161 @@
-export {};
+/**
+ * The Proxmox VE 9.2 simulator as a library: `startPveSimulator(options)` starts an HTTPS (or HTTP) server
+ * that speaks the PVE API closely enough for real clients (see SEMANTICS.md in the project notes).
+ */
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { AuthService, type SimTokenOption, type SimUserOption } from './auth';
+import type { RouteTable, SimServices } from './context';
+import { FaultInjector, type PveSimFaults } from './faults';
+import { SeededRandom } from './random';
+import { registerAccessRoutes } from './routes/access';
+import { registerClusterRoutes } from './routes/cluster';
+import { registerFirewallRoutes } from './routes/firewall';
+import { registerQemuRoutes } from './routes/qemu';
+import { registerStorageRoutes } from './routes/storage';
+import { buildServer } from './server';
+import { ClusterState } from './state/cluster-state';
+import type { SimStateData } from './state/model';
+import { StateWriter, loadState } from './state/persistence';
+import { buildScenario, type ScenarioName } from './state/scenario';
+import { TaskManager, VmFlocks } from './tasks';
+import { ensureCertificates } from './tls';
+
+export type { PveSimFaults } from './faults';
+export type { SimAcl, SimTokenOption, SimUserOption } from './auth';
+export type { ScenarioName } from './state/scenario';
+export type { SimStateData, SimVm, SimTask } from './state/model';
+export { DEFAULT_NODES, TEMPLATE_IDS } from './state/scenario';
+
+export interface PveSimulatorOptions {
+  /** 0 = a random free port; default 8006. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default https, with a certificate made at first start. */
+  protocol?: 'https' | 'http';
+  /** Where the CA, certificate and key are written and reused; default `<cwd>/.data/pve-sim`. */
+  certDir?: string;
+  /** Determinism: MACs, IPs, pids, RRD curves. Default 1. */
+  seed?: number;
+  /** 1 = realistic durations (a full clone takes tens of seconds); smaller = faster. Default 1. */
+  timeScale?: number;
+  /** The root@pam password (from settings; never hard-coded). */
+  rootPassword: string;
+  /** The API token Proxdeck uses, e.g. `root@pam!proxdeck`; privsep 0 unless given. */
+  apiToken?: { id: string; secret: string; privsep?: 0 | 1 };
+  /** More users and tokens (e.g. privilege-separated ones for tests). */
+  users?: SimUserOption[];
+  tokens?: SimTokenOption[];
+  /** Persist the state to this JSON file and load it on start. */
+  stateFile?: string;
+  /** `default` (3 nodes, templates, a few VMs), `large` (2,000 VMs) or `empty`. */
+  scenario?: ScenarioName;
+  faults?: PveSimFaults;
+  /** Delay of 401 answers (PVE waits ~3 s); default 0. */
+  authFailureDelayMs?: number;
+  /** Clock for ticket and CSRF validity (tests move it forward); default Date.now. */
+  now?: () => number;
+}
+
+export interface RunningPveSimulator {
+  /** e.g. `https://127.0.0.1:8006` */
+  url: string;
+  port: number;
+  /** PEM file of the CA that signed the server certificate (https only). */
+  caFile?: string;
+  /** The live state, for assertions in tests. */
+  readonly state: SimStateData;
+  /** Current faults; replace them with setFaults (also possible over `PUT /_sim/faults`). */
+  readonly faults: PveSimFaults;
+  setFaults(faults: PveSimFaults): void;
+  /** Number of /api2 requests served, by `METHOD /path-template` (for tests and benchmarks). */
+  requestCounts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startPveSimulator(options: PveSimulatorOptions): Promise<RunningPveSimulator> {
+  if (!options.rootPassword) throw new Error('startPveSimulator: rootPassword is required');
+  const seed = options.seed ?? 1;
+  const timeScale = options.timeScale ?? 1;
+  const host = options.host ?? '127.0.0.1';
+  const protocol = options.protocol ?? 'https';
+  const data =
+    (options.stateFile !== undefined ? loadState(options.stateFile) : undefined) ??
+    buildScenario(options.scenario ?? 'default', seed, Date.now());
+  const state = new ClusterState(data, new SeededRandom(seed));
+  const faults = new FaultInjector(options.faults, seed);
+  const writer =
+    options.stateFile !== undefined ? new StateWriter(options.stateFile, () => state.data) : undefined;
+  const persist = (): void => writer?.schedule();
+  const tasks = new TaskManager(state, {
+    timeScale,
+    onChange: persist,
+    injectedFailure: (type) => faults.taskFailure(type),
+  });
+  const flocks = new VmFlocks(tasks, (vmid) => faults.lockTimeout(vmid));
+  const tokens: SimTokenOption[] = [...(options.tokens ?? [])];
+  if (options.apiToken) tokens.push({ privsep: 0, ...options.apiToken });
+  const auth = new AuthService(
+    { rootPassword: options.rootPassword, ...(options.users ? { users: options.users } : {}), tokens },
+    options.now,
+  );
+  const sim: SimServices = { state, tasks, flocks, auth, faults, timeScale, seed, persist };
+
+  const routes: RouteTable = new Map();
+  registerClusterRoutes(routes);
+  registerQemuRoutes(routes);
+  registerStorageRoutes(routes);
+  registerFirewallRoutes(routes);
+  registerAccessRoutes(routes);
+
+  const counts = new Map<string, number>();
+  const counted: RouteTable = new Map(
+    [...routes].map(([key, handler]) => [
+      key,
+      (ctx) => {
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        return handler(ctx);
+      },
+    ]),
+  );
+
+  let https: { key: string; cert: string } | undefined;
+  let caFile: string | undefined;
+  if (protocol === 'https') {
+    const certs = await ensureCertificates(
+      options.certDir ?? join(process.cwd(), '.data', 'pve-sim'),
+      ['localhost', host, '127.0.0.1', '::1'].filter((h, i, a) => a.indexOf(h) === i && h !== '0.0.0.0'),
+    );
+    https = { key: certs.key, cert: certs.cert };
+    caFile = certs.caFile;
+  }
+  const app = buildServer(sim, counted, {
+    ...(https ? { https } : {}),
+    authFailureDelayMs: options.authFailureDelayMs ?? 0,
+  });
+  await app.listen({ port: options.port ?? 8006, host });
+  const port = (app.server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  return {
+    url: `${protocol}://${urlHost}:${port}`,
+    port,
+    ...(caFile !== undefined ? { caFile } : {}),
+    get state() {
+      return state.data;
+    },
+    get faults() {
+      return faults.current;
+    },
+    setFaults: (next) => {
+      faults.set(next);
+    },
+    requestCounts: () => Object.fromEntries(counts),
+    close: async () => {
+      await app.close();
+      await tasks.drain();
+      writer?.flush();
+    },
+  };
+}

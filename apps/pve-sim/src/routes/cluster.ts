@@ -1,0 +1,319 @@
+/** /version, /nodes, node status and RRD, /cluster/resources, /cluster/nextid, and the task endpoints. */
+import { parseUpid } from '@proxdeck/pve-client';
+import type { AuthInfo } from '../auth';
+import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
+import { PveHttpError, paramError, pveDie } from '../http-error';
+import { nodeLoad, nodeRrd, vmRrd, vmUsage } from '../metrics';
+import type { SimNode, SimTask } from '../state/model';
+import { memoryMiB } from '../state/vm-config';
+
+export const PVE_VERSION = { version: '9.2.11', release: '9.2', repoid: 'a1b2c3d4e5f60718' };
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function nodeStats(sim: SimServices, node: SimNode): Record<string, unknown> {
+  const now = nowSeconds();
+  const usedMem = sim.state
+    .vmsOn(node.name)
+    .filter((v) => v.running)
+    .reduce((sum, v) => sum + memoryMiB(v) * 1024 * 1024, 4 * 1024 ** 3);
+  return {
+    cpu: Number(nodeLoad(node, sim.seed, now).toFixed(4)),
+    maxcpu: node.maxcpu,
+    mem: usedMem,
+    maxmem: node.maxmem,
+    disk: Math.round(node.maxdisk * 0.18),
+    maxdisk: node.maxdisk,
+    uptime: now - node.bootedAt,
+    level: '',
+  };
+}
+
+function nodeEntry(sim: SimServices, auth: AuthInfo, node: SimNode): Record<string, unknown> {
+  const online = node.online && !sim.faults.nodeUnreachable(node.name);
+  const base: Record<string, unknown> = {
+    node: node.name,
+    status: online ? 'online' : 'offline',
+    id: `node/${node.name}`,
+    type: 'node',
+    ssl_fingerprint:
+      'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
+  };
+  if (online && sim.auth.has(auth, `/nodes/${node.name}`, 'Sys.Audit'))
+    Object.assign(base, nodeStats(sim, node));
+  return base;
+}
+
+export function taskListItem(task: SimTask, includeRunningStatus: boolean): Record<string, unknown> {
+  const [user = task.user, tokenid] = task.user.split('!');
+  const item: Record<string, unknown> = {
+    upid: task.upid,
+    node: task.node,
+    pid: task.pid,
+    pstart: task.pstart,
+    starttime: task.starttime,
+    type: task.type,
+    id: task.id,
+    user,
+  };
+  if (tokenid !== undefined) item.tokenid = tokenid;
+  if (task.status === 'stopped') {
+    item.endtime = task.endtime;
+    item.status = task.exitstatus;
+  } else if (includeRunningStatus) {
+    item.status = 'RUNNING';
+  }
+  return item;
+}
+
+/** Tasks.pm $check_task_user: own tasks (a token: only its own), others with Sys.Audit on the node. */
+function nodeTaskVisible(sim: SimServices, auth: AuthInfo, task: SimTask): boolean {
+  if (sim.auth.has(auth, `/nodes/${task.node}`, 'Sys.Audit')) return true;
+  if (auth.tokenid !== undefined) return task.user === auth.upidUser;
+  return task.user.split('!')[0] === auth.userid;
+}
+
+function findTask(sim: SimServices, node: string, upid: string): SimTask {
+  sim.state.node(node);
+  if (!parseUpid(upid)) throw paramError({ upid: 'unable to parse worker upid' });
+  const task = sim.tasks.find(upid);
+  if (task?.node !== node) throw paramError({ upid: 'no such task' });
+  return task;
+}
+
+export function registerClusterRoutes(routes: RouteTable): void {
+  routes.set('GET /version', () => ({ ...PVE_VERSION }));
+
+  routes.set('GET /nodes', ({ sim, auth }) => sim.state.data.nodes.map((n) => nodeEntry(sim, auth, n)));
+
+  routes.set('GET /nodes/{node}/status', ({ sim, auth, params }) => {
+    const node = sim.state.node(String(params.node));
+    sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
+    const stats = nodeStats(sim, node);
+    const cpu = Number(stats.cpu);
+    const load = (f: number): string => (cpu * node.maxcpu * f).toFixed(2);
+    const mem = Number(stats.mem);
+    return {
+      cpu,
+      wait: Number((cpu * 0.03).toFixed(4)),
+      loadavg: [load(0.9), load(0.8), load(0.7)],
+      uptime: stats.uptime,
+      idle: 0,
+      memory: { total: node.maxmem, used: mem, free: node.maxmem - mem, available: node.maxmem - mem },
+      swap: { total: 8 * 1024 ** 3, used: 0, free: 8 * 1024 ** 3 },
+      rootfs: {
+        total: node.maxdisk,
+        used: stats.disk,
+        avail: node.maxdisk - Number(stats.disk),
+        free: node.maxdisk - Number(stats.disk),
+      },
+      ksm: { shared: 0 },
+      cpuinfo: {
+        model: node.cpuModel,
+        cores: node.maxcpu / 2,
+        cpus: node.maxcpu,
+        sockets: 1,
+        mhz: '3000.000',
+        hvm: '1',
+        flags:
+          'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good nopl nonstop_tsc cpuid extd_apicid aperfmperf rapl pni pclmulqdq monitor ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm cmp_legacy svm extapic cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw ibs skinit wdt tce topoext perfctr_core perfctr_nb bpext perfctr_llc mwaitx cpb cat_l3 cdp_l3 hw_pstate ssbd mba ibrs ibpb stibp vmmcall fsgsbase bmi1 avx2 smep bmi2 erms invpcid cqm rdt_a rdseed adx smap clflushopt clwb sha_ni xsaveopt xsavec xgetbv1 xsaves cqm_llc cqm_occup_llc cqm_mbm_total cqm_mbm_local user_shstk clzero irperf xsaveerptr rdpru wbnoinvd amd_ppin brs arat npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid decodeassists pausefilter pfthreshold avic v_vmsave_vmload vgif v_spec_ctrl umip pku ospke vaes vpclmulqdq rdpid overflow_recov succor smca',
+        user_hz: 100,
+      },
+      kversion: 'Linux 6.14.11-4-pve #1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2026-10-10T09:15Z)',
+      'current-kernel': {
+        sysname: 'Linux',
+        release: '6.14.11-4-pve',
+        version: '#1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2026-10-10T09:15Z)',
+        machine: 'x86_64',
+      },
+      'boot-info': { mode: 'efi', secureboot: 0 },
+      pveversion: `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid}`,
+    };
+  });
+
+  routes.set('GET /nodes/{node}/rrddata', ({ sim, auth, params }) => {
+    const node = sim.state.node(String(params.node));
+    sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
+    const usedMem = sim.state
+      .vmsOn(node.name)
+      .filter((v) => v.running)
+      .reduce((s, v) => s + memoryMiB(v) * 1024 * 1024, 4 * 1024 ** 3);
+    return nodeRrd(
+      node,
+      sim.seed,
+      String(params.timeframe),
+      str(params, 'cf') ?? 'AVERAGE',
+      nowSeconds(),
+      usedMem,
+    );
+  });
+
+  routes.set('GET /nodes/{node}/qemu/{vmid}/rrddata', ({ sim, auth, params }) => {
+    const vm = sim.state.vm(String(params.node), Number(params.vmid));
+    sim.auth.require(auth, `/vms/${vm.vmid}`, 'VM.Audit');
+    return vmRrd(vm, sim.seed, String(params.timeframe), str(params, 'cf') ?? 'AVERAGE', nowSeconds());
+  });
+
+  routes.set('GET /cluster/resources', ({ sim, auth, params }) => {
+    const type = str(params, 'type');
+    const out: Record<string, unknown>[] = [];
+    const now = nowSeconds();
+    if (type === undefined || type === 'vm') {
+      for (const vm of sim.state.data.vms) {
+        if (!sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Audit')) continue;
+        const u = vmUsage(vm, sim.seed, now);
+        const row: Record<string, unknown> = {
+          id: `qemu/${vm.vmid}`,
+          type: 'qemu',
+          vmid: vm.vmid,
+          node: vm.node,
+          status: vm.running ? 'running' : 'stopped',
+          name: vm.config.name ?? `VM ${vm.vmid}`,
+          template: vm.config.template === '1' ? 1 : 0,
+          uptime: u.uptime,
+          maxcpu: u.maxcpu,
+          cpu: u.cpu,
+          maxmem: u.maxmem,
+          mem: u.mem,
+          memhost: u.mem,
+          maxdisk: u.maxdisk,
+          disk: 0,
+          netin: u.netin,
+          netout: u.netout,
+          diskread: u.diskread,
+          diskwrite: u.diskwrite,
+        };
+        if (vm.config.tags !== undefined && vm.config.tags !== '') row.tags = vm.config.tags;
+        if (vm.config.lock !== undefined) row.lock = vm.config.lock;
+        out.push(row);
+      }
+    }
+    if (type === undefined || type === 'node') {
+      for (const node of sim.state.data.nodes) {
+        out.push({ ...nodeEntry(sim, auth, node), 'cgroup-mode': 2, 'host-arch': 'x86_64' });
+      }
+    }
+    if (type === undefined || type === 'storage') {
+      for (const node of sim.state.data.nodes) {
+        for (const storage of sim.state.storagesOn(node.name)) {
+          if (!sim.auth.has(auth, `/storage/${storage.storage}`, 'Datastore.Audit')) continue;
+          out.push({
+            id: `storage/${node.name}/${storage.storage}`,
+            type: 'storage',
+            storage: storage.storage,
+            node: node.name,
+            plugintype: storage.type,
+            status: 'available',
+            shared: storage.shared ? 1 : 0,
+            content: storage.content.join(','),
+            disk: sim.state.usedBytes(node.name, storage),
+            maxdisk: storage.total,
+          });
+        }
+      }
+    }
+    if (type === undefined || type === 'sdn') {
+      for (const node of sim.state.data.nodes) {
+        out.push({
+          id: `sdn/${node.name}/localnetwork`,
+          type: 'sdn',
+          sdn: 'localnetwork',
+          node: node.name,
+          status: 'ok',
+        });
+      }
+    }
+    return out;
+  });
+
+  routes.set('GET /cluster/nextid', ({ sim, params }) => {
+    const vmid = num(params, 'vmid');
+    if (vmid === undefined) return sim.state.lowestFreeVmid();
+    if (sim.state.findVm(vmid)) throw paramError({ vmid: `VM ${vmid} already exists` });
+    return String(vmid); // PVE echoes the string it was given
+  });
+
+  routes.set('GET /cluster/tasks', ({ sim, auth }) => {
+    const all = sim.auth.has(auth, '/', 'Sys.Audit');
+    return sim.state.data.tasks
+      .filter((t) => all || (auth.tokenid === undefined && t.user.split('!')[0] === auth.userid))
+      .slice(-1000)
+      .reverse()
+      .map((t) => taskListItem(t, false));
+  });
+
+  routes.set('GET /nodes/{node}/tasks', ({ sim, auth, params }) => {
+    const node = sim.state.node(String(params.node)).name;
+    const source = str(params, 'source') ?? 'archive';
+    const vmid = num(params, 'vmid');
+    const typefilter = str(params, 'typefilter');
+    const userfilter = str(params, 'userfilter');
+    const statusfilter = str(params, 'statusfilter')?.split(/[,;\s]+/);
+    const since = num(params, 'since');
+    const until = num(params, 'until');
+    const start = num(params, 'start') ?? 0;
+    const limit = num(params, 'limit') ?? 50;
+    const errorsOnly = flag(params, 'errors');
+    const list = sim.state.data.tasks
+      .filter((t) => t.node === node)
+      .filter((t) =>
+        source === 'archive' ? t.status === 'stopped' : source === 'active' ? t.status === 'running' : true,
+      )
+      .filter((t) => nodeTaskVisible(sim, auth, t))
+      .filter((t) => vmid === undefined || t.id === String(vmid))
+      .filter((t) => typefilter === undefined || t.type === typefilter)
+      .filter((t) => userfilter === undefined || t.user.includes(userfilter))
+      .filter((t) => since === undefined || t.starttime >= since)
+      .filter((t) => until === undefined || t.starttime <= until)
+      .filter((t) => !errorsOnly || (t.status === 'stopped' && t.exitstatus !== 'OK'))
+      .filter((t) => {
+        if (!statusfilter) return true;
+        const kind =
+          t.status === 'running'
+            ? 'active'
+            : t.exitstatus === 'OK'
+              ? 'ok'
+              : t.exitstatus?.startsWith('WARNINGS')
+                ? 'warning'
+                : 'error';
+        return statusfilter.includes(kind);
+      })
+      .sort((a, b) => b.starttime - a.starttime)
+      .map((t) => taskListItem(t, true));
+    return new EnvelopeWithExtras(list.slice(start, start + limit), { total: list.length });
+  });
+
+  routes.set('GET /nodes/{node}/tasks/{upid}/status', ({ sim, auth, params }) => {
+    const task = findTask(sim, String(params.node), String(params.upid));
+    if (!nodeTaskVisible(sim, auth, task)) throw new PveHttpError(403, 'Permission check failed');
+    const item = taskListItem(task, false);
+    delete item.endtime;
+    return {
+      ...item,
+      status: task.status,
+      ...(task.status === 'stopped' ? { exitstatus: task.exitstatus } : {}),
+    };
+  });
+
+  routes.set('GET /nodes/{node}/tasks/{upid}/log', ({ sim, auth, params }) => {
+    const task = findTask(sim, String(params.node), String(params.upid));
+    if (!nodeTaskVisible(sim, auth, task)) throw new PveHttpError(403, 'Permission check failed');
+    const start = num(params, 'start') ?? 0;
+    const limit = flag(params, 'download') ? 0 : (num(params, 'limit') ?? 50);
+    const lines = task.log.length > 0 ? task.log : ['no content'];
+    const selected = lines
+      .slice(start, limit === 0 ? undefined : start + limit)
+      .map((t, i) => ({ n: start + i + 1, t }));
+    return new EnvelopeWithExtras(selected, { total: lines.length });
+  });
+
+  routes.set('DELETE /nodes/{node}/tasks/{upid}', ({ sim, auth, params }) => {
+    const task = findTask(sim, String(params.node), String(params.upid));
+    if (!nodeTaskVisible(sim, auth, task)) throw new PveHttpError(403, 'Permission check failed');
+    if (task.status === 'running') sim.tasks.abort(task.upid);
+    else throw pveDie(`can't stop task ${task.upid} - task is not running`);
+    return null;
+  });
+}

@@ -1,0 +1,115 @@
+/** The simulated cluster's data. Everything here is plain JSON, so the state can be saved to a file. */
+
+export interface SimNode {
+  name: string;
+  online: boolean;
+  maxcpu: number;
+  maxmem: number;
+  maxdisk: number;
+  bootedAt: number;
+  bridges: string[];
+  cpuModel: string;
+}
+
+export type StorageType = 'dir' | 'lvmthin' | 'nfs' | 'rbd' | 'zfspool';
+
+export interface SimStorage {
+  storage: string;
+  type: StorageType;
+  content: string[];
+  shared: boolean;
+  /** Undefined = every node. */
+  nodes?: string[];
+  path?: string;
+  /** Bytes per node (local) or for the cluster (shared). */
+  total: number;
+  extra: Record<string, string>;
+}
+
+export type VolumeContent = 'images' | 'backup' | 'iso' | 'vztmpl';
+
+export interface SimVolume {
+  volid: string;
+  storage: string;
+  /** The node holding a local storage's volume; undefined on shared storage. */
+  node?: string;
+  content: VolumeContent;
+  format: string;
+  size: number;
+  vmid?: number;
+  ctime: number;
+  notes?: string;
+  protected?: boolean;
+  /** For backups: the config of the VM at backup time (what a restore gets back). */
+  backupOf?: { config: Record<string, string>; node: string };
+}
+
+export interface SimFirewallRule {
+  type: 'in' | 'out' | 'forward' | 'group';
+  action: string;
+  enable?: number;
+  macro?: string;
+  proto?: string;
+  dport?: string;
+  sport?: string;
+  source?: string;
+  dest?: string;
+  iface?: string;
+  log?: string;
+  'icmp-type'?: string;
+  comment?: string;
+}
+
+export interface SimFirewallGroup {
+  group: string;
+  comment?: string;
+  rules: SimFirewallRule[];
+}
+
+export interface SimVm {
+  vmid: number;
+  node: string;
+  /** The active config, as stored in the `.conf` file (all values as text). */
+  config: Record<string, string>;
+  /** The `[PENDING]` section. */
+  pending: Record<string, string>;
+  pendingDelete: string[];
+  running: boolean;
+  paused: boolean;
+  startedAt?: number;
+  pid?: number;
+  /** Guest agent answers from this time on (epoch ms; it needs a boot first). */
+  agentReadyAt?: number;
+  firewallRules: SimFirewallRule[];
+  firewallOptions: Record<string, string>;
+  /** Files readable through the guest agent. */
+  guestFiles: Record<string, string>;
+}
+
+export interface SimTask {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  type: string;
+  id: string;
+  /** As in the UPID: `user@realm` or `user@realm!token`. */
+  user: string;
+  status: 'running' | 'stopped';
+  exitstatus?: string;
+  endtime?: number;
+  log: string[];
+}
+
+export interface SimStateData {
+  version: 1;
+  clusterName: string;
+  nodes: SimNode[];
+  storages: SimStorage[];
+  volumes: SimVolume[];
+  vms: SimVm[];
+  firewallGroups: SimFirewallGroup[];
+  tasks: SimTask[];
+  nextPid: number;
+}
