@@ -34,7 +34,11 @@ export const adminUser = makeUser({
 
 export const viewerUser = makeUser();
 
-export function makeSession(user: User = viewerUser, csrf = 'csrf-token-1'): Session {
+/** A session, as GET /api/session/check reports it (a superset of the SPA's Session). */
+export function makeSession(
+  user: User = viewerUser,
+  csrf = 'csrf-token-1',
+): Session & { authenticated: true } {
   return { authenticated: true, user, csrf_token: csrf, expires_at: '2026-11-26T12:00:00.000Z' };
 }
 

@@ -3,12 +3,11 @@
  * (api.md §1.3); a 401 from anything but the login and session-check endpoints means the session is gone,
  * and the registered handler takes the user to the login page.
  */
-import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './api-schema';
+import type { Middleware } from 'openapi-fetch';
+import { createApiClient, type Schemas } from '@proxdeck/api-client';
 
-export type ApiPaths = paths;
+export type { Schemas };
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Endpoints whose 401 is an answer (wrong password, not signed in), not an expired session. */
 const AUTH_PROBES = new Set<string>(['/login', '/api/session/check']);
 
@@ -31,13 +30,8 @@ export function setUnauthorizedHandler(handler: () => void): () => void {
   };
 }
 
+/** Notices the end of the session (the generated client's CSRF handling adds the token on writes). */
 export const sessionMiddleware: Middleware = {
-  onRequest({ request }) {
-    if (!SAFE_METHODS.has(request.method) && csrfToken !== null) {
-      request.headers.set('X-CSRF-Token', csrfToken);
-    }
-    return request;
-  },
   onResponse({ response, schemaPath }) {
     if (response.status === 401 && !AUTH_PROBES.has(schemaPath)) {
       csrfToken = null;
@@ -47,11 +41,11 @@ export const sessionMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths>({
+export const api = createApiClient({
   baseUrl: globalThis.location.origin,
-  credentials: 'include',
+  csrfToken: () => csrfToken,
   // Looked up on every call so that tests can replace globalThis.fetch.
-  fetch: (request) => globalThis.fetch(request),
+  fetch: (input, init) => globalThis.fetch(input, init),
 });
 api.use(sessionMiddleware);
 

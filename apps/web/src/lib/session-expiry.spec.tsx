@@ -7,8 +7,12 @@ import { api, setUnauthorizedHandler } from './api';
 import { isSafeNext, loginPath, nextFromSearch } from './navigation';
 
 const READY = {
-  status: 'ok',
-  checks: { postgres: { status: 'ok' }, redis: { status: 'ok' }, proxmox: { status: 'ok' } },
+  status: 'ready',
+  checks: {
+    postgres: { status: 'up', latency_ms: 1 },
+    redis: { status: 'up', latency_ms: 1 },
+    proxmox: { status: 'up', latency_ms: 1 },
+  },
 };
 const unauthenticated = () => fail(401, 'UNAUTHENTICATED', 'Authentication required');
 

@@ -3,14 +3,12 @@
  * signed in"; every other query relies on it for the CSRF token and the redirect to /login on expiry.
  */
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { MethodResponse } from 'openapi-fetch';
-import { api, setCsrfToken, setUnauthorizedHandler, toApiError, unwrap } from '../../lib/api';
+import { api, setCsrfToken, setUnauthorizedHandler, toApiError, unwrap, type Schemas } from '../../lib/api';
 
-type Api = typeof api;
-export type Session = MethodResponse<Api, 'get', '/api/session/check'>['data'];
-export type User = Session['user'];
-export type LoginResult = MethodResponse<Api, 'post', '/login'>['data'];
-export type LoginInput = { username: string; password: string };
+export type User = Schemas['UserDto'];
+/** A cookie session: the user, the CSRF token for writes, and when the session ends if left idle. */
+export type Session = Schemas['LoginResultDto'];
+export type LoginInput = Schemas['LoginDto'];
 
 /**
  * Signed in, or not: `anonymous` when the server knows no session, `expired` when a request found the
@@ -28,8 +26,13 @@ export async function fetchSession(): Promise<SessionState> {
     return { status: 'anonymous' };
   }
   if (data === undefined) throw toApiError(error, response);
-  setCsrfToken(data.data.csrf_token);
-  return { status: 'authenticated', session: data.data };
+  const { authenticated, user, csrf_token = '', expires_at = '' } = data.data;
+  if (!authenticated || !user) {
+    setCsrfToken(null);
+    return { status: 'anonymous' };
+  }
+  setCsrfToken(csrf_token || null);
+  return { status: 'authenticated', session: { user, csrf_token, expires_at } };
 }
 
 export const sessionQueryOptions = queryOptions({
@@ -60,14 +63,8 @@ export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: LoginInput) => unwrap(api.POST('/login', { body: input })),
-    onSuccess: (result: LoginResult) => {
-      setCsrfToken(result.csrf_token);
-      const session: Session = {
-        authenticated: true,
-        user: result.user,
-        csrf_token: result.csrf_token,
-        expires_at: result.expires_at,
-      };
+    onSuccess: (session: Session) => {
+      setCsrfToken(session.csrf_token);
       const signedIn: SessionState = { status: 'authenticated', session };
       queryClient.setQueryData(sessionQueryOptions.queryKey, signedIn);
     },

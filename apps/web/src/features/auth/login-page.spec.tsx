@@ -6,11 +6,15 @@ import { renderApp } from '../../../test/render-app';
 
 function signedOutApi() {
   return mockApi({
-    'GET /api/session/check': () => Response.json({ success: false, authenticated: false }, { status: 401 }),
+    'GET /api/session/check': () => ok({ authenticated: false }, 401),
     'GET /api/health/ready': () =>
       ok({
-        status: 'ok',
-        checks: { postgres: { status: 'ok' }, redis: { status: 'ok' }, proxmox: { status: 'ok' } },
+        status: 'ready',
+        checks: {
+          postgres: { status: 'up', latency_ms: 1 },
+          redis: { status: 'up', latency_ms: 1 },
+          proxmox: { status: 'up', latency_ms: 1 },
+        },
       }),
     'GET /api/profile': () => ok(makeProfile()),
   });

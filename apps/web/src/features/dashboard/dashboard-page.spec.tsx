@@ -11,9 +11,9 @@ describe('dashboard', () => {
         ok({
           status: 'degraded',
           checks: {
-            postgres: { status: 'ok', latency_ms: 3.2 },
-            redis: { status: 'down', message: 'connection refused' },
-            proxmox: { status: 'not_configured' },
+            postgres: { status: 'up', latency_ms: 3.2 },
+            redis: { status: 'up', latency_ms: 0.4 },
+            proxmox: { status: 'down', latency_ms: null, error: 'connect ECONNREFUSED 10.0.0.9:8006' },
           },
         }),
     });
@@ -23,10 +23,41 @@ describe('dashboard', () => {
     expect(screen.getByText('You are signed in as admin with the role Administrator.')).toBeInTheDocument();
     expect(within(await screen.findByTestId('check-postgres')).getByText('Healthy')).toBeInTheDocument();
     expect(within(screen.getByTestId('check-postgres')).getByText('3 ms')).toBeInTheDocument();
-    expect(within(screen.getByTestId('check-redis')).getByText('Down')).toBeInTheDocument();
-    expect(within(screen.getByTestId('check-redis')).getByText('connection refused')).toBeInTheDocument();
-    expect(within(screen.getByTestId('check-proxmox')).getByText('Not configured')).toBeInTheDocument();
+    expect(within(screen.getByTestId('check-redis')).getByText('Healthy')).toBeInTheDocument();
+    expect(within(screen.getByTestId('check-proxmox')).getByText('Down')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('check-proxmox')).getByText('connect ECONNREFUSED 10.0.0.9:8006'),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('overall-status')).toHaveTextContent('Degraded');
+  });
+
+  it('shows the report of an unavailable platform (503) and the simulator', async () => {
+    mockApi({
+      'GET /api/session/check': () => ok(makeSession(adminUser)),
+      'GET /api/health/ready': () =>
+        Response.json(
+          {
+            success: false,
+            data: {
+              status: 'unavailable',
+              checks: {
+                postgres: { status: 'up', latency_ms: 1 },
+                redis: { status: 'down', latency_ms: null, error: 'no answer within 3000 ms' },
+                proxmox: { status: 'not_configured', latency_ms: null, mode: 'simulator' },
+              },
+            },
+          },
+          { status: 503 },
+        ),
+    });
+    renderApp('/');
+
+    expect(await screen.findByTestId('overall-status')).toHaveTextContent('Unavailable');
+    expect(
+      within(screen.getByTestId('check-redis')).getByText('no answer within 3000 ms'),
+    ).toBeInTheDocument();
+    expect(within(screen.getByTestId('check-proxmox')).getByText('Simulator')).toBeInTheDocument();
+    expect(within(screen.getByTestId('check-proxmox')).getByText('Not configured')).toBeInTheDocument();
   });
 
   it('says so when the status cannot be loaded', async () => {

@@ -17,18 +17,14 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/i18n';
 import { statusColor, statusLabel } from '../../lib/status';
 import { useCurrentUser } from '../auth/auth.queries';
-import { readinessQueryOptions, type Readiness } from './dashboard.queries';
+import { readinessQueryOptions } from './dashboard.queries';
 
-type CheckName = keyof Readiness['checks'];
+type CheckName = 'postgres' | 'redis' | 'proxmox';
 const CHECKS: { name: CheckName; icon: typeof IconDatabase }[] = [
   { name: 'postgres', icon: IconDatabase },
   { name: 'redis', icon: IconStack2 },
   { name: 'proxmox', icon: IconServer },
 ];
-
-function roleLabel(role: string, t: ReturnType<typeof useTranslation>['t']): string {
-  return role === 'admin' || role === 'operator' || role === 'viewer' ? t(`roles.${role}`) : role;
-}
 
 function SystemStatus() {
   const { t } = useTranslation();
@@ -81,22 +77,29 @@ function SystemStatus() {
                     <CheckIcon size={18} stroke={1.6} />
                     <Text fw={500}>{t(`dashboard.checks.${name}`)}</Text>
                   </Group>
-                  {check ? (
-                    <Badge color={statusColor(check.status)} variant="light">
-                      {statusLabel(check.status, t)}
-                    </Badge>
+                  {readiness.data ? (
+                    <Group gap={4} wrap="nowrap">
+                      {check?.mode === 'simulator' ? (
+                        <Badge color="grape" variant="light">
+                          {t('status.simulator')}
+                        </Badge>
+                      ) : null}
+                      <Badge color={statusColor(check?.status ?? 'unknown')} variant="light">
+                        {statusLabel(check?.status ?? 'unknown', t)}
+                      </Badge>
+                    </Group>
                   ) : (
                     <Skeleton h={20} w={60} />
                   )}
                 </Group>
-                {check?.latency_ms !== undefined ? (
+                {typeof check?.latency_ms === 'number' ? (
                   <Text size="xs" c="dimmed" mt={6}>
                     {t('dashboard.latency', { ms: String(Math.round(check.latency_ms)) })}
                   </Text>
                 ) : null}
-                {check?.message ? (
-                  <Text size="xs" c="dimmed" mt={4}>
-                    {check.message}
+                {check?.error ? (
+                  <Text size="xs" c="red" mt={4}>
+                    {check.error}
                   </Text>
                 ) : null}
               </Card>
@@ -121,7 +124,7 @@ export function DashboardPage() {
           {t('dashboard.welcome', { name })}
         </Title>
         <Text c="dimmed">
-          {t('dashboard.summary', { username: user.username, role: roleLabel(user.role, t) })}
+          {t('dashboard.summary', { username: user.username, role: t(`roles.${user.role}`) })}
         </Text>
       </div>
       <SystemStatus />

@@ -1,21 +1,23 @@
 /** The API's readiness (api.md §14): Postgres, Redis and Proxmox (or the simulator). */
 import { queryOptions } from '@tanstack/react-query';
-import type { MethodResponse } from 'openapi-fetch';
-import { api, toApiError } from '../../lib/api';
+import { api, toApiError, type Schemas } from '../../lib/api';
 
-export type Readiness = MethodResponse<typeof api, 'get', '/api/health/ready'>['data'];
+export type Readiness = Schemas['ReadinessDto'];
+export type DependencyCheck = Schemas['DependencyCheckDto'];
 
-function isReadiness(value: unknown): value is Readiness {
-  return typeof value === 'object' && value !== null && 'checks' in value && 'status' in value;
+function reportedReadiness(body: unknown): Readiness | null {
+  if (typeof body !== 'object' || body === null || !('data' in body)) return null;
+  const report: unknown = body.data;
+  if (typeof report !== 'object' || report === null) return null;
+  return 'status' in report && 'checks' in report ? (report as Readiness) : null;
 }
 
-/** Not ready is an answer too: a 503 that still reports the checks is shown, not treated as a failure. */
+/** "Unavailable" is an answer too: the API's 503 still carries the report, which is shown, not an error. */
 export async function fetchReadiness(): Promise<Readiness> {
   const { data, error, response } = await api.GET('/api/health/ready');
   if (data !== undefined) return data.data;
-  const reported: unknown =
-    typeof error === 'object' && 'data' in error ? (error as { data: unknown }).data : undefined;
-  if (isReadiness(reported)) return reported;
+  const reported = reportedReadiness(error);
+  if (reported) return reported;
   throw toApiError(error, response);
 }
 

@@ -3,7 +3,6 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isPermission } from '@proxdeck/contracts';
 import { formatDateTime } from '../../lib/i18n';
 import { ChangePasswordForm } from './change-password-form';
 import { profileQueryOptions, type OwnSession, type Profile } from './profile.queries';
@@ -21,7 +20,6 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
 
 function AccountCard({ profile }: { profile: Profile }) {
   const { t } = useTranslation();
-  const role = profile.role;
   return (
     <Card withBorder padding="lg" radius="md">
       <Title order={3} size="h4" mb="sm">
@@ -32,9 +30,7 @@ function AccountCard({ profile }: { profile: Profile }) {
           <Detail label={t('profile.username')}>{profile.username}</Detail>
           <Detail label={t('profile.name')}>{profile.name || '—'}</Detail>
           <Detail label={t('profile.email')}>{profile.email ?? '—'}</Detail>
-          <Detail label={t('profile.role')}>
-            {role === 'admin' || role === 'operator' || role === 'viewer' ? t(`roles.${role}`) : role}
-          </Detail>
+          <Detail label={t('profile.role')}>{t(`roles.${profile.role}`)}</Detail>
           <Detail label={t('profile.permissions')}>
             {profile.permissions.length === 0 ? (
               <Text size="sm" c="dimmed">
@@ -44,7 +40,7 @@ function AccountCard({ profile }: { profile: Profile }) {
               <Group gap={6}>
                 {profile.permissions.map((permission) => (
                   <Badge key={permission} variant="light" title={permission}>
-                    {isPermission(permission) ? t(`permissions.${permission}`) : permission}
+                    {t(`permissions.${permission}`)}
                   </Badge>
                 ))}
               </Group>
@@ -104,10 +100,10 @@ function SessionsCard({ sessions }: { sessions: readonly OwnSession[] }) {
                   </Table.Td>
                   <Table.Td>{formatDateTime(session.last_seen_at)}</Table.Td>
                   <Table.Td>{formatDateTime(session.expires_at)}</Table.Td>
-                  <Table.Td>{session.ip ?? '—'}</Table.Td>
+                  <Table.Td>{session.ip || '—'}</Table.Td>
                   <Table.Td>
-                    <Text size="sm" lineClamp={1} title={session.user_agent ?? undefined}>
-                      {session.user_agent ?? '—'}
+                    <Text size="sm" lineClamp={1} title={session.user_agent}>
+                      {session.user_agent || '—'}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

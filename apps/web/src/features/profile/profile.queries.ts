@@ -1,12 +1,11 @@
 /** The signed-in user's profile and own sessions, and the password change (api.md §2). */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { MethodResponse } from 'openapi-fetch';
-import { api, unwrap } from '../../lib/api';
+import { api, unwrap, type Schemas } from '../../lib/api';
 import { sessionKey } from '../auth/auth.queries';
 
-export type Profile = MethodResponse<typeof api, 'get', '/api/profile'>['data'];
-export type OwnSession = Profile['sessions'][number];
-export type ChangePasswordInput = { current_password: string; new_password: string };
+export type Profile = Schemas['ProfileDto'];
+export type OwnSession = Schemas['SessionSummaryDto'];
+export type ChangePasswordInput = Schemas['ChangePasswordDto'];
 
 export const profileKey = ['profile'] as const;
 

@@ -59,6 +59,7 @@ export const en = {
     up: 'Healthy',
     ready: 'Ready',
     degraded: 'Degraded',
+    unavailable: 'Unavailable',
     down: 'Down',
     error: 'Error',
     not_ready: 'Not ready',

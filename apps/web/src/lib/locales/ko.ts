@@ -61,6 +61,7 @@ export const ko: Messages = {
     up: '정상',
     ready: '준비됨',
     degraded: '저하됨',
+    unavailable: '사용 불가',
     down: '중단',
     error: '오류',
     not_ready: '준비 안 됨',
