@@ -1,7 +1,8 @@
 /** Test helpers: a simulator on a random port, clients for it, raw requests, and polling with a deadline. */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
 import { PveClient, type PveClientOptions } from '@proxdeck/pve-client';
 import { startPveSimulator, type PveSimulatorOptions, type RunningPveSimulator } from '../src';
 
@@ -65,8 +66,16 @@ export async function raw(
     headers.authorization = `PVEAPIToken=${TOKEN.id}=${TOKEN.secret}`;
   }
   if (options.body !== undefined) headers['content-type'] ??= 'application/x-www-form-urlencoded';
-  const res = await request(`${sim.url}${path}`, { method, headers, body: options.body ?? null });
+  const dispatcher =
+    sim.caFile !== undefined ? new Agent({ connect: { ca: readFileSync(sim.caFile, 'utf8') } }) : undefined;
+  const res = await request(`${sim.url}${path}`, {
+    method,
+    headers,
+    body: options.body ?? null,
+    ...(dispatcher ? { dispatcher } : {}),
+  });
   const text = await res.body.text();
+  await dispatcher?.close();
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -5,7 +5,7 @@ import { paramError, permissionError, pveDie } from '../http-error';
 import { vmUsage } from '../metrics';
 import { TaskError, type TaskHandle } from '../tasks';
 import type { SimVm } from '../state/model';
-import { newVm } from '../state/scenario';
+import { guestFiles, newVm } from '../state/scenario';
 import { applyConfigChange, checkLock, powerOff, powerOn, prepareConfigChange } from '../state/vm-operations';
 import {
   DISK_KEY,
@@ -625,6 +625,7 @@ function cloneVm(ctx: RequestContext, source: SimVm): string {
           }
           config.lock = 'clone';
           vm.config = config;
+          vm.guestFiles = guestFiles(newid, config.name);
           await task.sleep(300);
           if (target !== source.node) vm.node = target;
           delete vm.config.lock;

@@ -5,7 +5,7 @@ import { flag, num, str, type RequestContext, type RouteTable, type SimServices 
 import { PveHttpError, paramError, pveDie } from '../http-error';
 import { TaskError } from '../tasks';
 import type { SimStorage, SimVm, SimVolume } from '../state/model';
-import { newVm } from '../state/scenario';
+import { guestFiles, newVm } from '../state/scenario';
 import { checkLock } from '../state/vm-operations';
 import { DISK_KEY, diskVolume, isCdrom, propertyValue, totalDiskBytes } from '../state/vm-config';
 import { nowSeconds } from './cluster';
@@ -453,6 +453,7 @@ export function restoreFromBackup(ctx: RequestContext, node: string, vmid: numbe
         }
         config.lock = 'create';
         vm.config = config;
+        vm.guestFiles = guestFiles(vmid, config.name);
         vm.pending = {};
         vm.pendingDelete = [];
         task.log(`rescan volumes...`);

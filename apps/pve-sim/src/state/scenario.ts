@@ -240,9 +240,15 @@ export function newVm(
     paused: false,
     firewallRules: [],
     firewallOptions: {},
-    guestFiles: {
-      '/var/log/syslog': `Nov 26 10:00:00 vm${vmid} systemd[1]: Started cloud-init.\nNov 26 10:00:01 vm${vmid} sshd[812]: Server listening on 0.0.0.0 port 22.\n`,
-      '/etc/hostname': `${config.name ?? `vm${vmid}`}\n`,
-    },
+    guestFiles: guestFiles(vmid, config.name),
+  };
+}
+
+/** Files the guest agent can read in a simulated guest. */
+export function guestFiles(vmid: number, name: string | undefined): Record<string, string> {
+  const host = name ?? `vm${vmid}`;
+  return {
+    '/var/log/syslog': `Nov 26 10:00:00 ${host} systemd[1]: Started cloud-init.\nNov 26 10:00:01 ${host} sshd[812]: Server listening on 0.0.0.0 port 22.\n`,
+    '/etc/hostname': `${host}\n`,
   };
 }

@@ -1,0 +1,119 @@
+/** Fault injection (options and the admin route) and persistence of the state across restarts. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PveApiError } from '@proxdeck/pve-client';
+import { TOKEN, raw, startTestSim, tokenClient } from './helpers';
+
+describe('fault injection', () => {
+  it('adds latency to every answer', async () => {
+    const sim = await startTestSim({ faults: { latencyMs: 60 } });
+    const started = Date.now();
+    await raw(sim, 'GET', '/api2/json/version');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(60);
+    await sim.close();
+  });
+
+  it('answers a share of requests with 5xx, deterministically for a seed', async () => {
+    const sim = await startTestSim({ faults: { serverErrorRate: 0.5 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await raw(sim, 'GET', '/api2/json/version')).status);
+    const failures = statuses.filter((s) => s === 503).length;
+    expect(failures).toBeGreaterThan(8);
+    expect(failures).toBeLessThan(32);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    await sim.close();
+    const again = await startTestSim({ faults: { serverErrorRate: 0.5 } });
+    const second: number[] = [];
+    for (let i = 0; i < 40; i++) second.push((await raw(again, 'GET', '/api2/json/version')).status);
+    expect(second).toEqual(statuses);
+    await again.close();
+  });
+
+  it('fails tasks of a given type, times out locks, and answers 596 for an unreachable node', async () => {
+    const sim = await startTestSim({
+      faults: {
+        failTasks: { qmclone: 'clone failed: storage migration failed: injected' },
+        lockTimeoutVmids: [100],
+        unreachableNodes: ['pve3'],
+      },
+    });
+    const client = tokenClient(sim);
+    const clone = await client.waitForTask(await client.cloneVm('pve1', 8000, { newid: 300, full: true }), {
+      timeoutMs: 5000,
+    });
+    expect(clone).toMatchObject({
+      ok: false,
+      exitstatus: 'clone failed: storage migration failed: injected',
+    });
+    const stop = await client.waitForTask(await client.stopVm('pve1', 100), { timeoutMs: 5000 });
+    expect(stop.exitstatus).toBe("can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout");
+    const unreachable = (await client.nodeStatus('pve3').catch((e: unknown) => e)) as PveApiError;
+    expect([unreachable.status, unreachable.message]).toEqual([596, 'Connection refused']);
+    expect((await client.nodes()).find((n) => n.node === 'pve3')?.status).toBe('offline');
+    await client.close();
+    await sim.close();
+  });
+
+  it('changes faults at run time through the admin route, for root only', async () => {
+    const sim = await startTestSim({
+      tokens: [{ id: 'ops@pve!ro', secret: 'ro', privsep: 0 }],
+      users: [{ userid: 'ops@pve', password: 'ops-pass' }],
+    });
+    const put = await raw(sim, 'PUT', '/_sim/faults', {
+      body: JSON.stringify({ unreachableNodes: ['pve2'] }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(put.status).toBe(200);
+    expect(sim.faults).toEqual({ unreachableNodes: ['pve2'] });
+    expect((await raw(sim, 'GET', '/api2/json/nodes/pve2/status')).status).toBe(596);
+    expect((await raw(sim, 'GET', '/_sim/faults', { token: false })).status).toBe(401);
+    expect(
+      (await raw(sim, 'GET', '/_sim/faults', { headers: { authorization: 'PVEAPIToken=ops@pve!ro=ro' } }))
+        .status,
+    ).toBe(403);
+    sim.setFaults({});
+    expect((await raw(sim, 'GET', '/api2/json/nodes/pve2/status')).status).toBe(200);
+    await sim.close();
+  });
+});
+
+describe('persistence', () => {
+  it('keeps VMs, firewall groups and tasks across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pve-sim-state-'));
+    const stateFile = join(dir, 'state.json');
+    const first = await startTestSim({ stateFile });
+    const client = tokenClient(first);
+    const upid = await client.cloneVm('pve2', 9000, { newid: 321, name: 'persisted', full: true });
+    await client.waitForTask(upid, { timeoutMs: 5000 });
+    await client.createFirewallGroup('kept');
+    await client.close();
+    await first.close();
+
+    const second = await startTestSim({ stateFile });
+    const again = tokenClient(second);
+    expect((await again.vmConfig('pve2', 321)).name).toBe('persisted');
+    expect((await again.firewallGroups()).map((g) => g.group)).toContain('kept');
+    expect((await again.taskStatus(upid)).exitstatus).toBe('OK');
+    await again.close();
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('needs no credentials in the simulator code: they come from the options', async () => {
+    const sim = await startTestSim({
+      rootPassword: 'another-password',
+      apiToken: { id: 'root@pam!other', secret: 'other-secret' },
+    });
+    expect((await raw(sim, 'GET', '/api2/json/version')).status).toBe(401); // the helper's default token is unknown here
+    expect(
+      (
+        await raw(sim, 'GET', '/api2/json/version', {
+          headers: { authorization: 'PVEAPIToken=root@pam!other=other-secret' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(TOKEN.id).not.toBe('root@pam!other');
+    await sim.close();
+  });
+});
