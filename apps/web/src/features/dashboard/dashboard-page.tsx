@@ -72,26 +72,24 @@ function SystemStatus() {
             const check = readiness.data?.checks[name];
             return (
               <Card key={name} withBorder padding="md" radius="md" data-testid={`check-${name}`}>
-                <Group justify="space-between" wrap="nowrap">
-                  <Group gap="xs" wrap="nowrap">
-                    <CheckIcon size={18} stroke={1.6} />
-                    <Text fw={500}>{t(`dashboard.checks.${name}`)}</Text>
-                  </Group>
-                  {readiness.data ? (
-                    <Group gap={4} wrap="nowrap">
-                      {check?.mode === 'simulator' ? (
-                        <Badge color="grape" variant="light">
-                          {t('status.simulator')}
-                        </Badge>
-                      ) : null}
-                      <Badge color={statusColor(check?.status ?? 'unknown')} variant="light">
-                        {statusLabel(check?.status ?? 'unknown', t)}
-                      </Badge>
-                    </Group>
-                  ) : (
-                    <Skeleton h={20} w={60} />
-                  )}
+                <Group gap="xs" wrap="nowrap" mb={8}>
+                  <CheckIcon size={18} stroke={1.6} />
+                  <Text fw={500}>{t(`dashboard.checks.${name}`)}</Text>
                 </Group>
+                {readiness.data ? (
+                  <Group gap={6}>
+                    <Badge color={statusColor(check?.status ?? 'unknown')} variant="light">
+                      {statusLabel(check?.status ?? 'unknown', t)}
+                    </Badge>
+                    {check?.mode === 'simulator' ? (
+                      <Badge color="grape" variant="light">
+                        {t('status.simulator')}
+                      </Badge>
+                    ) : null}
+                  </Group>
+                ) : (
+                  <Skeleton h={20} w={80} />
+                )}
                 {typeof check?.latency_ms === 'number' ? (
                   <Text size="xs" c="dimmed" mt={6}>
                     {t('dashboard.latency', { ms: String(Math.round(check.latency_ms)) })}

@@ -74,7 +74,7 @@ function SessionsCard({ sessions }: { sessions: readonly OwnSession[] }) {
           {t('profile.sessions.none')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover data-testid="own-sessions">
             <Table.Thead>
               <Table.Tr>
@@ -90,16 +90,18 @@ function SessionsCard({ sessions }: { sessions: readonly OwnSession[] }) {
                 <Table.Tr key={session.id}>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
-                      {formatDateTime(session.created_at)}
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDateTime(session.created_at)}
+                      </Text>
                       {session.current ? (
-                        <Badge size="xs" color="teal" variant="light">
+                        <Badge size="sm" color="teal" variant="light" style={{ flexShrink: 0 }}>
                           {t('profile.sessions.current')}
                         </Badge>
                       ) : null}
                     </Group>
                   </Table.Td>
-                  <Table.Td>{formatDateTime(session.last_seen_at)}</Table.Td>
-                  <Table.Td>{formatDateTime(session.expires_at)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.last_seen_at)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
                   <Table.Td>{session.ip || '—'}</Table.Td>
                   <Table.Td>
                     <Text size="sm" lineClamp={1} title={session.user_agent}>

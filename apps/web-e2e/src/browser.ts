@@ -1,0 +1,50 @@
+/**
+ * Debian's Chromium (never a downloaded browser) through playwright-core, headless, with a fresh profile
+ * directory that is removed again on close.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(options: { locale?: string } = {}): Promise<Browser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'proxdeck-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      chromiumSandbox: false,
+      args: CHROMIUM_FLAGS,
+      locale: options.locale ?? 'en-US',
+      viewport: { width: 1280, height: 800 },
+      timeout: 60_000,
+    });
+    return {
+      context,
+      async close() {
+        await context.close();
+        await rm(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

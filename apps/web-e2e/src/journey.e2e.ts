@@ -1,0 +1,100 @@
+/**
+ * The operator's first journey through the real stack: the built API (with the built SPA at the same
+ * origin) on a fresh database, in Chromium. Sign in, see the dashboard, lose the session and come back to
+ * the same page, look at the profile, sign out.
+ */
+import { startApiProcess, type ApiStack } from '@proxdeck/testing';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from './browser';
+
+let stack: ApiStack | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  stack = await startApiProcess();
+  browser = await launchBrowser({ locale: 'en-US' });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+function path(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The signed-in user as the API sees it, asked from inside the page (with its cookie). */
+async function currentUser(page: Page): Promise<{ status: number; name?: string; username?: string }> {
+  return page.evaluate(async () => {
+    const response = await fetch('/api/current-user', { credentials: 'include' });
+    const body = (await response.json()) as { data?: { name: string; username: string } };
+    return { status: response.status, name: body.data?.name, username: body.data?.username };
+  });
+}
+
+it('signs in, sees the dashboard, survives an ended session, visits the profile and signs out', async () => {
+  const { baseUrl, adminUsername, adminPassword } = stack!;
+  const page = await browser!.context.newPage();
+
+  // A signed-out visitor lands on the login page.
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(`${baseUrl}/login`);
+  await page.getByRole('heading', { name: 'Sign in to Proxdeck' }).waitFor();
+
+  // Wrong password: the message, and still on the login page.
+  await signIn(page, adminUsername, 'not-the-password');
+  await page.getByRole('alert').getByText('The username or password is incorrect.').waitFor();
+  expect(path(page)).toBe('/login');
+
+  // Sign in: the dashboard greets the user by name and shows the platform's readiness.
+  await signIn(page, adminUsername, adminPassword);
+  await page.waitForURL(`${baseUrl}/`);
+  const me = await currentUser(page);
+  expect(me).toMatchObject({ status: 200, username: adminUsername });
+  const displayName = me.name?.trim() ? me.name.trim() : adminUsername;
+  await page.getByRole('heading', { name: `Welcome, ${displayName}` }).waitFor();
+  await page.getByTestId('check-postgres').getByText('Healthy').waitFor();
+  await page.getByTestId('check-redis').getByText('Healthy').waitFor();
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Profile']);
+
+  // The session ends behind the SPA's back: the next request's 401 leads to the login page, remembering
+  // the page, and signing in again goes back there.
+  await browser!.context.clearCookies();
+  await nav.getByRole('link', { name: 'Profile' }).click();
+  await page.waitForURL(`${baseUrl}/login?next=%2Fprofile`);
+  await page.getByText('Your session has ended. Sign in again to continue.').waitFor();
+  await signIn(page, adminUsername, adminPassword);
+  await page.waitForURL(`${baseUrl}/profile`);
+
+  // The profile: the user's details and this very session among the active ones.
+  await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+  await page.getByTestId('profile-details').getByText(adminUsername, { exact: true }).waitFor();
+  await page.getByTestId('own-sessions').getByText('This session').waitFor();
+
+  // A too-short new password is refused before anything is sent.
+  await page.locator('input[name="current_password"]').fill(adminPassword);
+  await page.locator('input[name="new_password"]').fill('short');
+  await page.locator('input[name="confirm_password"]').fill('short');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByText('Use at least 10 characters').waitFor();
+
+  // Sign out from the user menu: the login page, and the API no longer knows the session.
+  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.waitForURL(`${baseUrl}/login`);
+  await page.getByText('You have signed out.').waitFor();
+  expect((await currentUser(page)).status).toBe(401);
+
+  // The profile is out of reach now.
+  await page.goto(`${baseUrl}/profile`);
+  await page.waitForURL(`${baseUrl}/login?next=%2Fprofile`);
+});
