@@ -76,6 +76,12 @@ const ENDPOINTS = [
   'DELETE /cluster/firewall/groups/{group}/{pos}',
   'POST /access/ticket',
   'GET /access/permissions',
+  // Read-only endpoints third-party clients (proxmoxer/Ansible, the Terraform providers) call on their way.
+  'GET /cluster/status',
+  'GET /cluster/ha/resources',
+  'GET /nodes/{node}/network',
+  'GET /pools',
+  'GET /nodes/{node}/qemu/{vmid}/snapshot',
 ];
 
 const SCALAR_KEYS = [

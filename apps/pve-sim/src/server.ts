@@ -50,7 +50,7 @@ export function buildServer(sim: SimServices, routes: RouteTable, options: Serve
   });
 
   app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE'],
+    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
     url: '/api2/json/*',
     handler: async (request, reply) => handleApi(sim, routes, options, request, reply),
   });

@@ -52,6 +52,17 @@ describe('conformance: the real client against the simulator', () => {
     for (const type of ['vm', 'storage', 'node'] as const)
       expect((await client.clusterResources(type)).length).toBeGreaterThan(0);
     await expect(client.nextId()).resolves.toBe(103);
+    expect((await client.clusterStatus()).find((e) => e.type === 'cluster')).toMatchObject({
+      name: 'proxdeck-lab',
+      quorate: 1,
+      nodes: 3,
+    });
+    expect(await client.haResources()).toEqual([]);
+    expect((await client.nodeNetwork('pve1', { type: 'any_bridge' })).map((i) => i.iface)).toEqual([
+      'vmbr0',
+      'vmbr1',
+    ]);
+    expect(await client.pools()).toEqual([]);
   });
 
   it('runs the life of a VM: clone, configure, resize, power, agent', async () => {
@@ -92,6 +103,9 @@ describe('conformance: the real client against the simulator', () => {
       content: 'conf-web\n',
     });
     expect((await client.vmStatus('pve1', 500)).qmpstatus).toBe('running');
+    expect(await client.vmSnapshots('pve1', 500)).toEqual([
+      expect.objectContaining({ name: 'current', running: 1 }),
+    ]);
     await wait(await client.suspendVm('pve1', 500));
     expect((await client.vmStatus('pve1', 500)).qmpstatus).toBe('paused');
     await wait(await client.resumeVm('pve1', 500));

@@ -57,7 +57,7 @@ export interface RawResponse {
 /** A request that bypasses the client, to see exactly what the server answers. */
 export async function raw(
   sim: RunningPveSimulator,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
   path: string,
   options: { headers?: Record<string, string>; body?: string; token?: boolean } = {},
 ): Promise<RawResponse> {

@@ -87,6 +87,9 @@ describe('SEMANTICS §10', () => {
     });
 
     it('answers unknown paths with 501 and a conflicting path parameter with 400', async () => {
+      expect((await raw(sim, 'PATCH', '/api2/json/version')).statusText).toBe(
+        "Method 'PATCH /version' not implemented",
+      );
       const unknown = await raw(sim, 'GET', '/api2/json/nodes/pve1/bogus');
       expect(unknown.status).toBe(501);
       expect(unknown.statusText).toBe("Method 'GET /nodes/pve1/bogus' not implemented");
@@ -291,6 +294,20 @@ describe('SEMANTICS §10', () => {
         await expect(call()).rejects.toMatchObject({ status: 500, message: 'VM 101 not running' });
       },
     );
+
+    it('shutdown fails in the task when the guest outlasts timeout, unless forceStop', async () => {
+      const timedOut = await client.waitForTask(await client.shutdownVm('pve3', 102, { timeout: 1 }), {
+        timeoutMs: 5000,
+      });
+      expect(timedOut.exitstatus).toBe('VM quit/powerdown failed - got timeout');
+      expect((await client.vmStatus('pve3', 102)).status).toBe('running');
+      const forced = await slowClient.waitForTask(
+        await slowClient.shutdownVm('pve3', 102, { timeout: 1, forceStop: 1 }),
+        { timeoutMs: 5000 },
+      );
+      expect(forced.exitstatus).toBe('OK');
+      expect((await slowClient.vmStatus('pve3', 102)).status).toBe('stopped');
+    });
 
     it('stop and shutdown on a stopped VM end OK and change nothing', async () => {
       for (const upid of [await client.stopVm('pve2', 101), await client.shutdownVm('pve2', 101)]) {

@@ -21,6 +21,11 @@ import type {
   PveAgentFileRead,
   PveAgentNetworkInterface,
   PveClusterResource,
+  PveClusterStatusItem,
+  PveHaResource,
+  PveNetworkInterface,
+  PvePool,
+  PveSnapshot,
   PveFirewallGroup,
   PveFirewallRule,
   PveFirewallRuleInput,
@@ -349,6 +354,25 @@ export class PveClient {
     return Number(data);
   }
 
+  clusterStatus(): Promise<PveClusterStatusItem[]> {
+    return this.request('GET', '/cluster/status');
+  }
+
+  haResources(): Promise<PveHaResource[]> {
+    return this.request('GET', '/cluster/ha/resources');
+  }
+
+  nodeNetwork(
+    node: string,
+    params: Params<'GET /nodes/{node}/network', 'node'> = {},
+  ): Promise<PveNetworkInterface[]> {
+    return this.request('GET', `/nodes/${enc(node)}/network`, params);
+  }
+
+  pools(): Promise<PvePool[]> {
+    return this.request('GET', '/pools');
+  }
+
   // ---- QEMU -------------------------------------------------------------------------------------------
 
   listVms(node: string, params: Params<'GET /nodes/{node}/qemu', 'node'> = {}): Promise<PveVmListItem[]> {
@@ -439,6 +463,11 @@ export class PveClient {
 
   convertToTemplate(node: string, vmid: number): Promise<string> {
     return this.request('POST', `${vmPath(node, vmid)}/template`);
+  }
+
+  /** Snapshots, plus the `current` pseudo-entry PVE always lists. */
+  vmSnapshots(node: string, vmid: number): Promise<PveSnapshot[]> {
+    return this.request('GET', `${vmPath(node, vmid)}/snapshot`);
   }
 
   vmStatus(node: string, vmid: number): Promise<PveVmStatus> {

@@ -319,3 +319,59 @@ export interface PveTicket {
 
 /** `{ path: { privilege: 1 } }` */
 export type PvePermissions = Record<string, Record<string, 0 | 1>>;
+
+export interface PveClusterStatusItem {
+  type: 'cluster' | 'node';
+  id: string;
+  name: string;
+  /** cluster entry */
+  nodes?: number;
+  quorate?: PveFlag;
+  version?: number;
+  /** node entries */
+  ip?: string;
+  level?: string;
+  local?: PveFlag;
+  nodeid?: number;
+  online?: PveFlag;
+}
+
+export interface PveNetworkInterface {
+  iface: string;
+  type: string;
+  active?: PveFlag;
+  autostart?: PveFlag;
+  method?: string;
+  families?: string[];
+  address?: string;
+  netmask?: string;
+  cidr?: string;
+  gateway?: string;
+  bridge_ports?: string;
+  bridge_stp?: string;
+  bridge_fd?: string;
+  bridge_vlan_aware?: PveFlag;
+  comments?: string;
+  priority?: number;
+}
+
+export interface PvePool {
+  poolid: string;
+  comment?: string;
+}
+
+export interface PveSnapshot {
+  name: string;
+  description: string;
+  parent?: string;
+  snaptime?: number;
+  vmstate?: PveFlag;
+  running?: PveFlag;
+  digest?: string;
+}
+
+export interface PveHaResource {
+  sid: string;
+  state?: string;
+  [key: string]: unknown;
+}

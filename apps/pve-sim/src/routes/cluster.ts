@@ -228,6 +228,75 @@ export function registerClusterRoutes(routes: RouteTable): void {
     return out;
   });
 
+  routes.set('GET /cluster/status', ({ sim }) => {
+    const nodes = sim.state.data.nodes;
+    return [
+      {
+        type: 'cluster',
+        id: 'cluster',
+        name: sim.state.data.clusterName,
+        nodes: nodes.length,
+        quorate: 1,
+        version: nodes.length + 2,
+      },
+      ...nodes.map((n, i) => ({
+        type: 'node',
+        id: `node/${n.name}`,
+        name: n.name,
+        ip: `10.10.0.${11 + i}`,
+        level: '',
+        local: i === 0 ? 1 : 0,
+        nodeid: i + 1,
+        online: n.online && !sim.faults.nodeUnreachable(n.name) ? 1 : 0,
+      })),
+    ];
+  });
+
+  routes.set('GET /cluster/ha/resources', () => []);
+
+  routes.set('GET /pools', () => []);
+
+  routes.set('GET /nodes/{node}/network', ({ sim, params }) => {
+    const node = sim.state.node(String(params.node));
+    const index = sim.state.data.nodes.indexOf(node);
+    const type = str(params, 'type');
+    const ports = ['eno1', 'eno2'];
+    const interfaces = [
+      ...ports.map((iface, i) => ({
+        iface,
+        type: 'eth',
+        method: 'manual',
+        families: ['inet'],
+        active: 1,
+        exists: 1,
+        priority: 3 + i,
+      })),
+      ...node.bridges.map((iface, i) => ({
+        iface,
+        type: 'bridge',
+        method: i === 0 ? 'static' : 'manual',
+        families: ['inet'],
+        active: 1,
+        autostart: 1,
+        bridge_ports: ports[i] ?? '',
+        bridge_stp: 'off',
+        bridge_fd: '0',
+        ...(i === 0
+          ? {
+              address: `10.10.0.${11 + index}`,
+              netmask: '24',
+              cidr: `10.10.0.${11 + index}/24`,
+              gateway: '10.10.0.1',
+            }
+          : { bridge_vlan_aware: 1 }),
+        priority: 5 + i,
+      })),
+    ];
+    if (type === undefined) return interfaces;
+    if (type === 'any_bridge') return interfaces.filter((i) => i.type === 'bridge' || i.type === 'OVSBridge');
+    return interfaces.filter((i) => i.type === type);
+  });
+
   routes.set('GET /cluster/nextid', ({ sim, params }) => {
     const vmid = num(params, 'vmid');
     if (vmid === undefined) return sim.state.lowestFreeVmid();

@@ -133,6 +133,19 @@ export function registerQemuRoutes(routes: RouteTable): void {
     };
   });
 
+  routes.set('GET /nodes/{node}/qemu/{vmid}/snapshot', (ctx) => {
+    const vm = vmOf(ctx);
+    ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.Audit');
+    return [
+      {
+        name: 'current',
+        description: 'You are here!',
+        digest: renderConfig(vm, true).digest,
+        running: vm.running ? 1 : 0,
+      },
+    ];
+  });
+
   routes.set('GET /nodes/{node}/qemu/{vmid}/config', (ctx) => {
     const vm = vmOf(ctx);
     ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.Audit');
@@ -287,7 +300,14 @@ export function registerQemuRoutes(routes: RouteTable): void {
     if (vm.running && vm.paused && !forceStop) throw pveDie('VM is paused - cannot shutdown');
     return vmTask(ctx, vm, 'qmshutdown', async (task) => {
       if (!vm.running) return;
-      await task.sleep(agentEnabled(vm) ? 4000 : 6000);
+      // The guest needs a few seconds to power down; PVE gives up after `timeout` (default 60 s).
+      const needed = agentEnabled(vm) ? 4000 : 6000;
+      const timeoutMs = (num(ctx.params, 'timeout') ?? 60) * 1000;
+      if (timeoutMs < needed) {
+        await task.sleep(timeoutMs);
+        if (!forceStop) throw new TaskError('VM quit/powerdown failed - got timeout');
+        task.log('VM still running - terminating now with SIGTERM');
+      } else await task.sleep(needed);
       powerOff(ctx.sim, vm);
     });
   });

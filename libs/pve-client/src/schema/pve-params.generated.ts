@@ -955,6 +955,36 @@ export interface PveEndpointParams {
     path?: string;
     userid?: string;
   };
+  'GET /cluster/status': Record<string, never>;
+  'GET /cluster/ha/resources': {
+    type?: 'ct' | 'vm';
+  };
+  'GET /nodes/{node}/network': {
+    node: string;
+    type?:
+      | 'bridge'
+      | 'bond'
+      | 'eth'
+      | 'alias'
+      | 'vlan'
+      | 'fabric'
+      | 'OVSBridge'
+      | 'OVSBond'
+      | 'OVSPort'
+      | 'OVSIntPort'
+      | 'vnet'
+      | 'any_bridge'
+      | 'any_local_bridge'
+      | 'include_sdn';
+  };
+  'GET /pools': {
+    poolid?: string;
+    type?: 'qemu' | 'lxc' | 'storage';
+  };
+  'GET /nodes/{node}/qemu/{vmid}/snapshot': {
+    node: string;
+    vmid: number;
+  };
 }
 
 export type PveEndpointKey = keyof PveEndpointParams;
@@ -1018,4 +1048,9 @@ export const PVE_ENDPOINT_KEYS = [
   'DELETE /cluster/firewall/groups/{group}/{pos}',
   'POST /access/ticket',
   'GET /access/permissions',
+  'GET /cluster/status',
+  'GET /cluster/ha/resources',
+  'GET /nodes/{node}/network',
+  'GET /pools',
+  'GET /nodes/{node}/qemu/{vmid}/snapshot',
 ] as const;
