@@ -6,6 +6,7 @@ import { Link, Navigate, Outlet, useLocation } from 'react-router';
 import { useSessionState } from '../../features/auth/auth.queries';
 import { LOGIN_PATH, loginPath } from '../../lib/navigation';
 import { AppNavigation } from './app-navigation';
+import { ColorSchemeToggle } from './color-scheme-toggle';
 import { LanguageSwitcher } from './language-switcher';
 import { UserMenu } from './user-menu';
 
@@ -54,6 +55,7 @@ export function AppLayout() {
             </Anchor>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <ColorSchemeToggle />
             <LanguageSwitcher />
             <UserMenu user={user} />
           </Group>

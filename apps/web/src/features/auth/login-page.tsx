@@ -15,8 +15,10 @@ import {
 } from '@mantine/core';
 import { IconAlertCircle, IconInfoCircle, IconServer2 } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
+import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
+import { ColorSchemeToggle } from '../../app/layout/color-scheme-toggle';
 import { LanguageSwitcher } from '../../app/layout/language-switcher';
 import { ApiError } from '../../lib/api';
 import { nextFromSearch } from '../../lib/navigation';
@@ -39,6 +41,7 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  useDocumentTitle(`${t('auth.submit')} · ${t('app.name')}`);
 
   if (state?.status === 'authenticated') {
     return <Navigate to={nextFromSearch(location.search)} replace />;
@@ -56,7 +59,8 @@ export function LoginPage() {
 
   return (
     <Box mih="100vh" bg="var(--mantine-color-gray-light)">
-      <Group justify="flex-end" p="md">
+      <Group justify="flex-end" p="md" gap="sm">
+        <ColorSchemeToggle />
         <LanguageSwitcher />
       </Group>
       <Center px="md" pb={80}>
@@ -125,6 +129,7 @@ export function LoginPage() {
                     setPassword(event.currentTarget.value);
                   }}
                   error={fieldErrors.password}
+                  aria-invalid={fieldErrors.password !== undefined}
                 />
                 <Button type="submit" fullWidth loading={login.isPending} mt="xs">
                   {t('auth.submit')}

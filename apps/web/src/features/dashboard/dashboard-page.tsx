@@ -12,6 +12,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconAlertCircle, IconDatabase, IconRefresh, IconServer, IconStack2 } from '@tabler/icons-react';
+import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/i18n';
@@ -113,6 +114,7 @@ function SystemStatus() {
 export function DashboardPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
+  useDocumentTitle(`${t('dashboard.title')} · ${t('app.name')}`);
   if (!user) return null;
   const name = user.name.trim() || user.username;
   return (

@@ -1,5 +1,6 @@
 import { Alert, Badge, Card, Grid, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
+import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -122,6 +123,7 @@ function SessionsCard({ sessions }: { sessions: readonly OwnSession[] }) {
 export function ProfilePage() {
   const { t } = useTranslation();
   const profile = useQuery(profileQueryOptions);
+  useDocumentTitle(`${t('profile.title')} · ${t('app.name')}`);
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">

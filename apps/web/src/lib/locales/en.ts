@@ -22,6 +22,7 @@ export const en = {
     profile: 'Profile',
     logout: 'Sign out',
     language: 'Language',
+    colorScheme: 'Switch between light and dark',
   },
   auth: {
     title: 'Sign in to Proxdeck',

@@ -24,6 +24,7 @@ export const ko: Messages = {
     profile: '내 정보',
     logout: '로그아웃',
     language: '언어',
+    colorScheme: '밝은 테마/어두운 테마 전환',
   },
   auth: {
     title: 'Proxdeck 로그인',
