@@ -23,6 +23,9 @@ module.exports = {
     '^@proxdeck/api-client$': path.join(root, 'libs/api-client/src/index.ts'),
     '^@proxdeck/pve-client$': path.join(root, 'libs/pve-client/src/index.ts'),
     '^@proxdeck/pve-sim$': path.join(root, 'apps/pve-sim/src/index.ts'),
+    '^@proxdeck/testing$': path.join(root, 'libs/testing/src/index.ts'),
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // ESM-only dependencies (content-disposition 3, pulled in by @fastify/static) are compiled to CommonJS for Jest on Node 20.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
 };

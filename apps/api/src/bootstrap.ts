@@ -80,7 +80,7 @@ export async function prepareDatabase(config: AppConfig): Promise<void> {
   const dataSource: DataSource = await createDataSource(config.values.DATABASE_URL).initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0)
+    if (applied.length > 0 && config.values.LOG_LEVEL !== 'silent')
       new Logger('Database').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);
     await seedDatabase(dataSource, config);
   } finally {

@@ -1,0 +1,106 @@
+import { Reflector } from '@nestjs/core';
+import type { ExecutionContext } from '@nestjs/common';
+import type { ApiTokensService } from '../../modules/users/api-tokens.service';
+import type { UsersService } from '../../modules/users/users.service';
+import { AppConfig } from '../config/app-config';
+import { parseConfig } from '../config/config.schema';
+import { AppError } from '../errors/app-error';
+import { Public, RequirePermission } from './access.decorators';
+import { AccessGuard } from './access.guard';
+import type { AuthUser } from './principal';
+import type { ActiveSession, SessionStore } from './session.store';
+
+class Routes {
+  undeclared(): void {
+    return undefined;
+  }
+  @Public()
+  open(): void {
+    return undefined;
+  }
+  @RequirePermission('manage_firewall')
+  firewall(): void {
+    return undefined;
+  }
+}
+
+const viewer: AuthUser = {
+  id: 7,
+  username: 'vera',
+  name: 'Vera',
+  email: null,
+  role: 'viewer',
+  permissions: ['view_all'],
+  isActive: true,
+  createdAt: new Date(0),
+  lastLoginAt: null,
+};
+
+const session: ActiveSession = {
+  id: 'abc',
+  userId: 7,
+  csrfToken: 'csrf-token-value',
+  createdAt: 0,
+  lastSeenAt: 0,
+  expiresAt: Date.now() + 60_000,
+  absoluteExpiresAt: Date.now() + 60_000,
+  ip: '127.0.0.1',
+  userAgent: 'jest',
+};
+
+function context(handler: () => void, request: Record<string, unknown>): ExecutionContext {
+  return {
+    getHandler: () => handler,
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+}
+
+function guard(): AccessGuard {
+  const sessions = { resolve: jest.fn().mockResolvedValue(session) } as unknown as SessionStore;
+  const users = { findActive: jest.fn().mockResolvedValue(viewer) } as unknown as UsersService;
+  const tokens = { resolve: jest.fn().mockResolvedValue(null) } as unknown as ApiTokensService;
+  return new AccessGuard(new Reflector(), sessions, users, tokens, new AppConfig(parseConfig({})));
+}
+
+async function refusal(promise: Promise<boolean>): Promise<string> {
+  try {
+    await promise;
+    return 'allowed';
+  } catch (error) {
+    return error instanceof AppError ? `${error.status} ${error.code}` : String(error);
+  }
+}
+
+describe('AccessGuard', () => {
+  const routes = new Routes();
+  const cookieRequest = (method: string, headers: Record<string, string> = {}) => ({
+    method,
+    headers,
+    cookies: { proxdeck_session: 'secret' },
+  });
+
+  it('refuses a route that declares no access rule, even for a logged-in user', async () => {
+    expect(await refusal(guard().canActivate(context(routes.undeclared, cookieRequest('GET'))))).toBe(
+      '403 ROUTE_NOT_DECLARED',
+    );
+  });
+
+  it('lets anyone through a public route', async () => {
+    expect(
+      await refusal(guard().canActivate(context(routes.open, { method: 'GET', headers: {}, cookies: {} }))),
+    ).toBe('allowed');
+  });
+
+  it('checks CSRF before permissions on cookie writes, then the permission', async () => {
+    expect(await refusal(guard().canActivate(context(routes.firewall, cookieRequest('POST'))))).toBe(
+      '403 CSRF_TOKEN_INVALID',
+    );
+    expect(
+      await refusal(
+        guard().canActivate(
+          context(routes.firewall, cookieRequest('POST', { 'x-csrf-token': 'csrf-token-value' })),
+        ),
+      ),
+    ).toBe('403 FORBIDDEN');
+  });
+});

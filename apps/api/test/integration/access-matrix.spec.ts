@@ -1,0 +1,153 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { buildOpenApiDocument } from '../../src/platform/openapi/openapi';
+import { OPENAPI_ACCESS_EXTENSION, type AccessRule } from '../../src/platform/auth/access.decorators';
+import { createTestApp, type Caller, type TestApp } from '../support/test-app';
+
+/**
+ * The access each route must declare, from api.md. Adding a route without adding it here fails the
+ * test, and so does a route whose declaration differs from the contract.
+ */
+const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${string}`> = {
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'GET /logout': 'public',
+  'POST /logout': 'session',
+  'POST /change-password': 'session',
+  'GET /api/session/check': 'public',
+  'GET /session/check': 'public',
+  'POST /api/session/refresh': 'session',
+  'POST /session/refresh': 'session',
+  'GET /api/current-user': 'authenticated',
+  'GET /api/profile': 'authenticated',
+  'GET /api/debug/user-info': 'authenticated',
+  'GET /api/tasks/status': 'authenticated',
+  'GET /api/tasks/config': 'authenticated',
+  'GET /api/tasks/{task_id}/status': 'authenticated',
+  'GET /api/celery/status': 'perm:view_all',
+  'POST /api/test/simple': 'perm:admin_access',
+  'POST /api/test/error': 'perm:admin_access',
+  'GET /api/health': 'public',
+  'GET /api/health/ready': 'public',
+  'GET /metrics': 'public',
+};
+
+function describeRule(rule: AccessRule): string {
+  if (rule.kind === 'public') return 'public';
+  if (rule.kind === 'authenticated') return rule.sessionOnly ? 'session' : 'authenticated';
+  return `perm:${rule.permission}`;
+}
+
+interface Operation {
+  key: string;
+  method: string;
+  path: string;
+  rule: AccessRule | undefined;
+}
+
+function operations(document: OpenAPIObject): Operation[] {
+  const result: Operation[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method] as
+        (Record<string, unknown> & { [OPENAPI_ACCESS_EXTENSION]?: AccessRule }) | undefined;
+      if (!operation) continue;
+      result.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        rule: operation[OPENAPI_ACCESS_EXTENSION],
+      });
+    }
+  }
+  return result;
+}
+
+function concrete(path: string): string {
+  return path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+}
+
+describe('access declarations and the permission matrix (api.md §1.4)', () => {
+  let t: TestApp;
+  let ops: Operation[];
+  let viewer: Caller;
+  let operator: Caller;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RUN_WORKERS: 'false' });
+    ops = operations(buildOpenApiDocument(t.app));
+    const viewerUser = await t.createUser('viewer');
+    const operatorUser = await t.createUser('operator');
+    viewer = await t.login(viewerUser.username, viewerUser.password);
+    operator = await t.login(operatorUser.username, operatorUser.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('every operation in the OpenAPI document declares its access', () => {
+    const undeclared = ops.filter((op) => op.rule === undefined).map((op) => op.key);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('every operation declares exactly the access of the contract, and every contract route exists', () => {
+    const declared = Object.fromEntries(ops.map((op) => [op.key, op.rule ? describeRule(op.rule) : 'none']));
+    expect(declared).toEqual(CONTRACT);
+  });
+
+  it('anonymous callers get 401 on every non-public route', async () => {
+    for (const op of ops.filter((candidate) => candidate.rule?.kind !== 'public')) {
+      const response = await t.request(op.method, concrete(op.path), op.method === 'GET' ? {} : { body: {} });
+      expect(`${op.key} → ${response.status}`).toBe(`${op.key} → 401`);
+      expect(response.json()).toMatchObject({ success: false, code: expect.any(String) as unknown });
+    }
+  });
+
+  it('viewers get 403 naming the permission on every route needing more than view_all', async () => {
+    for (const op of ops) {
+      const rule = op.rule;
+      if (rule?.kind !== 'permission' || rule.permission === 'view_all') continue;
+      const response = await viewer.request(
+        op.method,
+        concrete(op.path),
+        op.method === 'GET' ? {} : { body: {} },
+      );
+      expect(`${op.key} → ${response.status}`).toBe(`${op.key} → 403`);
+      expect(response.json()).toMatchObject({ code: 'FORBIDDEN', details: { required: rule.permission } });
+    }
+  });
+
+  it('operators are refused admin_access routes only', async () => {
+    for (const op of ops) {
+      const rule = op.rule;
+      if (rule?.kind !== 'permission' || op.key === 'POST /logout') continue;
+      const response = await operator.request(
+        op.method,
+        concrete(op.path),
+        op.method === 'GET' ? {} : { body: {} },
+      );
+      const refused = response.status === 401 || response.status === 403;
+      expect(`${op.key} refused=${refused}`).toBe(`${op.key} refused=${rule.permission === 'admin_access'}`);
+    }
+  });
+
+  it('administrators are allowed everywhere (each write on a fresh session)', async () => {
+    for (const op of ops) {
+      const endsSession = op.method !== 'GET' || op.key === 'GET /logout';
+      const admin = endsSession ? await t.admin() : await sharedAdmin();
+      const response = await admin.request(
+        op.method,
+        concrete(op.path),
+        op.method === 'GET' ? {} : { body: {} },
+      );
+      expect(`${op.key} → ${[401, 403].includes(response.status) ? 'refused' : 'allowed'}`).toBe(
+        `${op.key} → allowed`,
+      );
+    }
+  });
+
+  let adminCaller: Caller | undefined;
+  async function sharedAdmin(): Promise<Caller> {
+    adminCaller ??= await t.admin();
+    return adminCaller;
+  }
+});

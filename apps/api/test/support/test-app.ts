@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ROLE_PERMISSIONS, type Permission, type RoleName } from '@proxdeck/contracts';
+import { testRedisUrl } from '@proxdeck/testing';
+import type { Repository } from 'typeorm';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { createHttpApp } from '../../src/bootstrap';
+import { TaskRunner } from '../../src/modules/tasks/task-runner';
+import { passwordHasher } from '../../src/modules/users/password-hasher';
+import { User } from '../../src/modules/users/user.entity';
+import { AppConfig } from '../../src/platform/config/app-config';
+import { parseConfig } from '../../src/platform/config/config.schema';
+
+export interface InjectResult {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface Caller {
+  username: string;
+  csrfToken: string;
+  request(
+    method: string,
+    url: string,
+    options?: { body?: unknown; headers?: Record<string, string>; csrf?: boolean },
+  ): Promise<InjectResult>;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  request(
+    method: string,
+    url: string,
+    options?: { body?: unknown; headers?: Record<string, string>; payload?: string },
+  ): Promise<InjectResult>;
+  createUser(
+    role: RoleName,
+    options?: { permissions?: Permission[] },
+  ): Promise<{ username: string; password: string }>;
+  login(username: string, password: string): Promise<Caller>;
+  admin(): Promise<Caller>;
+  close(): Promise<void>;
+}
+
+export const ADMIN_PASSWORD = 'integration-admin-pass';
+
+/** The whole API in-process on the real Postgres and Redis, driven through Fastify's inject. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = process.env.PROXDECK_IT_DATABASE_URL;
+  if (!databaseUrl)
+    throw new Error('PROXDECK_IT_DATABASE_URL is not set: run through jest.integration.config.cjs');
+  const config = new AppConfig(
+    parseConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: `pdit-${randomBytes(4).toString('hex')}`,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD,
+      WEB_DIST_DIR: '/nonexistent-web-dist',
+      ...env,
+    }),
+  );
+  const app = await createHttpApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  if (config.values.RUN_WORKERS) await app.get(TaskRunner).startProcessing();
+  const users = app.get<Repository<User>>(getRepositoryToken(User));
+
+  const request: TestApp['request'] = async (method, url, options = {}) => {
+    const response = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.payload !== undefined
+        ? { payload: options.payload }
+        : options.body !== undefined
+          ? { payload: JSON.stringify(options.body) }
+          : {}),
+    });
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
+      json: <T>() => JSON.parse(response.body) as T,
+    };
+  };
+
+  const login = async (username: string, password: string): Promise<Caller> => {
+    const response = await app.inject({ method: 'POST', url: '/login', payload: { username, password } });
+    if (response.statusCode !== 200)
+      throw new Error(`login of ${username} failed: ${response.statusCode} ${response.body}`);
+    const cookie = response.cookies.find((candidate) => candidate.name === config.values.SESSION_COOKIE_NAME);
+    if (!cookie) throw new Error('login set no session cookie');
+    const csrfToken = (JSON.parse(response.body) as { data: { csrf_token: string } }).data.csrf_token;
+    return {
+      username,
+      csrfToken,
+      request: (method, url, options = {}) =>
+        request(method, url, {
+          ...(options.body !== undefined ? { body: options.body } : {}),
+          headers: {
+            cookie: `${cookie.name}=${cookie.value}`,
+            ...(options.csrf === false ? {} : { 'x-csrf-token': csrfToken }),
+            ...options.headers,
+          },
+        }),
+    };
+  };
+
+  return {
+    app,
+    config,
+    request,
+    login,
+    admin: () => login('admin', ADMIN_PASSWORD),
+    async createUser(role, options = {}) {
+      const password = `pw-${randomBytes(8).toString('hex')}`;
+      const username = `${role}-${randomBytes(4).toString('hex')}`;
+      await users.insert({
+        username,
+        name: `Test ${role}`,
+        email: null,
+        passwordHash: await passwordHasher.hash(password),
+        role,
+        permissions: options.permissions ?? [...ROLE_PERMISSIONS[role]],
+        isActive: true,
+      });
+      return { username, password };
+    },
+    close: () => app.close(),
+  };
+}
