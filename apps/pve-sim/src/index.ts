@@ -9,9 +9,13 @@ import type { RouteTable, SimServices } from './context';
 import { FaultInjector, type PveSimFaults } from './faults';
 import { SeededRandom } from './random';
 import { registerAccessRoutes } from './routes/access';
+import { registerBackupRoutes } from './routes/backup';
 import { registerClusterRoutes } from './routes/cluster';
 import { registerFirewallRoutes } from './routes/firewall';
 import { registerQemuRoutes } from './routes/qemu';
+import { registerQemuAgentRoutes } from './routes/qemu-agent';
+import { registerQemuCloneRoute } from './routes/qemu-clone';
+import { registerQemuPowerRoutes } from './routes/qemu-power';
 import { registerStorageRoutes } from './routes/storage';
 import { buildServer } from './server';
 import { ClusterState } from './state/cluster-state';
@@ -105,7 +109,11 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   const routes: RouteTable = new Map();
   registerClusterRoutes(routes);
   registerQemuRoutes(routes);
+  registerQemuPowerRoutes(routes);
+  registerQemuCloneRoute(routes);
+  registerQemuAgentRoutes(routes);
   registerStorageRoutes(routes);
+  registerBackupRoutes(routes);
   registerFirewallRoutes(routes);
   registerAccessRoutes(routes);
 
