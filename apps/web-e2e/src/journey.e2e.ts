@@ -98,3 +98,41 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
   await page.goto(`${baseUrl}/profile`);
   await page.waitForURL(`${baseUrl}/login?next=%2Fprofile`);
 });
+
+it('changes the password: server errors on their field, then the new password signs in', async () => {
+  const { baseUrl, adminUsername, adminPassword } = stack!;
+  const page = await browser!.context.newPage();
+  const newPassword = `${adminPassword}-renewed`;
+
+  await page.goto(`${baseUrl}/profile`);
+  await page.waitForURL(`${baseUrl}/login?next=%2Fprofile`);
+  await signIn(page, adminUsername, adminPassword);
+  await page.waitForURL(`${baseUrl}/profile`);
+
+  // A wrong current password: the API's message appears on that field.
+  const current = page.locator('input[name="current_password"]');
+  await current.fill('certainly-not-it');
+  await page.locator('input[name="new_password"]').fill(newPassword);
+  await page.locator('input[name="confirm_password"]').fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('input[name="current_password"][aria-invalid="true"]').waitFor();
+  expect(await current.getAttribute('aria-describedby')).toBeTruthy();
+  const errorId = ((await current.getAttribute('aria-describedby')) ?? '').split(' ')[0] ?? '';
+  expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe('is not your current password');
+
+  // The right one: changed, and the form is cleared.
+  await current.fill(adminPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByText('Password changed. Your other sessions were signed out.').waitFor();
+  expect(await current.inputValue()).toBe('');
+
+  // Sign out; the old password no longer works, the new one does.
+  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.waitForURL(`${baseUrl}/login`);
+  await signIn(page, adminUsername, adminPassword);
+  await page.getByRole('alert').getByText('The username or password is incorrect.').waitFor();
+  await signIn(page, adminUsername, newPassword);
+  await page.waitForURL(`${baseUrl}/`);
+  await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+});
