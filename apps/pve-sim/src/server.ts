@@ -171,7 +171,7 @@ function authenticate(sim: SimServices, request: FastifyRequest, method: string)
 }
 
 function requireAdmin(sim: SimServices, request: FastifyRequest): void {
-  const auth = authenticate(sim, request, 'GET');
+  const auth = authenticate(sim, request, request.method);
   if (auth.userid !== 'root@pam') throw new PveHttpError(403, 'Permission check failed (/, Sys.Modify)');
 }
 

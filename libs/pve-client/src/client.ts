@@ -178,6 +178,7 @@ export class PveClient {
           error.status === 401 &&
           this.options.auth.type === 'ticket' &&
           path !== '/access/ticket' &&
+          error.path !== '/access/ticket' && // the login itself failed: a second try cannot help
           !reauthenticated
         ) {
           // A 401 comes from the auth stage, before the handler ran: log in again and resend once.
@@ -245,10 +246,10 @@ export class PveClient {
     const auth = this.options.auth;
     if (auth.type !== 'ticket') throw new Error('ticket auth not configured');
     const attempt = async (password: string): Promise<TicketState> => {
-      const data = await this.request<PveTicket>('POST', '/access/ticket', {
-        username: auth.username,
-        password,
-      });
+      // Not through the per-node limiter: the request waiting for this ticket already holds a slot.
+      const params = { username: auth.username, password };
+      this.options.onRequest?.({ method: 'POST', path: '/access/ticket', params });
+      const { data } = await this.withRetries<PveTicket>('POST', '/access/ticket', params);
       return { ticket: data.ticket, csrf: data.CSRFPreventionToken, obtainedAt: this.now() };
     };
     let state: TicketState;

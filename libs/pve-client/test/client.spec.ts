@@ -143,7 +143,20 @@ describe('PveClient against a stub', () => {
       await client.close();
     });
 
-    it('fails with a typed 401 when the password is wrong', async () => {
+    it('logs in outside the per-node limit, so concurrent first requests cannot deadlock', async () => {
+      const client = new PveClient({
+        baseUrl: stub.url,
+        auth: { type: 'ticket', username: 'root@pam', password: 'secret' },
+        maxConcurrentPerNode: 1,
+      });
+      await expect(
+        Promise.all([client.version(), client.version(), client.clusterTasks()]),
+      ).resolves.toHaveLength(3);
+      expect(logins).toBe(1);
+      await client.close();
+    });
+
+    it('fails with a typed 401 when the password is wrong, after a single login attempt', async () => {
       const client = new PveClient({
         baseUrl: stub.url,
         auth: { type: 'ticket', username: 'root@pam', password: 'nope' },
@@ -151,6 +164,7 @@ describe('PveClient against a stub', () => {
       const error = await client.version().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PveApiError);
       expect(error).toMatchObject({ status: 401, message: 'authentication failure' });
+      expect(logins).toBe(1);
       await client.close();
     });
   });

@@ -63,6 +63,8 @@ function vzdump(ctx: RequestContext): string {
   const mode = str(params, 'mode') ?? 'snapshot';
   const notesTemplate = str(params, 'notes-template');
   const protect = flag(params, 'protected');
+  const retention =
+    params.remove === 0 ? undefined : (str(params, 'prune-backups') ?? storage.extra['prune-backups']);
   const id = local.length === 1 ? String(local[0]?.vmid ?? '') : '';
   return sim.tasks.start(node, 'vzdump', id, auth.upidUser, async (task) => {
     let failed = 0;
@@ -124,6 +126,20 @@ function vzdump(ctx: RequestContext): string {
         sim.state.data.volumes.push(volume);
         task.log(`INFO: archive file size: ${(size / 1024 ** 3).toFixed(2)}GB`);
         const elapsed = Math.max(1, Math.round((Date.now() - started.getTime()) / 1000));
+        if (retention !== undefined && !retention.includes('keep-all=1')) {
+          task.log(`INFO: prune older backups with retention: ${retention.replace(/,/g, ', ')}`);
+          const group = sim.state
+            .volumesOn(node, storage)
+            .filter((v) => v.content === 'backup' && v.vmid === vm.vmid);
+          const removed = pruneBackups(group, retention);
+          for (const old of removed) {
+            task.log(`INFO: removing backup '${old.volid}'`);
+            sim.state.removeVolume(old);
+          }
+          task.log(
+            `INFO: pruned ${removed.length} backup(s)${removed.length === 0 ? ' not covered by keep-retention policy' : ''}`,
+          );
+        }
         task.log(`INFO: Finished Backup of VM ${vm.vmid} (00:00:${String(elapsed).padStart(2, '0')})`);
       } finally {
         if (vm.config.lock === 'backup') delete vm.config.lock;
@@ -236,4 +252,46 @@ export function restoreFromBackup(ctx: RequestContext, node: string, vmid: numbe
       vm.agentReadyAt = Date.now() + sim.tasks.scaled(25_000);
     }
   });
+}
+
+const PERIODS: [string, (d: Date) => string][] = [
+  ['keep-hourly', (d) => d.toISOString().slice(0, 13)],
+  ['keep-daily', (d) => d.toISOString().slice(0, 10)],
+  [
+    'keep-weekly',
+    (d) => {
+      const monday = new Date(d);
+      monday.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+      return monday.toISOString().slice(0, 10);
+    },
+  ],
+  ['keep-monthly', (d) => d.toISOString().slice(0, 7)],
+  ['keep-yearly', (d) => d.toISOString().slice(0, 4)],
+];
+
+/**
+ * PVE's prune selection (Storage.pm prune_mark_backup_group): newest first, `keep-last` keeps the N newest,
+ * each `keep-<period>` keeps the newest backup of each of the N most recent periods. Protected backups are
+ * always kept and not counted. Returns the backups to remove.
+ */
+export function pruneBackups(group: readonly SimVolume[], retention: string): SimVolume[] {
+  const options = new Map<string, number>();
+  for (const part of retention.split(',')) {
+    const [key = '', value = ''] = part.split('=');
+    if (/^\d+$/.test(value)) options.set(key.trim(), Number(value));
+  }
+  const candidates = group.filter((v) => !v.protected).sort((a, b) => b.ctime - a.ctime);
+  const keep = new Set<SimVolume>(candidates.slice(0, options.get('keep-last') ?? 0));
+  for (const [option, periodOf] of PERIODS) {
+    const limit = options.get(option) ?? 0;
+    const seen = new Set<string>();
+    for (const backup of candidates) {
+      const period = periodOf(new Date(backup.ctime * 1000));
+      if (seen.has(period)) continue;
+      if (seen.size >= limit) break;
+      seen.add(period);
+      keep.add(backup);
+    }
+  }
+  return candidates.filter((v) => !keep.has(v));
 }
