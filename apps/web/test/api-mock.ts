@@ -8,6 +8,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: Headers;
+  credentials: RequestCredentials;
   body: unknown;
 }
 
@@ -43,6 +44,7 @@ export function mockApi(handlers: Record<string, Handler>): ApiMock {
       method: request.method,
       path: url.pathname,
       headers: request.headers,
+      credentials: request.credentials,
       body: text ? (JSON.parse(text) as unknown) : undefined,
     });
     const handler = table.get(`${request.method} ${url.pathname}`);

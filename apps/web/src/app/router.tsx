@@ -24,7 +24,7 @@ function guarded(permission: Permission, Page: ComponentType): ComponentType {
 
 export function createRoutes(queryClient: QueryClient): RouteObject[] {
   const requireSession = async ({ request }: LoaderFunctionArgs) => {
-    // Revalidates a stale answer, so that navigating notices a session that ended meanwhile.
+    // Uses the cached answer while fresh; a stale one (older than the staleTime) is asked again.
     const state: SessionState = await queryClient.query(sessionQueryOptions);
     return state.status === 'authenticated' ? null : redirect(loginPath(new URL(request.url)));
   };

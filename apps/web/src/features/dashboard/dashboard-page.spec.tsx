@@ -60,6 +60,18 @@ describe('dashboard', () => {
     expect(within(screen.getByTestId('check-proxmox')).getByText('Not configured')).toBeInTheDocument();
   });
 
+  it('asks for the status without the session cookie, so polling does not keep the session alive', async () => {
+    const api = mockApi({
+      'GET /api/session/check': () => ok(makeSession(adminUser)),
+      'GET /api/health/ready': () => ok({ status: 'ready', checks: {} }),
+    });
+    renderApp('/');
+
+    expect(await screen.findByTestId('overall-status')).toHaveTextContent('Ready');
+    expect(api.calls('GET /api/health/ready').map((call) => call.credentials)).toEqual(['omit']);
+    expect(api.calls('GET /api/session/check').map((call) => call.credentials)).toEqual(['include']);
+  });
+
   it('says so when the status cannot be loaded', async () => {
     mockApi({
       'GET /api/session/check': () => ok(makeSession(adminUser)),

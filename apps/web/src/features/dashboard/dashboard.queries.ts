@@ -12,9 +12,12 @@ function reportedReadiness(body: unknown): Readiness | null {
   return 'status' in report && 'checks' in report ? (report as Readiness) : null;
 }
 
-/** "Unavailable" is an answer too: the API's 503 still carries the report, which is shown, not an error. */
+/**
+ * "Unavailable" is an answer too: the API's 503 still carries the report, which is shown, not an error.
+ * Sent without the cookie: the dashboard polls it, and polling must not keep an idle session alive.
+ */
 export async function fetchReadiness(): Promise<Readiness> {
-  const { data, error, response } = await api.GET('/api/health/ready');
+  const { data, error, response } = await api.GET('/api/health/ready', { credentials: 'omit' });
   if (data !== undefined) return data.data;
   const reported = reportedReadiness(error);
   if (reported) return reported;
