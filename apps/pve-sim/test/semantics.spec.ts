@@ -437,6 +437,32 @@ describe('SEMANTICS §10', () => {
     });
   });
 
+  describe('cloud-init and the guest agent', () => {
+    it('reports the IP the guest booted with; a changed ipconfig0 shows after the next boot', async () => {
+      const upid = await client.cloneVm('pve2', 9000, { newid: 470, name: 'ci-check', full: true });
+      await client.waitForTask(upid, { timeoutMs: 5000 });
+      await client.updateVmConfig('pve2', 470, { ipconfig0: 'ip=10.1.2.3/24,gw=10.1.2.1' });
+      await client.waitForTask(await client.startVm('pve2', 470), { timeoutMs: 5000 });
+      const ips = async () => {
+        const nics = await client.agentNetworkInterfaces('pve2', 470).catch(() => []);
+        return nics.flatMap((n) => n['ip-addresses'] ?? []).map((a) => a['ip-address']);
+      };
+      await eventually(ips, (list) => list.includes('10.1.2.3'));
+      await client.updateVmConfig('pve2', 470, { ipconfig0: 'ip=10.1.2.4/24,gw=10.1.2.1' });
+      expect(await ips()).toContain('10.1.2.3');
+      await client.waitForTask(await client.rebootVm('pve2', 470), { timeoutMs: 5000 });
+      await eventually(ips, (list) => list.includes('10.1.2.4'));
+    });
+
+    it('answers agent calls like PVE while the agent is missing or not up', async () => {
+      await expect(client.agentNetworkInterfaces('pve3', 102)).rejects.toMatchObject({
+        status: 500,
+        message: 'No QEMU guest agent configured',
+      });
+      await expect(client.agentNetworkInterfaces('pve2', 101)).rejects.toMatchObject({ status: 500 });
+    });
+  });
+
   describe('8. firewall', () => {
     it('inserts new rules at position 0, disabled unless enable=1', async () => {
       await client.createFirewallGroup('web-8', 'web');

@@ -7,9 +7,8 @@ import { paramError, pveDie } from '../http-error';
 import { TaskError } from '../tasks';
 import type { SimVm, SimVolume } from '../state/model';
 import { guestFiles, newVm } from '../state/scenario';
-import { checkLock } from '../state/vm-operations';
+import { checkLock, powerOn } from '../state/vm-operations';
 import { DISK_KEY, diskVolume, isCdrom, propertyValue, totalDiskBytes } from '../state/vm-config';
-import { nowSeconds } from './cluster';
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -246,11 +245,7 @@ export function restoreFromBackup(ctx: RequestContext, node: string, vmid: numbe
     } finally {
       delete vm.config.lock;
     }
-    if (start) {
-      vm.running = true;
-      vm.startedAt = nowSeconds();
-      vm.agentReadyAt = Date.now() + sim.tasks.scaled(25_000);
-    }
+    if (start) powerOn(sim, vm);
   });
 }
 

@@ -52,7 +52,7 @@ export function agentEnabled(vm: SimVm): boolean {
 
 /** The guest's IPv4 from its cloud-init `ipconfig0`, or a DHCP lease derived from the vmid. */
 export function guestIpv4(sim: SimServices, vm: SimVm): { address: string; prefix: number } {
-  const ip = propertyValue(vm.config.ipconfig0, 'ip');
+  const ip = propertyValue(vm.running ? vm.bootIpconfig0 : vm.config.ipconfig0, 'ip');
   const m = ip !== undefined ? /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(ip) : null;
   if (m?.[1] && m[2]) return { address: m[1], prefix: Number(m[2]) };
   const nodeIndex = sim.state.data.nodes.findIndex((n) => n.name === vm.node);

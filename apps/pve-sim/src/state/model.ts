@@ -78,6 +78,8 @@ export interface SimVm {
   paused: boolean;
   startedAt?: number;
   pid?: number;
+  /** `ipconfig0` as the cloud-init drive had it at the last boot: what the guest actually configured. */
+  bootIpconfig0?: string;
   /** Guest agent answers from this time on (epoch ms; it needs a boot first). */
   agentReadyAt?: number;
   firewallRules: SimFirewallRule[];

@@ -186,6 +186,7 @@ export function buildScenario(name: ScenarioName, seed: number, now: number): Si
       vm.running = true;
       vm.startedAt = Math.floor(now / 1000) - 86_400 * 3 - vmid * 60;
       vm.agentReadyAt = vm.startedAt * 1000;
+      if (vm.config.ipconfig0 !== undefined) vm.bootIpconfig0 = vm.config.ipconfig0;
       vm.pid = 10_000 + vmid;
     }
     data.vms.push(vm);

@@ -246,6 +246,9 @@ export function powerOn(sim: SimServices, vm: SimVm): void {
   vm.startedAt = Math.floor(Date.now() / 1000);
   vm.pid = sim.state.nextPid();
   vm.agentReadyAt = Date.now() + sim.tasks.scaled(25_000);
+  // The cloud-init ISO is regenerated at start: later edits reach the guest only after the next boot.
+  if (vm.config.ipconfig0 !== undefined) vm.bootIpconfig0 = vm.config.ipconfig0;
+  else delete vm.bootIpconfig0;
 }
 
 export function powerOff(sim: SimServices, vm: SimVm): void {
