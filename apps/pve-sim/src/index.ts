@@ -162,6 +162,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     requestCounts: () => Object.fromEntries(counts),
     close: async () => {
       await app.close();
+      tasks.abortAll(); // like a node shutting down: running workers end with `received interrupt`
       await tasks.drain();
       writer?.flush();
     },

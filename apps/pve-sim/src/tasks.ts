@@ -30,6 +30,8 @@ export interface TaskManagerOptions {
 export class TaskManager {
   private readonly running = new Set<Promise<void>>();
   private readonly aborted = new Set<string>();
+  /** Wakes the sleeps of a task early when it is aborted. */
+  private readonly wakers = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly state: ClusterState,
@@ -88,7 +90,7 @@ export class TaskManager {
         task.log.push(`WARN: ${line}`);
       },
       sleep: async (ms) => {
-        await this.sleep(ms);
+        await this.abortableSleep(upid, ms);
         if (this.aborted.has(upid)) throw new TaskError('received interrupt');
       },
     };
@@ -120,6 +122,28 @@ export class TaskManager {
   /** `DELETE …/tasks/{upid}`: the worker stops at its next wait with `received interrupt`. */
   abort(upid: string): void {
     this.aborted.add(upid);
+    for (const wake of this.wakers.get(upid) ?? []) wake();
+  }
+
+  /** Aborts every running task (simulator shutdown): each ends with `received interrupt`. */
+  abortAll(): void {
+    for (const task of this.state.data.tasks) if (task.status === 'running') this.abort(task.upid);
+  }
+
+  private abortableSleep(upid: string, ms: number): Promise<void> {
+    if (this.aborted.has(upid)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wakers = this.wakers.get(upid) ?? new Set<() => void>();
+      this.wakers.set(upid, wakers);
+      const wake = (): void => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        if (wakers.size === 0) this.wakers.delete(upid);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.scaled(ms));
+      wakers.add(wake);
+    });
   }
 
   /** Resolves when every running worker has ended (for clean shutdowns). */

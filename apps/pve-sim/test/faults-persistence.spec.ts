@@ -100,6 +100,25 @@ describe('persistence', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('shuts down promptly during long tasks, which end with received interrupt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pve-sim-state-'));
+    const stateFile = join(dir, 'state.json');
+    const first = await startTestSim({ stateFile, timeScale: 1 });
+    const client = tokenClient(first);
+    const upid = await client.cloneVm('pve2', 9000, { newid: 322, full: true }); // ~30 s at time scale 1
+    await client.close();
+    const started = Date.now();
+    await first.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    const second = await startTestSim({ stateFile });
+    const again = tokenClient(second);
+    expect((await again.taskStatus(upid)).exitstatus).toBe('clone failed: received interrupt');
+    await expect(again.vmConfig('pve2', 322)).rejects.toMatchObject({ status: 500 });
+    await again.close();
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('needs no credentials in the simulator code: they come from the options', async () => {
     const sim = await startTestSim({
       rootPassword: 'another-password',
