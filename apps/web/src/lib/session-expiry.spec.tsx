@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
+import { sessionKey } from '../features/auth/auth.queries';
 import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok } from '../../test/api-mock';
 import { makeProfile, makeSession, viewerUser } from '../../test/fixtures';
@@ -71,6 +72,22 @@ describe('session expiry', () => {
 
     expect(await screen.findByText('Firefox')).toBeInTheDocument();
     expect(app.location()).toBe('/profile');
+  });
+
+  it('when a fresh session check finds the session gone, goes to /login?next= and says why', async () => {
+    const mock = mockApi({
+      'GET /api/session/check': () => ok(makeSession(viewerUser)),
+      'GET /api/health/ready': () => ok(READY),
+      'GET /api/profile': () => ok(makeProfile(viewerUser)),
+    });
+    const app = renderApp('/profile');
+    expect(await screen.findByText('Firefox')).toBeInTheDocument();
+
+    mock.on('GET /api/session/check', () => ok({ authenticated: false }, 401));
+    await act(() => app.queryClient.invalidateQueries({ queryKey: sessionKey }));
+
+    expect(await screen.findByText('Your session has ended. Sign in again to continue.')).toBeInTheDocument();
+    expect(app.location()).toBe('/login?next=%2Fprofile');
   });
 
   it('after an explicit logout goes to /login without next', async () => {

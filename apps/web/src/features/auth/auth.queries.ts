@@ -19,11 +19,13 @@ export type SessionState =
 
 export const sessionKey = ['session'] as const;
 
-export async function fetchSession(): Promise<SessionState> {
+/** Asks the API who is signed in; a session that was known and is now gone counts as expired. */
+export async function fetchSession({ client }: { client: QueryClient }): Promise<SessionState> {
   const { data, error, response } = await api.GET('/api/session/check');
   if (response.status === 401) {
     setCsrfToken(null);
-    return { status: 'anonymous' };
+    const previous = client.getQueryData<SessionState>(sessionKey);
+    return { status: previous?.status === 'authenticated' ? 'expired' : 'anonymous' };
   }
   if (data === undefined) throw toApiError(error, response);
   const { authenticated, user, csrf_token = '', expires_at = '' } = data.data;
