@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from './database';
 import { waitFor } from './wait';
@@ -93,6 +95,9 @@ export async function startApiProcess(options: { env?: Record<string, string> } 
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: adminPassword,
     WEB_DIST_DIR: join(WORKSPACE_ROOT, 'apps/web/dist'),
+    PVE_SIM_PORT: '0',
+    PVE_SIM_TIME_SCALE: '0.01',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'proxdeck-data-')),
     ...options.env,
   };
   const api = startNodeProcess(join(WORKSPACE_ROOT, 'apps/api/dist/main.js'), env, 'api');

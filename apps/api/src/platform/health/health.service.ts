@@ -10,6 +10,7 @@ export interface DependencyCheck {
   status: 'up' | 'down' | 'not_configured';
   latency_ms: number | null;
   mode?: string;
+  version?: string;
   error?: string;
 }
 

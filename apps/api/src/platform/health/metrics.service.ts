@@ -29,18 +29,10 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly pveCalls = new Histogram({
-    name: 'proxdeck_pve_request_duration_seconds',
-    help: 'Proxmox VE API call latency',
-    labelNames: ['method', 'outcome'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-
-  readonly pveErrors = new Counter({
-    name: 'proxdeck_pve_errors_total',
-    help: 'Proxmox VE API calls that failed',
-    labelNames: ['status'] as const,
+  readonly pveRequests = new Counter({
+    name: 'proxdeck_pve_requests_total',
+    help: 'Requests sent to the Proxmox VE API',
+    labelNames: ['method'] as const,
     registers: [this.registry],
   });
 

@@ -1,25 +1,89 @@
-import { Injectable } from '@nestjs/common';
+import { existsSync, readFileSync } from 'node:fs';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { PveClient, type PveClientOptions } from '@proxdeck/pve-client';
 import { AppConfig } from '../config/app-config';
 import type { DependencyCheck } from '../health/health.service';
+import { MetricsService } from '../health/metrics.service';
+import { connectionFile, type SimulatorConnection } from './embedded-simulator';
 
 /**
- * Proxdeck's connection to Proxmox VE: a real cluster (PVE_URL) or the built-in simulator.
- * The typed client is wired in by the Proxmox issue; until then readiness says "not configured".
+ * Proxdeck's connection to Proxmox VE: a real cluster (PVE_URL) or the built-in simulator, which the API
+ * process starts and announces in DATA_DIR for worker processes. One client per process, created on first use.
  */
 @Injectable()
-export class ProxmoxConnection {
-  constructor(private readonly config: AppConfig) {}
+export class ProxmoxConnection implements OnApplicationShutdown {
+  private client: PveClient | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   get mode(): 'cluster' | 'simulator' {
     return this.config.usesSimulator ? 'simulator' : 'cluster';
   }
 
-  check(): Promise<DependencyCheck> {
-    return Promise.resolve({
-      status: 'not_configured',
-      latency_ms: null,
-      mode: this.mode,
-      error: 'the Proxmox client is not wired in yet',
-    });
+  /** The typed client; throws when the simulator has not announced itself yet. */
+  pve(): PveClient {
+    this.client ??= new PveClient(this.clientOptions());
+    return this.client;
+  }
+
+  async check(): Promise<DependencyCheck> {
+    const started = performance.now();
+    try {
+      const version = await this.pve().version();
+      return {
+        status: 'up',
+        latency_ms: Math.round((performance.now() - started) * 10) / 10,
+        mode: this.mode,
+        version: version.version,
+      };
+    } catch (error) {
+      return {
+        status: 'down',
+        latency_ms: null,
+        mode: this.mode,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.close();
+  }
+
+  private clientOptions(): PveClientOptions {
+    const values = this.config.values;
+    const observe: Pick<PveClientOptions, 'onRequest'> = {
+      onRequest: (request) => {
+        this.metrics.pveRequests.inc({ method: request.method });
+      },
+    };
+    if (values.PVE_URL !== undefined) {
+      const auth: PveClientOptions['auth'] =
+        values.PVE_TOKEN_ID !== undefined && values.PVE_TOKEN_SECRET !== undefined
+          ? { type: 'token', tokenId: values.PVE_TOKEN_ID, secret: values.PVE_TOKEN_SECRET }
+          : { type: 'ticket', username: values.PVE_USER ?? '', password: values.PVE_PASSWORD ?? '' };
+      return {
+        baseUrl: values.PVE_URL,
+        auth,
+        tlsVerify: values.PVE_TLS_VERIFY,
+        ...(values.PVE_CA_FILE !== undefined ? { caFile: values.PVE_CA_FILE } : {}),
+        maxConcurrentPerNode: values.TASK_CONCURRENCY_PER_NODE * 2,
+        ...observe,
+      };
+    }
+    const file = connectionFile(this.config);
+    if (!existsSync(file))
+      throw new Error('the built-in simulator is not running (started by the API process)');
+    const connection = JSON.parse(readFileSync(file, 'utf8')) as SimulatorConnection;
+    return {
+      baseUrl: connection.url,
+      auth: { type: 'token', tokenId: connection.tokenId, secret: connection.tokenSecret },
+      tlsVerify: true,
+      ...(connection.caFile !== null ? { caFile: connection.caFile } : {}),
+      ...observe,
+    };
   }
 }

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
+import type { AppConfig } from '../config/app-config';
+
+/** How processes of one installation reach the embedded simulator: written by the API, read by workers. */
+export interface SimulatorConnection {
+  url: string;
+  caFile: string | null;
+  tokenId: string;
+  tokenSecret: string;
+}
+
+export function simulatorDir(config: AppConfig): string {
+  return resolve(config.values.DATA_DIR, 'pve-sim');
+}
+
+export function connectionFile(config: AppConfig): string {
+  return join(simulatorDir(config), 'connection.json');
+}
+
+interface StoredCredentials {
+  rootPassword: string;
+  tokenSecret: string;
+}
+
+/**
+ * Credentials of the simulator: from the settings when given, otherwise generated once and kept in
+ * DATA_DIR (mode 0600) so they survive restarts. Never hard-coded.
+ */
+function simulatorCredentials(config: AppConfig): StoredCredentials {
+  const file = join(simulatorDir(config), 'credentials.json');
+  let stored: StoredCredentials | null = null;
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCredentials;
+  const credentials: StoredCredentials = {
+    rootPassword:
+      config.values.PVE_SIM_ROOT_PASSWORD ?? stored?.rootPassword ?? randomBytes(18).toString('base64url'),
+    tokenSecret:
+      config.values.PVE_SIM_TOKEN_SECRET ?? stored?.tokenSecret ?? randomBytes(18).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+/** Starts the built-in Proxmox VE simulator (when PVE_URL is unset) and publishes how to reach it. */
+export async function startEmbeddedSimulator(config: AppConfig): Promise<RunningPveSimulator> {
+  const dir = simulatorDir(config);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const credentials = simulatorCredentials(config);
+  const simulator = await startPveSimulator({
+    port: config.values.PVE_SIM_PORT,
+    host: '127.0.0.1',
+    protocol: 'https',
+    certDir: dir,
+    seed: config.values.PVE_SIM_SEED,
+    timeScale: config.values.PVE_SIM_TIME_SCALE,
+    rootPassword: credentials.rootPassword,
+    apiToken: { id: config.values.PVE_SIM_TOKEN_ID, secret: credentials.tokenSecret },
+    ...(config.values.PVE_SIM_STATE_FILE !== undefined
+      ? { stateFile: resolve(config.values.PVE_SIM_STATE_FILE) }
+      : {}),
+  });
+  const connection: SimulatorConnection = {
+    url: simulator.url,
+    caFile: simulator.caFile ?? null,
+    tokenId: config.values.PVE_SIM_TOKEN_ID,
+    tokenSecret: credentials.tokenSecret,
+  };
+  writeFileSync(connectionFile(config), JSON.stringify(connection), { mode: 0o600 });
+  return simulator;
+}

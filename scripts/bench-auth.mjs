@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `npm run bench`: throughput of an authenticated GET /api/current-user (session cookie: Redis session,
+// cached user, access guard, envelope) against the same JSON answered by a bare Fastify route.
+// Each server runs in its own process; autocannon drives 50 connections for 10 s (BENCH_SECONDS) each.
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+const root = resolve(import.meta.dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+const build = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'testing', '--outputStyle=static'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+  },
+);
+if (build.status !== 0) process.exit(1);
+
+const { startApiProcess, freePort, waitFor } = await import('@proxdeck/testing');
+
+function load(url, headers) {
+  return new Promise((resolveRun, reject) => {
+    autocannon({ url, connections, duration: seconds, headers }, (error, result) =>
+      error ? reject(error) : resolveRun(result),
+    );
+  });
+}
+
+const stack = await startApiProcess({
+  env: {
+    LOG_LEVEL: 'error',
+    RUN_WORKERS: 'false',
+    PVE_SIM_PORT: '0',
+    DATA_DIR: resolve(root, '.data/bench'),
+  },
+});
+let bare;
+try {
+  const login = await fetch(`${stack.baseUrl}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const url = `${stack.baseUrl}/api/current-user`;
+  const sample = await (await fetch(url, { headers: { cookie } })).text();
+  if (!sample.includes('"success":true')) throw new Error(`authenticated request failed: ${sample}`);
+
+  const port = await freePort();
+  const bareSource = `
+    const app = require('fastify')({ logger: false });
+    const body = ${JSON.stringify(sample)};
+    app.get('/api/current-user', async (request, reply) => reply.type('application/json; charset=utf-8').send(body));
+    app.listen({ port: ${port}, host: '127.0.0.1' });`;
+  bare = spawn(process.execPath, ['-e', bareSource], { cwd: root, stdio: 'inherit' });
+  await waitFor(
+    async () => ((await fetch(`http://127.0.0.1:${port}/api/current-user`)).ok ? true : undefined),
+    {
+      timeoutMs: 10_000,
+      what: 'the bare Fastify server',
+    },
+  );
+
+  console.log(`\nwarming up, then ${connections} connections × ${seconds} s each ...`);
+  await load(`http://127.0.0.1:${port}/api/current-user`, {});
+  const bareResult = await load(`http://127.0.0.1:${port}/api/current-user`, {});
+  await load(url, { cookie });
+  const apiResult = await load(url, { cookie });
+  const non2xx = apiResult.non2xx + apiResult.errors;
+
+  const row = (name, result) =>
+    `${name.padEnd(34)} ${result.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms`;
+  console.log('\nGET /api/current-user');
+  console.log(row('bare Fastify (same body)', bareResult));
+  console.log(row('Proxdeck, authenticated session', apiResult));
+  const ratio = apiResult.requests.average / bareResult.requests.average;
+  console.log(
+    `ratio: ${(ratio * 100).toFixed(1)} % of bare Fastify (target ≥ 40 %)${non2xx ? `; ${non2xx} non-2xx/errors!` : ''}`,
+  );
+} finally {
+  bare?.kill();
+  await stack.stop();
+}
