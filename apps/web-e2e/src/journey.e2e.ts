@@ -136,3 +136,20 @@ it('changes the password: server errors on their field, then the new password si
   await page.waitForURL(`${baseUrl}/`);
   await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
 });
+
+it('speaks Korean to a browser whose language is Korean, and switches to English on request', async () => {
+  const korean = await launchBrowser({ locale: 'ko-KR' });
+  try {
+    const page = await korean.context.newPage();
+    await page.goto(`${stack!.baseUrl}/login`);
+    await page.getByRole('heading', { name: 'Proxdeck 로그인' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+
+    await page.getByRole('button', { name: '언어' }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Proxdeck' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  } finally {
+    await korean.close();
+  }
+});
