@@ -62,6 +62,15 @@ describe('SEMANTICS §10', () => {
       });
     });
 
+    it('accepts JSON bodies with real booleans', async () => {
+      const res = await raw(sim, 'PUT', '/api2/json/nodes/pve2/qemu/101/config', {
+        body: JSON.stringify({ onboot: true, description: 'json' }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(200);
+      expect((await client.vmConfig('pve2', 101)).onboot).toBe(1);
+    });
+
     it('lets query parameters override body parameters', async () => {
       await raw(sim, 'PUT', '/api2/json/nodes/pve2/qemu/101/config?cores=4', { body: 'cores=2' });
       expect((await client.vmConfig('pve2', 101)).cores).toBe(4);
@@ -187,6 +196,47 @@ describe('SEMANTICS §10', () => {
       } finally {
         now = start;
       }
+    });
+
+    it('lets the client renew its ticket against the simulator before the 2 h expiry', async () => {
+      const start = now;
+      const logins: string[] = [];
+      const ticketed = ticketClient(sim, {
+        now: () => now,
+        onRequest: (r) => {
+          if (r.path === '/access/ticket') logins.push(String(r.params.password));
+        },
+      });
+      try {
+        await ticketed.version();
+        for (let i = 0; i < 12; i++) {
+          now += 20 * 60 * 1000; // four hours in all: only renewals keep the session alive
+          await ticketed.updateVmConfig('pve2', 101, { description: `renewal ${i}` });
+        }
+        expect(logins).toHaveLength(13);
+        expect(logins[0]).toBe(ROOT_PASSWORD);
+        expect(logins.slice(1).every((p) => p.startsWith('PVE:root@pam:'))).toBe(true); // renewals, not re-logins
+      } finally {
+        now = start;
+        await ticketed.close();
+      }
+    });
+
+    it('rejects tickets and tokens of disabled users', async () => {
+      const disabled = await startTestSim({
+        users: [{ userid: 'gone@pve', password: 'gone-pass', enabled: false }],
+        tokens: [{ id: 'gone@pve!t', secret: 'gone-secret', privsep: 0 }],
+      });
+      const login = await raw(disabled, 'POST', '/api2/json/access/ticket', {
+        body: 'username=gone@pve&password=gone-pass',
+        token: false,
+      });
+      expect(login.status).toBe(401);
+      const token = await raw(disabled, 'GET', '/api2/json/version', {
+        headers: { authorization: 'PVEAPIToken=gone@pve!t=gone-secret' },
+      });
+      expect([token.status, token.statusText]).toEqual([401, 'Authentication failed!']);
+      await disabled.close();
     });
 
     it('refuses /access/ticket to API tokens with 403', async () => {
