@@ -154,4 +154,17 @@ describe('session idle timeout', () => {
     );
     expect(expired.json().code).toBe('SESSION_EXPIRED');
   });
+
+  it('is not kept alive by public requests such as session checks', async () => {
+    const admin = await t.admin();
+    // Polled faster than the 1 s idle timeout: if public routes refreshed the session it would never end.
+    await waitFor(
+      async () => {
+        const response = await admin.request('GET', '/api/session/check');
+        return response.status === 401 ? true : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 200, what: 'the session to expire while only public routes are used' },
+    );
+    expect((await admin.request('GET', '/api/current-user')).status).toBe(401);
+  });
 });

@@ -7,6 +7,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Permission } from '@proxdeck/contracts';
+import { ERROR_ENVELOPE_SCHEMA } from '../openapi/error-envelope.schema';
 
 /**
  * How a route may be reached. Every handler declares exactly one; the global AccessGuard refuses the rest.
@@ -31,7 +32,7 @@ function declare(rule: AccessRule, ...extra: MethodDecorator[]): MethodDecorator
 const needsLogin = [
   ApiCookieAuth('session'),
   ApiBearerAuth('token'),
-  ApiUnauthorizedResponse({ description: 'Not authenticated' }),
+  ApiUnauthorizedResponse({ description: 'Not authenticated', schema: ERROR_ENVELOPE_SCHEMA }),
 ];
 
 /** Anyone, logged in or not. */
@@ -42,7 +43,10 @@ export const Authenticated = (options: { sessionOnly?: boolean } = {}): MethodDe
   declare(
     { kind: 'authenticated', sessionOnly: options.sessionOnly ?? false },
     ...(options.sessionOnly
-      ? [ApiCookieAuth('session'), ApiUnauthorizedResponse({ description: 'Not authenticated' })]
+      ? [
+          ApiCookieAuth('session'),
+          ApiUnauthorizedResponse({ description: 'Not authenticated', schema: ERROR_ENVELOPE_SCHEMA }),
+        ]
       : needsLogin),
   );
 
@@ -51,5 +55,8 @@ export const RequirePermission = (permission: Permission): MethodDecorator =>
   declare(
     { kind: 'permission', permission },
     ...needsLogin,
-    ApiForbiddenResponse({ description: `Requires the permission ${permission}` }),
+    ApiForbiddenResponse({
+      description: `Requires the permission ${permission}`,
+      schema: ERROR_ENVELOPE_SCHEMA,
+    }),
   );

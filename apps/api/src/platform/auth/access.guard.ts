@@ -90,7 +90,7 @@ export class AccessGuard implements CanActivate {
 
     const secret = request.cookies[this.cookieName];
     if (!secret) return null;
-    const session = await this.sessions.resolve(secret);
+    const session = await this.sessions.resolve(secret, { touch: !lenient });
     const user = session ? await this.users.findActive(session.userId) : null;
     if (!session || !user) {
       if (lenient) return null;

@@ -5,6 +5,7 @@ import { UserDto } from '../../modules/users/user.dto';
 import { AppConfig } from '../config/app-config';
 import { UnauthenticatedError } from '../errors/app-error';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
+import { ERROR_ENVELOPE_SCHEMA } from '../openapi/error-envelope.schema';
 import { WithMessage } from '../http/envelope';
 import { RawResponse } from '../http/raw-response.decorator';
 import { SpaFallback } from '../web/spa-fallback';
@@ -47,7 +48,10 @@ export class AuthController {
   @UseGuards(LoginGuard)
   @ApiOperation({ summary: 'Log in: sets the session cookie and returns the CSRF token' })
   @ApiEnvelope(LoginResultDto)
-  @ApiTooManyRequestsResponse({ description: 'Too many failures for this username; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failures for this username; see Retry-After',
+    schema: ERROR_ENVELOPE_SCHEMA,
+  })
   async login(
     @Body() _body: LoginDto,
     @Req() request: FastifyRequest & { user: AuthUser },

@@ -68,8 +68,11 @@ export class SessionStore {
     return { secret, session: this.toActive(id, stored) };
   }
 
-  /** The live session for a cookie secret, refreshed against the idle timeout; null when expired or unknown. */
-  async resolve(secret: string): Promise<ActiveSession | null> {
+  /**
+   * The live session for a cookie secret; null when expired or unknown. Using a session refreshes its idle
+   * timeout, unless `touch` is false (public routes such as readiness polls must not keep a session alive).
+   */
+  async resolve(secret: string, { touch = true }: { touch?: boolean } = {}): Promise<ActiveSession | null> {
     const id = hashSecret(secret);
     const raw = await this.redis.client.get(this.sessionKey(id));
     if (raw === null) return null;
@@ -79,7 +82,7 @@ export class SessionStore {
       await this.revoke(id, stored.userId);
       return null;
     }
-    if (now - stored.lastSeenAt >= this.touchAfterMs) {
+    if (touch && now - stored.lastSeenAt >= this.touchAfterMs) {
       stored.lastSeenAt = now;
       await this.redis.client.set(
         this.sessionKey(id),

@@ -1,5 +1,12 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOperation,
+  ApiProperty,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { Public } from '../auth/access.decorators';
@@ -54,6 +61,18 @@ export class HealthController {
     summary: 'Readiness: Postgres, Redis and Proxmox (or the simulator), with latency; 503 when not ready',
   })
   @ApiEnvelope(ReadinessDto)
+  @ApiResponse({
+    status: 503,
+    description: 'Postgres or Redis is down: the same report, with success false',
+    schema: {
+      type: 'object',
+      required: ['success', 'data'],
+      properties: {
+        success: { type: 'boolean', enum: [false] },
+        data: { $ref: getSchemaPath(ReadinessDto) },
+      },
+    },
+  })
   async readiness(@Res() reply: FastifyReply): Promise<void> {
     const report: ReadinessReport = await this.health.readiness();
     await reply

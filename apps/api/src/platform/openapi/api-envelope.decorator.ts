@@ -1,18 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_ENVELOPE_SCHEMA } from './error-envelope.schema';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-
-const errorEnvelope: SchemaObject = {
-  type: 'object',
-  required: ['success', 'error', 'code', 'request_id'],
-  properties: {
-    success: { type: 'boolean', enum: [false] },
-    error: { type: 'string' },
-    code: { type: 'string' },
-    details: { type: 'object', additionalProperties: true },
-    request_id: { type: 'string' },
-  },
-};
 
 function dataSchema(model: Type | [Type] | null | SchemaObject): SchemaObject | ReferenceObject {
   if (model === null) return { type: 'object', nullable: true };
@@ -43,7 +32,7 @@ export function ApiEnvelope(model: Type | [Type] | null | SchemaObject, status =
         },
       },
     }),
-    ApiResponse({ status: 400, description: 'Invalid input', schema: errorEnvelope }),
+    ApiResponse({ status: 400, description: 'Invalid input', schema: ERROR_ENVELOPE_SCHEMA }),
   );
 }
 
@@ -72,7 +61,7 @@ export function ApiListEnvelope(model: Type): MethodDecorator {
         },
       },
     }),
-    ApiResponse({ status: 400, description: 'Invalid input', schema: errorEnvelope }),
+    ApiResponse({ status: 400, description: 'Invalid input', schema: ERROR_ENVELOPE_SCHEMA }),
   );
 }
 
@@ -99,6 +88,6 @@ export function ApiTaskAccepted(): MethodDecorator {
         },
       },
     }),
-    ApiResponse({ status: 400, description: 'Invalid input', schema: errorEnvelope }),
+    ApiResponse({ status: 400, description: 'Invalid input', schema: ERROR_ENVELOPE_SCHEMA }),
   );
 }
