@@ -40,12 +40,22 @@ function cloneVm(ctx: RequestContext, source: SimVm): string {
   const disks = diskKeys(source.config).filter(
     (k) => !isCdrom(source.config[k] ?? '') || (source.config[k] ?? '').includes('cloudinit'),
   );
+  if (storageParam !== undefined) {
+    const storage = sim.state.storage(storageParam);
+    if (!storage) throw pveDie(`storage '${storageParam}' does not exist`);
+    if (target !== source.node && !storage.shared)
+      throw pveDie(`can't clone to non-shared storage '${storageParam}'`);
+  }
+  if (target !== source.node) {
+    const local = disks.some(
+      (key) => !sim.state.storage(diskVolume(source.config[key] ?? '').split(':')[0] ?? '')?.shared,
+    );
+    if (local) throw pveDie(`can't clone VM to node '${target}' (VM uses local storage)`);
+  }
   for (const key of disks) {
     const storageId = storageParam ?? diskVolume(source.config[key] ?? '').split(':')[0] ?? '';
     const storage = sim.state.storage(storageId);
     if (!storage) throw pveDie(`storage '${storageId}' does not exist`);
-    if (target !== source.node && !storage.shared)
-      throw pveDie(`can't clone VM to node '${target}' (VM uses local storage)`);
     if (!storage.content.includes('images'))
       throw paramError({ storage: `storage '${storageId}' does not support vm images` });
     sim.auth.require(auth, `/storage/${storageId}`, 'Datastore.AllocateSpace');
