@@ -25,9 +25,13 @@ export function registerQemuPowerRoutes(routes: RouteTable): void {
         }
         if (vm.config.template === '1') throw new TaskError(`you can't start a vm if it's a template`);
         if (vm.running) throw new TaskError(`VM ${vm.vmid} already running`);
-        const bridge = propertyValue(vm.config.net0, 'bridge');
-        if (bridge !== undefined && !ctx.sim.state.node(vm.node).bridges.includes(bridge)) {
-          throw new TaskError(`bridge '${bridge}' does not exist`);
+        // Pending changes apply at start, so the bridges checked are those of the merged config.
+        const nics = Object.entries({ ...vm.config, ...vm.pending }).filter(([key]) => /^net\d+$/.test(key));
+        for (const [, value] of nics) {
+          const bridge = propertyValue(value, 'bridge');
+          if (bridge !== undefined && !ctx.sim.state.node(vm.node).bridges.includes(bridge)) {
+            throw new TaskError(`bridge '${bridge}' does not exist`);
+          }
         }
         if (Object.values(vm.config).some((v) => v.includes('cloudinit')))
           task.log('generating cloud-init ISO');

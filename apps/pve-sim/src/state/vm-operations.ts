@@ -181,6 +181,13 @@ export function prepareConfigChange(
     throw pveDie('no options specified');
   for (const key of [...Object.keys(set), ...deletes, ...reverts])
     sim.auth.require(auth, `/vms/${vm.vmid}`, ...privilegeForKey(key));
+  // Allocating a new disk (`storage:GiB`, `storage:cloudinit`) also needs space on that storage.
+  for (const [key, value] of Object.entries(set)) {
+    const alloc = DISK_KEY.test(key)
+      ? /^([a-z][a-z0-9\-_.]*[a-z0-9]):(\d+(\.\d+)?|cloudinit)(,|$)/i.exec(value)
+      : null;
+    if (alloc?.[1]) sim.auth.require(auth, `/storage/${alloc[1]}`, 'Datastore.AllocateSpace');
+  }
   if (set.balloon !== undefined) {
     const memory =
       set.memory !== undefined
