@@ -6,14 +6,23 @@
 //   libs/pve-client/src/schema/pve-schema.json           names, types, formats, enums, ranges, optional flags
 //   libs/pve-client/src/schema/pve-params.generated.ts    TypeScript parameter types for the same endpoints
 //
-// Usage: node scripts/derive-pve-schema.mjs [path/to/apidoc.json]
+// Usage: node scripts/derive-pve-schema.mjs [--check] [path/to/apidoc.json]
+//   --check: write nothing; exit 1 if the committed files differ from a fresh derivation (drift check).
+// The output is formatted with the workspace's Prettier settings (unless .prettierignore lists it), so it is
+// byte-identical to what is committed.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import * as prettier from 'prettier';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const sourcePath = resolve(process.argv[2] ?? join(root, '..', 'shared', 'pve-api', 'apidoc.json'));
+const args = process.argv.slice(2);
+const checkOnly = args.includes('--check');
+const sourcePath = resolve(
+  args.find((a) => !a.startsWith('--')) ?? join(root, '..', 'shared', 'pve-api', 'apidoc.json'),
+);
 const outDir = join(root, 'libs', 'pve-client', 'src', 'schema');
 
 /** Every method and path Proxdeck uses or the simulator serves. */
@@ -204,7 +213,7 @@ const document = {
   pveVersion: '9.2',
   endpoints,
 };
-writeFileSync(join(outDir, 'pve-schema.json'), JSON.stringify(document, null, 1) + '\n');
+const outputs = new Map([[join(outDir, 'pve-schema.json'), JSON.stringify(document, null, 1) + '\n']]);
 
 // ---- TypeScript parameter types -------------------------------------------------------------------------
 function tsType(p) {
@@ -252,5 +261,35 @@ lines.push(
   `export const PVE_ENDPOINT_KEYS = ${JSON.stringify(Object.keys(endpoints), null, 2)} as const;`,
   '',
 );
-writeFileSync(join(outDir, 'pve-params.generated.ts'), lines.join('\n'));
+outputs.set(join(outDir, 'pve-params.generated.ts'), lines.join('\n'));
+
+let drift = false;
+for (const [file, text] of outputs) {
+  const { ignored } = await prettier.getFileInfo(file, { ignorePath: join(root, '.prettierignore') });
+  const formatted = ignored
+    ? text
+    : await prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+  if (checkOnly) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      // missing counts as drift
+    }
+    if (current !== formatted) {
+      drift = true;
+      console.error(`drift: ${file} differs from a fresh derivation`);
+    }
+  } else {
+    writeFileSync(file, formatted);
+  }
+}
+if (checkOnly) {
+  console.log(
+    drift
+      ? 'schema subset is out of date: run node scripts/derive-pve-schema.mjs'
+      : 'schema subset is up to date',
+  );
+  process.exit(drift ? 1 : 0);
+}
 console.log(`wrote ${Object.keys(endpoints).length} endpoints to ${outDir}`);
