@@ -136,3 +136,28 @@ describe('persistence', () => {
     await sim.close();
   });
 });
+
+describe('determinism', () => {
+  it('gives the same MACs and UUIDs for the same seed, and different ones for another seed', async () => {
+    const run = async (seed: number) => {
+      const sim = await startTestSim({ seed });
+      const client = tokenClient(sim);
+      await client.waitForTask(await client.cloneVm('pve2', 9000, { newid: 800, full: true }), {
+        timeoutMs: 5000,
+      });
+      const config = await client.vmConfig('pve2', 800);
+      await client.close();
+      await sim.close();
+      return {
+        net0: config.net0,
+        smbios1: config.smbios1,
+        template: sim.state.vms.find((v) => v.vmid === 9000)?.config.net0,
+        cpuModel: status.cpuinfo.model,
+      };
+    };
+    const [a, b, c] = [await run(7), await run(7), await run(8)];
+    expect(a).toEqual(b);
+    expect(c.net0).not.toBe(a.net0);
+    expect(c.smbios1).not.toBe(a.smbios1);
+  });
+});
