@@ -1,4 +1,11 @@
-import { PveApiError, PveClient, PveTimeoutError, PveTransportError, isSafeToRetry } from '../src';
+import {
+  PveApiError,
+  PveClient,
+  PveTaskFailedError,
+  PveTimeoutError,
+  PveTransportError,
+  isSafeToRetry,
+} from '../src';
 import { eventually, startStub, type Stub, type StubRequest } from './stub-server';
 
 const UPID = (n: number, node = 'pve1') =>
@@ -387,6 +394,26 @@ describe('PveClient against a stub', () => {
       expect(results.map((r) => r.ok)).toEqual([false, false]);
       expect(results[0]!.exitstatus).toBe('clone failed: boom');
       expect(stub.requests.filter((r) => r.path === '/nodes/pve1/tasks')).toHaveLength(1);
+      await client.close();
+    });
+
+    it('throws PveTaskFailedError with throwOnFailure, and honours an abort signal', async () => {
+      taskStub([UPID(1)], 99, false);
+      const client = tokenClient({ taskWatcher: { intervalMs: 10, mode: 'node' } });
+      const failure = await client
+        .waitForTask(UPID(1), { timeoutMs: 5000, throwOnFailure: true })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(PveTaskFailedError);
+      expect(failure).toMatchObject({
+        exitstatus: 'clone failed: boom',
+        logTail: ['create full clone', 'TASK OK'],
+      });
+      expect(stub.requests.filter((r) => r.path === '/cluster/tasks')).toHaveLength(0);
+      taskStub([UPID(2)], 1_000_000);
+      const controller = new AbortController();
+      const waiting = client.waitForTask(UPID(2), { signal: controller.signal });
+      controller.abort();
+      await expect(waiting).rejects.toThrow(/aborted/);
       await client.close();
     });
 
