@@ -95,6 +95,10 @@ export function vmRrd(
   const out: Record<string, number>[] = [];
   for (let i = points - 1; i >= 0; i--) {
     const time = end - i * step;
+    if (vm.createdAt !== undefined && time + step <= vm.createdAt) {
+      out.push({ time }); // no RRD data yet: every field is omitted
+      continue;
+    }
     const running = vm.running && vm.startedAt !== undefined && time >= vm.startedAt;
     const point: Record<string, number> = { time, maxcpu: cpuCount(vm), maxmem, maxdisk, disk: 0 };
     if (running) {

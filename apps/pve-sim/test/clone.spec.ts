@@ -79,6 +79,9 @@ describe('clone', () => {
     expect(clone.smbios1).not.toBe(source.smbios1);
     expect(clone.ide2).toBe('ssd-pool:vm-701-cloudinit,media=cdrom');
     expect(clone.scsi0).toBe('ssd-pool:vm-701-disk-0,iothread=1,size=20G');
+    const rrd = await client.vmRrdData('pve1', 701, { timeframe: 'hour' });
+    expect(Object.keys(rrd[0]!)).toEqual(['time']); // no RRD data before the VM existed
+    expect(rrd.at(-1)).toMatchObject({ cpu: 0, maxmem: 2048 * 1024 * 1024 });
     const log = await client.taskLog(sim.state.tasks.filter((t) => t.type === 'qmclone').at(-1)!.upid, {
       limit: 0,
     });

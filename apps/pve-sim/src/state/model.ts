@@ -74,6 +74,8 @@ export interface SimVm {
   /** The `[PENDING]` section. */
   pending: Record<string, string>;
   pendingDelete: string[];
+  /** When the VM was created (epoch s): RRD has no data before it. */
+  createdAt?: number;
   running: boolean;
   paused: boolean;
   startedAt?: number;

@@ -192,6 +192,8 @@ export function buildScenario(name: ScenarioName, seed: number, now: number): Si
     data.vms.push(vm);
   }
 
+  for (const vm of data.vms) vm.createdAt = ctime;
+
   if (name === 'large') {
     // Enough guests for load tests of /cluster/resources (2,000 VMs in all).
     let vmid = 1000;
@@ -234,6 +236,7 @@ export function newVm(
   return {
     vmid,
     node,
+    createdAt: Math.floor(Date.now() / 1000),
     config: { smbios1: `uuid=${random.uuid()}`, vmgenid: random.uuid(), ...config },
     pending: {},
     pendingDelete: [],
