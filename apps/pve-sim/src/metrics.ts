@@ -9,8 +9,16 @@ import { cpuCount, memoryMiB, totalDiskBytes } from './state/vm-config';
 const MiB = 1024 * 1024;
 
 /** A smooth value in [0, 1] for a key at a time (sum of three seeded sines). */
+const phaseCache = new Map<string, number>();
+
 export function wave(key: string, seed: number, t: number): number {
-  const h = hashSeed(`${seed}:${key}`);
+  const cacheKey = `${seed}:${key}`;
+  let h = phaseCache.get(cacheKey);
+  if (h === undefined) {
+    h = hashSeed(cacheKey);
+    if (phaseCache.size > 100_000) phaseCache.clear();
+    phaseCache.set(cacheKey, h);
+  }
   const p1 = (h % 1000) / 159;
   const p2 = ((h >>> 10) % 1000) / 159;
   const p3 = ((h >>> 20) % 1000) / 159;

@@ -124,7 +124,8 @@ export function propertyValue(text: string | undefined, key: string): string | u
 
 /** The volume id of a disk value (`local-lvm:vm-100-disk-0,size=32G` → `local-lvm:vm-100-disk-0`). */
 export function diskVolume(value: string): string {
-  return value.split(',')[0] ?? '';
+  const comma = value.indexOf(',');
+  return comma === -1 ? value : value.slice(0, comma);
 }
 
 export function isCdrom(value: string): boolean {
@@ -188,7 +189,7 @@ export function totalDiskBytes(config: Record<string, string>): number {
   for (const key of diskKeys(config)) {
     const value = config[key] ?? '';
     if (isCdrom(value)) continue;
-    const size = propertyValue(value, 'size');
+    const size = /(?:^|,)size=([^,]+)/.exec(value)?.[1];
     if (size !== undefined) total += parseSize(size) || 0;
   }
   return total;
