@@ -80,6 +80,12 @@ export interface RunningPveSimulator {
 
 export async function startPveSimulator(options: PveSimulatorOptions): Promise<RunningPveSimulator> {
   if (!options.rootPassword) throw new Error('startPveSimulator: rootPassword is required');
+  if (options.timeScale !== undefined && !(options.timeScale > 0 && Number.isFinite(options.timeScale))) {
+    throw new Error('startPveSimulator: timeScale must be a positive number');
+  }
+  if (options.apiToken && !/^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9.\-_]+$/.test(options.apiToken.id)) {
+    throw new Error('startPveSimulator: apiToken.id must look like user@realm!tokenid');
+  }
   const seed = options.seed ?? 1;
   const timeScale = options.timeScale ?? 1;
   const host = options.host ?? '127.0.0.1';

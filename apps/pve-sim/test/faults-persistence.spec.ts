@@ -119,6 +119,14 @@ describe('persistence', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses invalid options', async () => {
+    await expect(startTestSim({ rootPassword: '' })).rejects.toThrow(/rootPassword is required/);
+    await expect(startTestSim({ timeScale: 0 })).rejects.toThrow(/timeScale/);
+    await expect(startTestSim({ apiToken: { id: 'proxdeck', secret: 'x' } })).rejects.toThrow(
+      /user@realm!tokenid/,
+    );
+  });
+
   it('needs no credentials in the simulator code: they come from the options', async () => {
     const sim = await startTestSim({
       rootPassword: 'another-password',
