@@ -73,6 +73,24 @@ describe('VM config edits', () => {
     await client.updateVmConfig('pve2', 101, { delete: 'net1' });
   });
 
+  it('returns null from POST config with background_delay when the task ends in time, or the error', async () => {
+    await expect(
+      client.updateVmConfigAsync('pve2', 101, { description: 'bg', background_delay: 5 }),
+    ).resolves.toBeNull();
+    expect((await client.vmConfig('pve2', 101)).description).toBe('bg');
+    sim.setFaults({ failTasks: { qmconfig: 'injected failure' } });
+    try {
+      await expect(
+        client.updateVmConfigAsync('pve2', 101, { description: 'bg2', background_delay: 5 }),
+      ).rejects.toMatchObject({
+        status: 500,
+        message: 'failed to update VM 101: injected failure',
+      });
+    } finally {
+      sim.setFaults({});
+    }
+  });
+
   it('delays 401 answers when configured to (PVE waits about 3 s)', async () => {
     const started = Date.now();
     const res = await raw(sim, 'GET', '/api2/json/version', { token: false });
