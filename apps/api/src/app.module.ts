@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SelftestModule } from './modules/selftest/selftest.module';
 import { TasksModule } from './modules/tasks/tasks.module';
@@ -10,7 +9,6 @@ import { ConfigModule } from './platform/config/config.module';
 import { dataSourceOptions } from './platform/database/data-source';
 import { EventsModule } from './platform/events/events.module';
 import { HealthModule } from './platform/health/health.module';
-import { EnvelopeInterceptor } from './platform/http/envelope.interceptor';
 import { ProxmoxModule } from './platform/proxmox/proxmox.module';
 import { QueueModule } from './platform/queue/queue.module';
 import { RedisModule } from './platform/redis/redis.module';
@@ -36,7 +34,6 @@ export class AppModule {
         TasksModule,
         SelftestModule,
       ],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor }],
     };
   }
 }

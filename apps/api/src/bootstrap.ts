@@ -13,6 +13,7 @@ import { createDatabaseIfMissing } from './platform/database/database-admin';
 import { seedDatabase } from './platform/database/seed';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { createValidationPipe } from './platform/errors/validation';
+import { registerEnvelopeHook } from './platform/http/envelope.hook';
 import { MetricsService } from './platform/health/metrics.service';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { SpaFallback } from './platform/web/spa-fallback';
@@ -46,12 +47,14 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   });
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.register(fastifyCookie);
+  registerEnvelopeHook(fastify);
 
   const metrics = app.get(MetricsService);
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       {
         method: request.method,
@@ -60,6 +63,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   const spa = app.get(SpaFallback);

@@ -79,9 +79,9 @@ describe('authentication (api.md §1.3, §2)', () => {
   });
 
   it('reports the session state and logs out', async () => {
-    expect((await t.request('GET', '/api/session/check')).json()).toMatchObject({
-      data: { authenticated: false },
-    });
+    const anonymous = await t.request('GET', '/api/session/check');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json()).toMatchObject({ success: false, details: { authenticated: false } });
     const admin = await t.admin();
     const check = await admin.request('GET', '/session/check');
     expect(check.status).toBe(200);

@@ -114,7 +114,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the caller is logged in; 401 when not */
+        /** Whether the caller is logged in; when not, 401 with the error envelope and details.authenticated false */
         get: operations["Auth_sessionCheck[0]"];
         put?: never;
         post?: never;
@@ -303,7 +303,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the caller is logged in; 401 when not */
+        /** Whether the caller is logged in; when not, 401 with the error envelope and details.authenticated false */
         get: operations["Auth_sessionCheck[1]"];
         put?: never;
         post?: never;

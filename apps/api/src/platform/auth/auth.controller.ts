@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserDto } from '../../modules/users/user.dto';
 import { AppConfig } from '../config/app-config';
-import { UnauthenticatedError } from '../errors/app-error';
+import { AppError, UnauthenticatedError } from '../errors/app-error';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
 import { ERROR_ENVELOPE_SCHEMA } from '../openapi/error-envelope.schema';
 import { WithMessage } from '../http/envelope';
@@ -118,17 +118,14 @@ export class AuthController {
 
   @Get(['api/session/check', 'session/check'])
   @Public()
-  @ApiOperation({ summary: 'Whether the caller is logged in; 401 when not' })
+  @ApiOperation({
+    summary:
+      'Whether the caller is logged in; when not, 401 with the error envelope and details.authenticated false',
+  })
   @ApiEnvelope(SessionCheckDto)
-  sessionCheck(
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): SessionCheckDto {
+  sessionCheck(@Req() request: FastifyRequest): SessionCheckDto {
     const principal = request.principal;
-    if (!principal) {
-      void reply.status(401);
-      return { authenticated: false };
-    }
+    if (!principal) throw new AppError(401, 'UNAUTHENTICATED', 'Not logged in', { authenticated: false });
     return {
       authenticated: true,
       user: UserDto.from(principal.user),

@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 /** Values a handler may return that shape the success envelope (api.md §1.1). */
 export interface Pagination {
   page: number;
@@ -37,4 +39,21 @@ export class TaskAccepted {
     readonly taskId: string,
     readonly message: string,
   ) {}
+}
+
+/** Wraps a handler's return value in the success envelope; a queued task also sets 202. */
+export function toSuccessEnvelope(
+  value: unknown,
+  reply: Pick<FastifyReply, 'code'>,
+): Record<string, unknown> {
+  if (value instanceof Page) return { success: true, data: value.items, pagination: value.pagination };
+  if (value instanceof WithMessage) {
+    const withMessage: WithMessage<unknown> = value;
+    return { success: true, data: withMessage.data, message: withMessage.message };
+  }
+  if (value instanceof TaskAccepted) {
+    void reply.code(202);
+    return { success: true, data: { task_id: value.taskId, status: 'queued' }, message: value.message };
+  }
+  return { success: true, data: value ?? null };
 }

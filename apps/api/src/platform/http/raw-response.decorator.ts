@@ -1,6 +1,12 @@
-import { SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
-export const RAW_RESPONSE = 'proxdeck:raw-response';
+export const RAW_RESPONSE = 'proxdeckRawResponse';
 
-/** The handler writes its own response (HTML, SSE, Prometheus text): no envelope. */
-export const RawResponse = (): MethodDecorator => SetMetadata(RAW_RESPONSE, true);
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    proxdeckRawResponse?: boolean;
+  }
+}
+
+/** The handler writes its own response (HTML, SSE, Prometheus text, a ready-made envelope): no envelope. */
+export const RawResponse = (): MethodDecorator => RouteConfig({ [RAW_RESPONSE]: true });

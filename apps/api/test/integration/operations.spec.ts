@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+describe('operations endpoints and the served SPA (api.md §14, issue item 9)', () => {
+  let t: TestApp;
+  const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));
+
+  beforeAll(async () => {
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Proxdeck SPA</title>');
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
+    t = await createTestApp({ RUN_WORKERS: 'false', WEB_DIST_DIR: web, METRICS_TOKEN: 'metrics-secret-1' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves index.html for browser navigations to SPA routes, and static assets', async () => {
+    const deepLink = await t.request('GET', '/servers/web-01', { headers: { accept: 'text/html' } });
+    expect(deepLink.status).toBe(200);
+    expect(deepLink.body).toContain('Proxdeck SPA');
+    expect((await t.request('GET', '/login', { headers: { accept: 'text/html' } })).body).toContain(
+      'Proxdeck SPA',
+    );
+    const asset = await t.request('GET', '/assets/app.js');
+    expect(asset.status).toBe(200);
+    expect(asset.body).toContain('console.log');
+  });
+
+  it('keeps JSON 404s for unknown API paths, even for browsers', async () => {
+    const response = await t.request('GET', '/api/nope', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(404);
+    expect(response.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+
+  it('protects /metrics with METRICS_TOKEN and exposes HTTP and queue metrics', async () => {
+    expect((await t.request('GET', '/metrics')).status).toBe(401);
+    expect((await t.request('GET', '/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+      401,
+    );
+    await t.request('GET', '/api/health');
+    const metrics = await t.request('GET', '/metrics', {
+      headers: { authorization: 'Bearer metrics-secret-1' },
+    });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(
+      /proxdeck_http_request_duration_seconds_count\{method="GET",route="\/api\/health",status="200"\}/,
+    );
+    expect(metrics.body).toMatch(/proxdeck_queue_jobs\{queue="system",state="waiting"\}/);
+  });
+
+  it('reports readiness of Postgres and Redis with latency', async () => {
+    const ready = await t.request('GET', '/api/health/ready');
+    const body = ready.json<{
+      data: { checks: Record<string, { status: string; latency_ms: number | null }> };
+    }>();
+    expect(body.data.checks.postgres).toMatchObject({ status: 'up' });
+    expect(body.data.checks.redis).toMatchObject({ status: 'up' });
+    expect(body.data.checks.postgres?.latency_ms).toEqual(expect.any(Number));
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const document = (await t.request('GET', '/api/docs-json')).json<{
+      openapi: string;
+      paths: Record<string, unknown>;
+    }>();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toContain('/api/tasks/{task_id}/status');
+  });
+});
