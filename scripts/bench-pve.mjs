@@ -92,9 +92,9 @@ async function startClones(client, firstId) {
   return upids;
 }
 
-async function followWithWatcher(sim) {
-  const client = newClient(sim, { taskWatcher: { intervalMs: INTERVAL_MS } });
-  const upids = await startClones(client, 10_000);
+async function followWithWatcher(sim, firstId, logTailLines) {
+  const client = newClient(sim, { taskWatcher: { intervalMs: INTERVAL_MS, logTailLines } });
+  const upids = await startClones(client, firstId);
   const before = counts(sim);
   const started = Date.now();
   const results = await Promise.all(upids.map((u) => client.waitForTask(u, { timeoutMs: 600_000 })));
@@ -135,9 +135,10 @@ async function benchTasks() {
     seed: 7,
   });
   try {
-    const watcher = await followWithWatcher(sim);
+    const watcher = await followWithWatcher(sim, 10_000, 20);
+    const watcherNoLogs = await followWithWatcher(sim, 30_000, 0);
     const naive = await followNaively(sim);
-    return { watcher, naive };
+    return { watcher, watcherNoLogs, naive };
   } finally {
     await sim.close();
   }
@@ -214,8 +215,9 @@ console.log(
   `\nFollowing ${TASKS} concurrent clone tasks (poll interval ${INTERVAL_MS} ms, time scale ${TIME_SCALE}):`,
 );
 for (const [label, f] of [
-  ['task watcher  ', tasks.watcher],
-  ['naive per-task', tasks.naive],
+  ['task watcher              ', tasks.watcher],
+  ['task watcher, no log tails', tasks.watcherNoLogs],
+  ['naive per-task polling    ', tasks.naive],
 ]) {
   console.log(
     `  ${label}: ${f.rps.toFixed(1)} PVE req/s in all (${f.requests} in ${f.seconds.toFixed(1)} s): ` +

@@ -45,7 +45,7 @@ export interface PveTaskWatcherOptions {
   mode?: TaskWatchMode;
   /** Cluster polls a task may be missing from /cluster/tasks before `auto` follows it per node; default 3. */
   clusterMissesBeforeNodeFallback?: number;
-  /** Log lines kept in the result; default 20. */
+  /** Log lines kept in the result; default 20. 0 = do not read logs (one request less per finished task). */
   logTailLines?: number;
   /** Called when a poll fails; polling continues. */
   onPollError?: (error: unknown) => void;
@@ -229,11 +229,13 @@ export class PveTaskWatcher {
     if (!waiters) return;
     this.waiters.delete(item.upid);
     let logTail: string[] = [];
-    try {
-      const log = await this.source.taskLog(item.upid, { start: 0, limit: 0 });
-      logTail = log.lines.slice(-this.logTailLines).map((l) => l.t);
-    } catch (error) {
-      this.options.onPollError?.(error);
+    if (this.logTailLines > 0) {
+      try {
+        const log = await this.source.taskLog(item.upid, { start: 0, limit: 0 });
+        logTail = log.lines.slice(-this.logTailLines).map((l) => l.t);
+      } catch (error) {
+        this.options.onPollError?.(error);
+      }
     }
     const exitstatus = item.status ?? 'unknown';
     const result: PveTaskResult = {

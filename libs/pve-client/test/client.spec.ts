@@ -386,6 +386,17 @@ describe('PveClient against a stub', () => {
       },
     );
 
+    it('reads no logs when logTailLines is 0', async () => {
+      const upids = [UPID(1), UPID(2), UPID(3)];
+      taskStub(upids, 2);
+      const client = tokenClient({ taskWatcher: { intervalMs: 10, logTailLines: 0 } });
+      const results = await Promise.all(upids.map((u) => client.waitForTask(u, { timeoutMs: 5000 })));
+      expect(results.map((r) => r.logTail)).toEqual([[], [], []]);
+      expect(stub.requests.filter((r) => r.path.endsWith('/log'))).toHaveLength(0);
+      expect(stub.requests).toHaveLength(2);
+      await client.close();
+    });
+
     it('falls back to the node task list for tasks /cluster/tasks does not show (tokens without Sys.Audit on /)', async () => {
       const upids = [UPID(1), UPID(2)];
       taskStub(upids, 99, false);
