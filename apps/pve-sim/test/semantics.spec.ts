@@ -591,6 +591,9 @@ describe('SEMANTICS §10', () => {
         { timeoutMs: 5000 },
       );
       expect(result.logTail.at(-2)).toBe('INFO: Backup job finished successfully');
+      expect(
+        result.logTail.some((l) => /^INFO: 100% \((\d+\.\d) GiB of \1 GiB\) in \d+s, read: /.test(l)),
+      ).toBe(true);
       const [backup] = await client.storageContent('pve2', 'nfs-backup', { content: 'backup', vmid: 101 });
       const m =
         /^nfs-backup:backup\/vzdump-qemu-101-(\d{4})_(\d\d)_(\d\d)-(\d\d)_(\d\d)_(\d\d)\.vma\.zst$/.exec(

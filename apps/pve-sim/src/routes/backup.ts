@@ -99,7 +99,19 @@ function vzdump(ctx: RequestContext): string {
         task.log(`INFO: creating vzdump archive '${storage.path ?? ''}/dump/${file}'`);
         const bytes = totalDiskBytes(vm.config);
         const seconds = Math.max(3, (bytes / 1024 ** 3) * 0.8);
-        await task.sleep(seconds * 1000);
+        // Progress lines as vzdump prints them, e.g. `INFO:  25% (8.0 GiB of 32.0 GiB) in 6s, read: …`.
+        const gib = bytes / 1024 ** 3;
+        const steps = 4;
+        for (let i = 1; i <= steps; i++) {
+          await task.sleep((seconds * 1000) / steps);
+          const percent = String(Math.round((100 * i) / steps)).padStart(3, ' ');
+          const rate = `${((gib * 1024) / seconds).toFixed(1)} MiB/s`;
+          task.log(
+            `INFO: ${percent}% (${((gib * i) / steps).toFixed(1)} GiB of ${gib.toFixed(1)} GiB) in ${Math.round((seconds * i) / steps)}s, read: ${rate}, write: ${rate}`,
+          );
+        }
+        task.log('INFO: backup is sparse: 0 B (0%) total zero data');
+        task.log(`INFO: transferred ${gib.toFixed(1)} GiB in ${Math.round(seconds)} seconds`);
         const size = Math.round(bytes * (compress === '0' ? 0.6 : 0.25)) || 1024 * 1024;
         const config: Record<string, string> = { ...vm.config };
         delete config.lock;
