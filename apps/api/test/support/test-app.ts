@@ -21,6 +21,7 @@ export interface InjectResult {
 export interface Caller {
   username: string;
   csrfToken: string;
+  cookieValue: string;
   request(
     method: string,
     url: string,
@@ -103,6 +104,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     return {
       username,
       csrfToken,
+      cookieValue: cookie.value,
       request: (method, url, options = {}) =>
         request(method, url, {
           ...(options.body !== undefined ? { body: options.body } : {}),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import type { SessionInfo } from './principal';
@@ -25,13 +25,18 @@ export interface SessionMeta {
   userAgent: string;
 }
 
+const SESSIONS_ENDED_CHANNEL = 'sessions-ended';
+const LOCAL_CACHE_MS = 1_000;
+const LOCAL_CACHE_MAX_ENTRIES = 10_000;
+
 /**
  * Server-side sessions in Redis (api.md §1.3): listable and revocable per user, with an idle timeout
  * (the key's TTL, refreshed as the session is used) and an absolute lifetime. The cookie holds a random
  * secret; Redis holds only its SHA-256, which is also the session's public id.
  */
 @Injectable()
-export class SessionStore {
+export class SessionStore implements OnModuleInit {
+  private readonly local = new Map<string, { stored: StoredSession; fetchedAt: number }>();
   private readonly idleMs: number;
   private readonly maxAgeMs: number;
   /** How stale `lastSeenAt` may get before a request refreshes the TTL: bounds writes on hot paths. */
@@ -74,25 +79,59 @@ export class SessionStore {
    */
   async resolve(secret: string, { touch = true }: { touch?: boolean } = {}): Promise<ActiveSession | null> {
     const id = hashSecret(secret);
-    const raw = await this.redis.client.get(this.sessionKey(id));
-    if (raw === null) return null;
-    const stored = JSON.parse(raw) as StoredSession;
     const now = Date.now();
+    const stored = this.fromLocalCache(id, now) ?? (await this.fetch(id, now));
+    if (stored === null) return null;
     if (now >= stored.absoluteExpiresAt) {
       await this.revoke(id, stored.userId);
       return null;
     }
     if (touch && now - stored.lastSeenAt >= this.touchAfterMs) {
       stored.lastSeenAt = now;
-      await this.redis.client.set(
+      const kept = await this.redis.client.set(
         this.sessionKey(id),
         JSON.stringify(stored),
         'PX',
         this.ttl(stored, now),
         'XX',
       );
+      if (kept === null) {
+        this.local.delete(id);
+        return null;
+      }
     }
     return this.toActive(id, stored);
+  }
+
+  /** Listens for sessions ended on other instances, to drop them from this instance's cache at once. */
+  async onModuleInit(): Promise<void> {
+    await this.redis.subscribe(SESSIONS_ENDED_CHANNEL, (message) => {
+      for (const id of JSON.parse(message) as string[]) this.local.delete(id);
+    });
+  }
+
+  /**
+   * A session read from Redis less than LOCAL_CACHE_MS ago and not past its idle or absolute end. Saves
+   * a Redis round trip on bursts of requests; ended sessions leave every instance's cache through pub/sub.
+   */
+  private fromLocalCache(id: string, now: number): StoredSession | null {
+    const entry = this.local.get(id);
+    if (!entry) return null;
+    const end = Math.min(entry.stored.lastSeenAt + this.idleMs, entry.stored.absoluteExpiresAt);
+    if (now - entry.fetchedAt >= LOCAL_CACHE_MS || now >= end) {
+      this.local.delete(id);
+      return null;
+    }
+    return entry.stored;
+  }
+
+  private async fetch(id: string, now: number): Promise<StoredSession | null> {
+    const raw = await this.redis.client.get(this.sessionKey(id));
+    if (raw === null) return null;
+    const stored = JSON.parse(raw) as StoredSession;
+    if (this.local.size >= LOCAL_CACHE_MAX_ENTRIES) this.local.clear();
+    this.local.set(id, { stored, fetchedAt: now });
+    return stored;
   }
 
   /** Extends the idle timeout now (POST /api/session/refresh). */
@@ -129,6 +168,7 @@ export class SessionStore {
 
   async revoke(id: string, userId: number): Promise<void> {
     await this.redis.client.multi().del(this.sessionKey(id)).srem(this.userKey(userId), id).exec();
+    await this.announceEnded([id]);
   }
 
   /** Ends every session of a user, except `keepId` when given. Returns how many ended. */
@@ -140,7 +180,13 @@ export class SessionStore {
       .del(...ids.map((id) => this.sessionKey(id)))
       .srem(this.userKey(userId), ...ids)
       .exec();
+    await this.announceEnded(ids);
     return ids.length;
+  }
+
+  private async announceEnded(ids: string[]): Promise<void> {
+    for (const id of ids) this.local.delete(id);
+    await this.redis.publish(SESSIONS_ENDED_CHANNEL, JSON.stringify(ids));
   }
 
   async countActive(): Promise<number> {
