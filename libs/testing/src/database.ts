@@ -31,14 +31,16 @@ export async function createTestDatabase(prefix = 'proxdeck_test'): Promise<Test
   return {
     name,
     url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: testServerUrl() });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropTestDatabase(name),
   };
+}
+
+export async function dropTestDatabase(name: string): Promise<void> {
+  const client = new Client({ connectionString: testServerUrl() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
