@@ -1,4 +1,5 @@
 /** The simulated cluster's data. Everything here is plain JSON, so the state can be saved to a file. */
+import type { ParsedUpid } from '@proxdeck/pve-client';
 
 export interface SimNode {
   name: string;
@@ -90,16 +91,8 @@ export interface SimVm {
   guestFiles: Record<string, string>;
 }
 
-export interface SimTask {
-  upid: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  type: string;
-  id: string;
-  /** As in the UPID: `user@realm` or `user@realm!token`. */
-  user: string;
+/** A task: the fields of its UPID, and its state. */
+export interface SimTask extends ParsedUpid {
   status: 'running' | 'stopped';
   exitstatus?: string;
   endtime?: number;
