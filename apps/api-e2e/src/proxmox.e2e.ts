@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startApiProcess, waitFor, type ApiStack } from '@proxdeck/testing';
 import { createApiClient } from '@proxdeck/api-client';
 
@@ -25,5 +27,13 @@ describe('the built-in Proxmox VE simulator', () => {
     expect(ready.checks.proxmox).toMatchObject({ status: 'up', mode: 'simulator' });
     expect(ready.checks.postgres?.status).toBe('up');
     expect(ready.checks.redis?.status).toBe('up');
+  });
+
+  it('keeps the simulated cluster in DATA_DIR when the API stops', async () => {
+    await stack.api.stop();
+    const stateFile = join(stack.env.DATA_DIR ?? '', 'pve-sim', 'state.json');
+    expect(existsSync(stateFile)).toBe(true);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { vms: { vmid: number }[] };
+    expect(state.vms.map((vm) => vm.vmid)).toEqual(expect.arrayContaining([8000, 8001, 9000, 9001]));
   });
 });

@@ -2,16 +2,11 @@ import { Logger } from '@nestjs/common';
 import { createHttpApp } from './bootstrap';
 import { TaskRunner } from './modules/tasks/task-runner';
 import { loadConfig } from './platform/config/app-config';
-import { startEmbeddedSimulator } from './platform/proxmox/embedded-simulator';
 import { ConfigValidationError } from './platform/config/config.schema';
 
 /** The HTTP server; it also processes jobs when RUN_WORKERS is true. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.usesSimulator) {
-    const simulator = await startEmbeddedSimulator(config);
-    new Logger('Proxdeck').log(`No PVE_URL: built-in Proxmox VE simulator at ${simulator.url}`);
-  }
   const app = await createHttpApp(config);
   await app.listen({ port: config.values.PORT, host: config.values.HOST });
   if (config.values.RUN_WORKERS) await app.get(TaskRunner).startProcessing();

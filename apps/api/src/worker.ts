@@ -9,7 +9,7 @@ import { ConfigValidationError } from './platform/config/config.schema';
 
 /** A worker process: the same modules as the API, no HTTP server, processing every queue. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, undefined, 'worker');
   if (config.values.DATABASE_MIGRATE_ON_START) await prepareDatabase(config);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: config.values.LOG_LEVEL === 'silent' ? false : ['fatal', 'error', 'warn', 'log'],

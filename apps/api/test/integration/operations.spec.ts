@@ -59,6 +59,7 @@ describe('operations endpoints and the served SPA (api.md §14, issue item 9)', 
     expect(body.data.checks.postgres).toMatchObject({ status: 'up' });
     expect(body.data.checks.redis).toMatchObject({ status: 'up' });
     expect(body.data.checks.postgres?.latency_ms).toEqual(expect.any(Number));
+    expect(body.data.checks.proxmox).toMatchObject({ status: 'up', mode: 'simulator' });
   });
 
   it('serves the OpenAPI document', async () => {

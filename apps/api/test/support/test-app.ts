@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ROLE_PERMISSIONS, type Permission, type RoleName } from '@proxdeck/contracts';
@@ -63,6 +66,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD,
       WEB_DIST_DIR: '/nonexistent-web-dist',
+      PVE_SIM_PORT: '0',
+      PVE_SIM_TIME_SCALE: '0.01',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'proxdeck-it-data-')),
       ...env,
     }),
   );

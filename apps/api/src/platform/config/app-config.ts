@@ -4,7 +4,14 @@ import { parseConfig, type AppConfigValues } from './config.schema';
 
 /** The validated settings, injectable everywhere. Built once per process by `loadConfig`. */
 export class AppConfig {
-  constructor(readonly values: Readonly<AppConfigValues>) {}
+  /**
+   * @param processRole `api` for the HTTP server (which also starts the built-in simulator), `worker` for
+   * worker processes.
+   */
+  constructor(
+    readonly values: Readonly<AppConfigValues>,
+    readonly processRole: 'api' | 'worker' = 'api',
+  ) {}
 
   get isProduction(): boolean {
     return this.values.NODE_ENV === 'production';
@@ -30,6 +37,10 @@ export function readDotEnv(path: string): Record<string, string> {
   return entries;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath = resolve('.env')): AppConfig {
-  return new AppConfig(parseConfig({ ...readDotEnv(dotEnvPath), ...env }));
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  dotEnvPath = resolve('.env'),
+  processRole: AppConfig['processRole'] = 'api',
+): AppConfig {
+  return new AppConfig(parseConfig({ ...readDotEnv(dotEnvPath), ...env }), processRole);
 }

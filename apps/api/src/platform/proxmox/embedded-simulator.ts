@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
-import type { AppConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
 
 /** How processes of one installation reach the embedded simulator: written by the API, read by workers. */
 export interface SimulatorConnection {
@@ -43,6 +44,13 @@ function simulatorCredentials(config: AppConfig): StoredCredentials {
   return credentials;
 }
 
+/** The simulated cluster survives restarts (as the database does) unless PVE_SIM_STATE_FILE is "off". */
+function simulatorStateFile(config: AppConfig): { stateFile?: string } {
+  const setting = config.values.PVE_SIM_STATE_FILE;
+  if (setting === 'off') return {};
+  return { stateFile: resolve(setting ?? join(simulatorDir(config), 'state.json')) };
+}
+
 /** Starts the built-in Proxmox VE simulator (when PVE_URL is unset) and publishes how to reach it. */
 export async function startEmbeddedSimulator(config: AppConfig): Promise<RunningPveSimulator> {
   const dir = simulatorDir(config);
@@ -57,9 +65,7 @@ export async function startEmbeddedSimulator(config: AppConfig): Promise<Running
     timeScale: config.values.PVE_SIM_TIME_SCALE,
     rootPassword: credentials.rootPassword,
     apiToken: { id: config.values.PVE_SIM_TOKEN_ID, secret: credentials.tokenSecret },
-    ...(config.values.PVE_SIM_STATE_FILE !== undefined
-      ? { stateFile: resolve(config.values.PVE_SIM_STATE_FILE) }
-      : {}),
+    ...simulatorStateFile(config),
   });
   const connection: SimulatorConnection = {
     url: simulator.url,
@@ -69,4 +75,26 @@ export async function startEmbeddedSimulator(config: AppConfig): Promise<Running
   };
   writeFileSync(connectionFile(config), JSON.stringify(connection), { mode: 0o600 });
   return simulator;
+}
+
+/**
+ * Runs the built-in simulator inside the API process when no PVE_URL is configured: started before the
+ * HTTP server listens, closed (its state flushed to disk) when the application shuts down.
+ */
+@Injectable()
+export class EmbeddedSimulator implements OnModuleInit, OnApplicationShutdown {
+  private running: RunningPveSimulator | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.usesSimulator || this.config.processRole !== 'api') return;
+    this.running = await startEmbeddedSimulator(this.config);
+    new Logger('Proxmox').log(`No PVE_URL: the built-in Proxmox VE simulator runs at ${this.running.url}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.running?.close();
+    this.running = null;
+  }
 }
