@@ -14,6 +14,7 @@ import { seedDatabase } from './platform/database/seed';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { createValidationPipe } from './platform/errors/validation';
 import { registerEnvelopeHook } from './platform/http/envelope.hook';
+import { securityHeaders } from './platform/http/security-headers';
 import { MetricsService } from './platform/health/metrics.service';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { SpaFallback } from './platform/web/spa-fallback';
@@ -50,7 +51,12 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   registerEnvelopeHook(fastify);
 
   const metrics = app.get(MetricsService);
+  const documentHeaders = securityHeaders();
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    // Documents (the SPA, the OpenAPI viewer) get helmet's full set; other answers only what matters to them.
+    const isDocument = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+    if (isDocument) void reply.headers(documentHeaders);
+    else void reply.header('X-Content-Type-Options', 'nosniff');
     void reply.header('X-Request-Id', request.id);
     done(null, payload);
   });

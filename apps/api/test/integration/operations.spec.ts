@@ -29,6 +29,15 @@ describe('operations endpoints and the served SPA (api.md §14, issue item 9)', 
     expect(asset.body).toContain('console.log');
   });
 
+  it('sends security headers with a content security policy', async () => {
+    const response = await t.request('GET', '/servers/web-01', { headers: { accept: 'text/html' } });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(String(response.headers['content-security-policy'])).toContain("script-src 'self'");
+    const json = await t.request('GET', '/api/health');
+    expect(json.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('keeps JSON 404s for unknown API paths, even for browsers', async () => {
     const response = await t.request('GET', '/api/nope', { headers: { accept: 'text/html' } });
     expect(response.status).toBe(404);
