@@ -62,11 +62,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: String(reply.statusCode),
-      },
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
       reply.elapsedTime / 1000,
     );
     done();

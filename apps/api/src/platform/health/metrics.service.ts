@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HttpLatencyMetric } from './http-latency.metric';
 
 /** Prometheus metrics of this process (api.md §14). One registry per application instance. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly httpDuration = new Histogram({
-    name: 'proxdeck_http_request_duration_seconds',
-    help: 'HTTP request latency',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  readonly httpDuration = new HttpLatencyMetric();
 
   readonly jobDuration = new Histogram({
     name: 'proxdeck_job_duration_seconds',
@@ -37,6 +32,7 @@ export class MetricsService {
   });
 
   constructor() {
+    this.registry.registerMetric(this.httpDuration.asPromMetric());
     collectDefaultMetrics({ register: this.registry, prefix: 'proxdeck_' });
   }
 }
