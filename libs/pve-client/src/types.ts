@@ -2,6 +2,7 @@
  * Response shapes of the PVE 9.2 endpoints Proxdeck uses, as the real server sends them
  * (SEMANTICS.md §7): booleans are 0/1 integers, some numbers come back as strings.
  */
+import type { ParsedUpid } from './upid';
 
 export type PveFlag = 0 | 1;
 
@@ -119,15 +120,7 @@ export interface PveOtherResource extends PveResourceBase {
 }
 export type PveClusterResource = PveVmResource | PveStorageResource | PveNodeResource | PveOtherResource;
 
-export interface PveTaskListItem {
-  upid: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  type: string;
-  id: string;
-  user: string;
+export interface PveTaskListItem extends ParsedUpid {
   tokenid?: string;
   endtime?: number;
   /** Exit status for finished tasks; `RUNNING` (node lists) or absent (cluster list) while running. */
@@ -260,11 +253,10 @@ export interface PveFirewallGroup {
   digest: string;
 }
 
-export interface PveFirewallRule {
-  pos: number;
+/** What a firewall rule matches and does, shared by rules as read, rules as written and the simulator. */
+export interface PveFirewallRuleFields {
   type: 'in' | 'out' | 'forward' | 'group';
   action: string;
-  enable?: PveFlag;
   macro?: string;
   proto?: string;
   dport?: string;
@@ -275,24 +267,17 @@ export interface PveFirewallRule {
   log?: string;
   'icmp-type'?: string;
   comment?: string;
+}
+
+export interface PveFirewallRule extends PveFirewallRuleFields {
+  pos: number;
+  enable?: PveFlag;
   ipversion?: number;
   digest: string;
 }
 
-export interface PveFirewallRuleInput {
-  type: 'in' | 'out' | 'forward' | 'group';
-  action: string;
+export interface PveFirewallRuleInput extends PveFirewallRuleFields {
   enable?: boolean | PveFlag;
-  macro?: string;
-  proto?: string;
-  dport?: string;
-  sport?: string;
-  source?: string;
-  dest?: string;
-  iface?: string;
-  log?: string;
-  'icmp-type'?: string;
-  comment?: string;
   digest?: string;
 }
 

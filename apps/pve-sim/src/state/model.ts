@@ -1,5 +1,5 @@
 /** The simulated cluster's data. Everything here is plain JSON, so the state can be saved to a file. */
-import type { ParsedUpid } from '@proxdeck/pve-client';
+import type { ParsedUpid, PveFirewallRuleFields } from '@proxdeck/pve-client';
 
 export interface SimNode {
   name: string;
@@ -45,20 +45,8 @@ export interface SimVolume {
   backupOf?: { config: Record<string, string>; node: string };
 }
 
-export interface SimFirewallRule {
-  type: 'in' | 'out' | 'forward' | 'group';
-  action: string;
+export interface SimFirewallRule extends PveFirewallRuleFields {
   enable?: number;
-  macro?: string;
-  proto?: string;
-  dport?: string;
-  sport?: string;
-  source?: string;
-  dest?: string;
-  iface?: string;
-  log?: string;
-  'icmp-type'?: string;
-  comment?: string;
 }
 
 export interface SimFirewallGroup {
