@@ -8,7 +8,7 @@ import { UsersService } from '../../modules/users/users.service';
 import { AppConfig } from '../config/app-config';
 import { ForbiddenError, UnauthenticatedError } from '../errors/app-error';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
-import type { Principal } from './principal';
+import type { AuthUser, Principal } from './principal';
 import { SessionStore } from './session.store';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -21,6 +21,10 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly cookieName: string;
+  /** Each handler's rule, read once: metadata lookups cost on every request otherwise. */
+  private readonly rules = new WeakMap<object, AccessRule | null>();
+  /** Each cached user's permissions as a set, built once per cached user object rather than per request. */
+  private readonly permissionSets = new WeakMap<AuthUser, ReadonlySet<Permission>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,7 +37,7 @@ export class AccessGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
+    const rule = this.ruleOf(context.getHandler());
     if (!rule) {
       throw new ForbiddenError(
         'This route declares no access rule and is refused',
@@ -96,7 +100,25 @@ export class AccessGuard implements CanActivate {
       if (lenient) return null;
       throw new UnauthenticatedError('Session expired or ended; log in again', 'SESSION_EXPIRED');
     }
-    return { user, permissions: new Set(user.permissions), via: 'session', session };
+    return { user, permissions: this.permissionSetOf(user), via: 'session', session };
+  }
+
+  private ruleOf(handler: object): AccessRule | null {
+    let rule = this.rules.get(handler);
+    if (rule === undefined) {
+      rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, handler as () => unknown) ?? null;
+      this.rules.set(handler, rule);
+    }
+    return rule;
+  }
+
+  private permissionSetOf(user: AuthUser): ReadonlySet<Permission> {
+    let permissions = this.permissionSets.get(user);
+    if (!permissions) {
+      permissions = new Set(user.permissions);
+      this.permissionSets.set(user, permissions);
+    }
+    return permissions;
   }
 }
 

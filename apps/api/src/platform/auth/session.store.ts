@@ -36,7 +36,11 @@ const LOCAL_CACHE_MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class SessionStore implements OnModuleInit {
-  private readonly local = new Map<string, { stored: StoredSession; fetchedAt: number }>();
+  /**
+   * Sessions read from Redis in the last LOCAL_CACHE_MS, keyed by the cookie secret itself so that a hit
+   * costs no hashing. The secret stays in this process's memory, as it already does for the request.
+   */
+  private readonly local = new Map<string, { id: string; stored: StoredSession; fetchedAt: number }>();
   private readonly idleMs: number;
   private readonly maxAgeMs: number;
   /** How stale `lastSeenAt` may get before a request refreshes the TTL: bounds writes on hot paths. */
@@ -78,9 +82,10 @@ export class SessionStore implements OnModuleInit {
    * timeout, unless `touch` is false (public routes such as readiness polls must not keep a session alive).
    */
   async resolve(secret: string, { touch = true }: { touch?: boolean } = {}): Promise<ActiveSession | null> {
-    const id = hashSecret(secret);
     const now = Date.now();
-    const stored = this.fromLocalCache(id, now) ?? (await this.fetch(id, now));
+    const cached = this.fromLocalCache(secret, now);
+    const id = cached?.id ?? hashSecret(secret);
+    const stored = cached?.stored ?? (await this.fetch(secret, id, now));
     if (stored === null) return null;
     if (now >= stored.absoluteExpiresAt) {
       await this.revoke(id, stored.userId);
@@ -96,7 +101,7 @@ export class SessionStore implements OnModuleInit {
         'XX',
       );
       if (kept === null) {
-        this.local.delete(id);
+        this.local.delete(secret);
         return null;
       }
     }
@@ -106,7 +111,7 @@ export class SessionStore implements OnModuleInit {
   /** Listens for sessions ended on other instances, to drop them from this instance's cache at once. */
   async onModuleInit(): Promise<void> {
     await this.redis.subscribe(SESSIONS_ENDED_CHANNEL, (message) => {
-      for (const id of JSON.parse(message) as string[]) this.local.delete(id);
+      this.forgetLocally(JSON.parse(message) as string[]);
     });
   }
 
@@ -114,24 +119,30 @@ export class SessionStore implements OnModuleInit {
    * A session read from Redis less than LOCAL_CACHE_MS ago and not past its idle or absolute end. Saves
    * a Redis round trip on bursts of requests; ended sessions leave every instance's cache through pub/sub.
    */
-  private fromLocalCache(id: string, now: number): StoredSession | null {
-    const entry = this.local.get(id);
+  private fromLocalCache(secret: string, now: number): { id: string; stored: StoredSession } | null {
+    const entry = this.local.get(secret);
     if (!entry) return null;
     const end = Math.min(entry.stored.lastSeenAt + this.idleMs, entry.stored.absoluteExpiresAt);
     if (now - entry.fetchedAt >= LOCAL_CACHE_MS || now >= end) {
-      this.local.delete(id);
+      this.local.delete(secret);
       return null;
     }
-    return entry.stored;
+    return entry;
   }
 
-  private async fetch(id: string, now: number): Promise<StoredSession | null> {
+  private async fetch(secret: string, id: string, now: number): Promise<StoredSession | null> {
     const raw = await this.redis.client.get(this.sessionKey(id));
     if (raw === null) return null;
     const stored = JSON.parse(raw) as StoredSession;
     if (this.local.size >= LOCAL_CACHE_MAX_ENTRIES) this.local.clear();
-    this.local.set(id, { stored, fetchedAt: now });
+    this.local.set(secret, { id, stored, fetchedAt: now });
     return stored;
+  }
+
+  /** Drops sessions (by id) from this instance's cache; ending sessions is rare, a scan is fine. */
+  private forgetLocally(ids: readonly string[]): void {
+    const ended = new Set(ids);
+    for (const [secret, entry] of this.local) if (ended.has(entry.id)) this.local.delete(secret);
   }
 
   /** Extends the idle timeout now (POST /api/session/refresh). */
@@ -185,7 +196,7 @@ export class SessionStore implements OnModuleInit {
   }
 
   private async announceEnded(ids: string[]): Promise<void> {
-    for (const id of ids) this.local.delete(id);
+    this.forgetLocally(ids);
     await this.redis.publish(SESSIONS_ENDED_CHANNEL, JSON.stringify(ids));
   }
 
