@@ -14,6 +14,7 @@ import { seedDatabase } from './platform/database/seed';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { createValidationPipe } from './platform/errors/validation';
 import { registerEnvelopeHook } from './platform/http/envelope.hook';
+import { appendRouteHook } from './platform/http/route-hooks';
 import { securityHeaders } from './platform/http/security-headers';
 import { MetricsService } from './platform/health/metrics.service';
 import { setUpOpenApi } from './platform/openapi/openapi';
@@ -60,13 +61,24 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     void reply.header('X-Request-Id', request.id);
     done(null, payload);
   });
+  // Latency per route: each route gets a recorder bound to its path; requests no route matched are
+  // counted under "unmatched".
+  fastify.addHook('onRoute', (route) => {
+    const recorders = new Map<string, (status: number, seconds: number) => void>();
+    appendRouteHook(route, 'onResponse', (request, reply, done) => {
+      let record = recorders.get(request.method);
+      if (!record) {
+        record = metrics.httpDuration.recorderFor(request.method, route.url);
+        recorders.set(request.method, record);
+      }
+      record(reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.httpDuration.observe(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
+    if (request.is404) {
+      metrics.httpDuration.observe(request.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    }
     done();
   });
 

@@ -50,6 +50,7 @@ describe('operations endpoints and the served SPA (api.md §14, issue item 9)', 
       401,
     );
     await t.request('GET', '/api/health');
+    await t.request('GET', '/api/no-such-route');
     const metrics = await t.request('GET', '/metrics', {
       headers: { authorization: 'Bearer metrics-secret-1' },
     });
@@ -57,6 +58,10 @@ describe('operations endpoints and the served SPA (api.md §14, issue item 9)', 
     expect(metrics.body).toMatch(
       /proxdeck_http_request_duration_seconds_count\{method="GET",route="\/api\/health",status="200"\}/,
     );
+    expect(metrics.body).toMatch(
+      /proxdeck_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} [1-9]\d*/,
+    );
+    expect(metrics.body).not.toContain('no-such-route');
     expect(metrics.body).toMatch(/proxdeck_queue_jobs\{queue="system",state="waiting"\}/);
   });
 

@@ -30,6 +30,26 @@ export class HttpLatencyMetric {
   private readonly series = new Map<string, Series>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
+    this.recordIn(this.seriesFor(method, route, status), seconds);
+  }
+
+  /**
+   * A recorder bound to one route: what a per-route hook calls, without building a key per request.
+   * Series are shared with `observe`, so both paths add to the same figures.
+   */
+  recorderFor(method: string, route: string): (status: number, seconds: number) => void {
+    const byStatus = new Map<number, Series>();
+    return (status, seconds) => {
+      let series = byStatus.get(status);
+      if (!series) {
+        series = this.seriesFor(method, route, status);
+        byStatus.set(status, series);
+      }
+      this.recordIn(series, seconds);
+    };
+  }
+
+  private seriesFor(method: string, route: string, status: number): Series {
     const key = `${method} ${status} ${route}`;
     let series = this.series.get(key);
     if (!series) {
@@ -41,6 +61,10 @@ export class HttpLatencyMetric {
       };
       this.series.set(key, series);
     }
+    return series;
+  }
+
+  private recordIn(series: Series, seconds: number): void {
     let bucket = 0;
     while (bucket < BUCKETS.length && seconds > (BUCKETS[bucket] ?? Infinity)) bucket += 1;
     series.counts[bucket] = (series.counts[bucket] ?? 0) + 1;
