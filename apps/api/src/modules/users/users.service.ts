@@ -33,8 +33,8 @@ export class UsersService implements OnModuleInit {
 
   /** An active user by id, or null. Served from the cache on hot paths. */
   async findActive(id: number): Promise<AuthUser | null> {
-    const cached = this.cache.get(id);
-    if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.user.isActive ? cached.user : null;
+    const cached = this.peekActive(id);
+    if (cached !== undefined) return cached;
     const user = await this.users.findOne({ where: { id } });
     if (!user) {
       this.cache.delete(id);
@@ -43,6 +43,13 @@ export class UsersService implements OnModuleInit {
     const authUser = toAuthUser(user);
     this.cache.set(id, { user: authUser, at: Date.now() });
     return authUser.isActive ? authUser : null;
+  }
+
+  /** What `findActive` would answer from the cache alone: the user, null when inactive, undefined when not cached. */
+  peekActive(id: number): AuthUser | null | undefined {
+    const cached = this.cache.get(id);
+    if (!cached || Date.now() - cached.at >= CACHE_TTL_MS) return undefined;
+    return cached.user.isActive ? cached.user : null;
   }
 
   /** Checks a username and password; the same cost and the same null for unknown users and wrong passwords. */

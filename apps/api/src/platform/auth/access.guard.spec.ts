@@ -55,23 +55,33 @@ function context(handler: () => void, request: Record<string, unknown>): Executi
   } as unknown as ExecutionContext;
 }
 
-function guard(): AccessGuard {
-  const sessions = { resolve: jest.fn().mockResolvedValue(session) } as unknown as SessionStore;
-  const users = { findActive: jest.fn().mockResolvedValue(viewer) } as unknown as UsersService;
+/** A guard whose caches either know the caller (answered synchronously) or not (answered through Redis). */
+function guard(cached: boolean): AccessGuard {
+  const sessions = {
+    resolve: jest.fn().mockResolvedValue(session),
+    peek: jest.fn().mockReturnValue(cached ? session : undefined),
+  } as unknown as SessionStore;
+  const users = {
+    findActive: jest.fn().mockResolvedValue(viewer),
+    peekActive: jest.fn().mockReturnValue(cached ? viewer : undefined),
+  } as unknown as UsersService;
   const tokens = { resolve: jest.fn().mockResolvedValue(null) } as unknown as ApiTokensService;
   return new AccessGuard(new Reflector(), sessions, users, tokens, new AppConfig(parseConfig({})));
 }
 
-async function refusal(promise: Promise<boolean>): Promise<string> {
+async function refusal(check: () => boolean | Promise<boolean>): Promise<string> {
   try {
-    await promise;
+    await check();
     return 'allowed';
   } catch (error) {
     return error instanceof AppError ? `${error.status} ${error.code}` : String(error);
   }
 }
 
-describe('AccessGuard', () => {
+describe.each([
+  ['caches know the caller', true],
+  ['caches do not know the caller', false],
+])('AccessGuard (%s)', (_name, cached) => {
   const routes = new Routes();
   const cookieRequest = (method: string, headers: Record<string, string> = {}) => ({
     method,
@@ -80,27 +90,43 @@ describe('AccessGuard', () => {
   });
 
   it('refuses a route that declares no access rule, even for a logged-in user', async () => {
-    expect(await refusal(guard().canActivate(context(routes.undeclared, cookieRequest('GET'))))).toBe(
-      '403 ROUTE_NOT_DECLARED',
-    );
+    expect(
+      await refusal(() => guard(cached).canActivate(context(routes.undeclared, cookieRequest('GET')))),
+    ).toBe('403 ROUTE_NOT_DECLARED');
   });
 
   it('lets anyone through a public route', async () => {
     expect(
-      await refusal(guard().canActivate(context(routes.open, { method: 'GET', headers: {}, cookies: {} }))),
+      await refusal(() =>
+        guard(cached).canActivate(context(routes.open, { method: 'GET', headers: {}, cookies: {} })),
+      ),
     ).toBe('allowed');
   });
 
-  it('checks CSRF before permissions on cookie writes, then the permission', async () => {
-    expect(await refusal(guard().canActivate(context(routes.firewall, cookieRequest('POST'))))).toBe(
-      '403 CSRF_TOKEN_INVALID',
-    );
+  it('refuses a permission route without credentials', async () => {
     expect(
-      await refusal(
-        guard().canActivate(
+      await refusal(() =>
+        guard(cached).canActivate(context(routes.firewall, { method: 'GET', headers: {}, cookies: {} })),
+      ),
+    ).toBe('401 UNAUTHENTICATED');
+  });
+
+  it('checks CSRF before permissions on cookie writes, then the permission', async () => {
+    expect(
+      await refusal(() => guard(cached).canActivate(context(routes.firewall, cookieRequest('POST')))),
+    ).toBe('403 CSRF_TOKEN_INVALID');
+    expect(
+      await refusal(() =>
+        guard(cached).canActivate(
           context(routes.firewall, cookieRequest('POST', { 'x-csrf-token': 'csrf-token-value' })),
         ),
       ),
     ).toBe('403 FORBIDDEN');
+  });
+
+  it('sets the principal of an allowed caller', async () => {
+    const request = cookieRequest('GET') as Record<string, unknown>;
+    expect(await refusal(() => guard(cached).canActivate(context(routes.open, request)))).toBe('allowed');
+    expect(request.principal).toMatchObject({ user: { id: 7 }, via: 'session', session: { id: 'abc' } });
   });
 });

@@ -36,7 +36,11 @@ export class AccessGuard implements CanActivate {
     this.cookieName = config.values.SESSION_COOKIE_NAME;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when this instance's caches know the caller (the common case of a browser session in use),
+   * otherwise a promise that asks Redis and Postgres.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const rule = this.ruleOf(context.getHandler());
     if (!rule) {
       throw new ForbiddenError(
@@ -46,12 +50,18 @@ export class AccessGuard implements CanActivate {
       );
     }
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const lenient = rule.kind === 'public';
+    const known = this.peekPrincipal(request, lenient);
+    if (known !== undefined) return this.admit(request, rule, known);
+    return this.resolve(request, { lenient }).then((principal) => this.admit(request, rule, principal));
+  }
 
+  /** Lets the caller through the route's rule, or throws why not. */
+  private admit(request: FastifyRequest, rule: AccessRule, principal: Principal | null): boolean {
     if (rule.kind === 'public') {
-      request.principal = (await this.resolve(request, { lenient: true })) ?? undefined;
+      request.principal = principal ?? undefined;
       return true;
     }
-    const principal = await this.resolve(request, { lenient: false });
     if (!principal) throw new UnauthenticatedError();
     request.principal = principal;
 
@@ -68,6 +78,20 @@ export class AccessGuard implements CanActivate {
       throw new ForbiddenError(`Requires the permission ${rule.permission}`, { required: rule.permission });
     }
     return true;
+  }
+
+  /**
+   * The caller as this instance's caches alone know it: null when there are no credentials, undefined when
+   * the caches cannot tell (then `resolve` asks Redis and Postgres, which also handles API tokens).
+   */
+  private peekPrincipal(request: FastifyRequest, lenient: boolean): Principal | null | undefined {
+    if (request.headers.authorization?.startsWith('Bearer ')) return undefined;
+    const secret = request.cookies[this.cookieName];
+    if (!secret) return null;
+    const session = this.sessions.peek(secret, { touch: !lenient });
+    const user = session ? this.users.peekActive(session.userId) : undefined;
+    if (!session || !user) return undefined;
+    return { user, permissions: this.permissionSetOf(user), via: 'session', session };
   }
 
   /**

@@ -25,6 +25,14 @@ export interface SessionMeta {
   userAgent: string;
 }
 
+interface LocalEntry {
+  id: string;
+  stored: StoredSession;
+  /** `stored` as handed out, built once per read or touch rather than per request. */
+  active: ActiveSession;
+  fetchedAt: number;
+}
+
 const SESSIONS_ENDED_CHANNEL = 'sessions-ended';
 const LOCAL_CACHE_MS = 1_000;
 const LOCAL_CACHE_MAX_ENTRIES = 10_000;
@@ -40,7 +48,7 @@ export class SessionStore implements OnModuleInit {
    * Sessions read from Redis in the last LOCAL_CACHE_MS, keyed by the cookie secret itself so that a hit
    * costs no hashing. The secret stays in this process's memory, as it already does for the request.
    */
-  private readonly local = new Map<string, { id: string; stored: StoredSession; fetchedAt: number }>();
+  private readonly local = new Map<string, LocalEntry>();
   private readonly idleMs: number;
   private readonly maxAgeMs: number;
   /** How stale `lastSeenAt` may get before a request refreshes the TTL: bounds writes on hot paths. */
@@ -85,8 +93,8 @@ export class SessionStore implements OnModuleInit {
     const now = Date.now();
     const cached = this.fromLocalCache(secret, now);
     const id = cached?.id ?? hashSecret(secret);
-    const stored = cached?.stored ?? (await this.fetch(secret, id, now));
-    if (stored === null) return null;
+    const stored = cached ? cached.stored : (await this.fetch(secret, id, now))?.stored;
+    if (stored === undefined) return null;
     if (now >= stored.absoluteExpiresAt) {
       await this.revoke(id, stored.userId);
       return null;
@@ -104,8 +112,22 @@ export class SessionStore implements OnModuleInit {
         this.local.delete(secret);
         return null;
       }
+      const entry = this.local.get(secret);
+      if (entry?.stored === stored) entry.active = this.toActive(id, stored);
     }
     return this.toActive(id, stored);
+  }
+
+  /**
+   * What `resolve` would answer, when this instance's cache can tell without Redis: a session that was read
+   * less than LOCAL_CACHE_MS ago, is within its lifetimes and needs no touch. Undefined otherwise.
+   */
+  peek(secret: string, { touch = true }: { touch?: boolean } = {}): ActiveSession | undefined {
+    const now = Date.now();
+    const cached = this.fromLocalCache(secret, now);
+    if (!cached || now >= cached.stored.absoluteExpiresAt) return undefined;
+    if (touch && now - cached.stored.lastSeenAt >= this.touchAfterMs) return undefined;
+    return cached.active;
   }
 
   /** Listens for sessions ended on other instances, to drop them from this instance's cache at once. */
@@ -119,7 +141,7 @@ export class SessionStore implements OnModuleInit {
    * A session read from Redis less than LOCAL_CACHE_MS ago and not past its idle or absolute end. Saves
    * a Redis round trip on bursts of requests; ended sessions leave every instance's cache through pub/sub.
    */
-  private fromLocalCache(secret: string, now: number): { id: string; stored: StoredSession } | null {
+  private fromLocalCache(secret: string, now: number): LocalEntry | null {
     const entry = this.local.get(secret);
     if (!entry) return null;
     const end = Math.min(entry.stored.lastSeenAt + this.idleMs, entry.stored.absoluteExpiresAt);
@@ -130,13 +152,14 @@ export class SessionStore implements OnModuleInit {
     return entry;
   }
 
-  private async fetch(secret: string, id: string, now: number): Promise<StoredSession | null> {
+  private async fetch(secret: string, id: string, now: number): Promise<LocalEntry | null> {
     const raw = await this.redis.client.get(this.sessionKey(id));
     if (raw === null) return null;
     const stored = JSON.parse(raw) as StoredSession;
     if (this.local.size >= LOCAL_CACHE_MAX_ENTRIES) this.local.clear();
-    this.local.set(secret, { id, stored, fetchedAt: now });
-    return stored;
+    const entry: LocalEntry = { id, stored, active: this.toActive(id, stored), fetchedAt: now };
+    this.local.set(secret, entry);
+    return entry;
   }
 
   /** Drops sessions (by id) from this instance's cache; ending sessions is rare, a scan is fine. */
