@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from './database';
+import { deleteRedisKeys } from './redis';
 import { waitFor } from './wait';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
@@ -115,6 +116,7 @@ export async function startApiProcess(options: { env?: Record<string, string> } 
   } catch (error) {
     await api.stop();
     await database.drop();
+    await deleteRedisKeys(env.REDIS_PREFIX ?? '');
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${api.output()}`);
   }
   return {
@@ -136,6 +138,7 @@ export async function startApiProcess(options: { env?: Record<string, string> } 
     async stop() {
       await Promise.all([api.stop(), ...workers.map((worker) => worker.stop())]);
       await database.drop();
+      await deleteRedisKeys(env.REDIS_PREFIX ?? '');
     },
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ROLE_PERMISSIONS, type Permission, type RoleName } from '@proxdeck/contracts';
-import { testRedisUrl } from '@proxdeck/testing';
+import { deleteRedisKeys, testRedisUrl } from '@proxdeck/testing';
 import type { Repository } from 'typeorm';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { createHttpApp } from '../../src/bootstrap';
@@ -143,6 +143,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       });
       return { username, password };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      await deleteRedisKeys(config.values.REDIS_PREFIX);
+    },
   };
 }
