@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -17,20 +17,11 @@ import { registerEnvelopeHook } from './platform/http/envelope.hook';
 import { appendRouteHook } from './platform/http/route-hooks';
 import { securityHeaders } from './platform/http/security-headers';
 import { MetricsService } from './platform/health/metrics.service';
+import { appLogger } from './platform/logging/app-logger';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { SpaFallback } from './platform/web/spa-fallback';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-const LOG_LEVELS: Record<AppConfig['values']['LOG_LEVEL'], LogLevel[] | false> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  silent: false,
-};
 
 /** Builds the HTTP application (not listening yet): Fastify, envelope, errors, validation, OpenAPI, SPA. */
 export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -44,7 +35,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: LOG_LEVELS[config.values.LOG_LEVEL],
+    logger: appLogger(config),
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();

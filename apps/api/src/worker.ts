@@ -6,13 +6,14 @@ import { prepareDatabase } from './bootstrap';
 import { TaskRunner } from './modules/tasks/task-runner';
 import { loadConfig } from './platform/config/app-config';
 import { ConfigValidationError } from './platform/config/config.schema';
+import { appLogger } from './platform/logging/app-logger';
 
 /** A worker process: the same modules as the API, no HTTP server, processing every queue. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, undefined, 'worker');
   if (config.values.DATABASE_MIGRATE_ON_START) await prepareDatabase(config);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
-    logger: config.values.LOG_LEVEL === 'silent' ? false : ['fatal', 'error', 'warn', 'log'],
+    logger: appLogger(config),
   });
   app.enableShutdownHooks();
   await app.get(TaskRunner).startProcessing();
