@@ -39,6 +39,26 @@ export interface VmUsage {
   diskwrite: number;
 }
 
+/**
+ * The usage fields a VM's entries carry in both `GET /nodes/{node}/qemu` and `GET /cluster/resources`
+ * (each adds its own CPU count field: `cpus` and `maxcpu`). Disk usage is 0, as PVE reports for VMs.
+ */
+export function vmUsageFields(u: VmUsage): Record<string, number> {
+  return {
+    cpu: u.cpu,
+    maxmem: u.maxmem,
+    mem: u.mem,
+    memhost: u.mem,
+    maxdisk: u.maxdisk,
+    disk: 0,
+    uptime: u.uptime,
+    netin: u.netin,
+    netout: u.netout,
+    diskread: u.diskread,
+    diskwrite: u.diskwrite,
+  };
+}
+
 /** Usage of a VM now: zeros when stopped; cumulative counters since start when running. */
 export function vmUsage(vm: SimVm, seed: number, nowSeconds: number): VmUsage {
   const maxmem = memoryMiB(vm) * MiB;

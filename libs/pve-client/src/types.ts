@@ -13,11 +13,10 @@ export interface PveVersion {
   console?: string;
 }
 
-export interface PveNodeListItem {
+/** What `GET /nodes` and `GET /cluster/resources` both say of a node. */
+interface PveNodeUsage {
   node: string;
   status: 'online' | 'offline' | 'unknown';
-  id: string;
-  type: 'node';
   cpu?: number;
   maxcpu?: number;
   mem?: number;
@@ -26,6 +25,11 @@ export interface PveNodeListItem {
   maxdisk?: number;
   uptime?: number;
   level?: string;
+}
+
+export interface PveNodeListItem extends PveNodeUsage {
+  id: string;
+  type: 'node';
   ssl_fingerprint?: string;
 }
 
@@ -98,18 +102,9 @@ export interface PveStorageResource extends PveResourceBase {
   disk: number;
   maxdisk: number;
 }
-export interface PveNodeResource extends PveResourceBase {
+export interface PveNodeResource extends PveNodeUsage {
+  id: string;
   type: 'node';
-  node: string;
-  status: 'online' | 'offline' | 'unknown';
-  cpu?: number;
-  maxcpu?: number;
-  mem?: number;
-  maxmem?: number;
-  disk?: number;
-  maxdisk?: number;
-  uptime?: number;
-  level?: string;
   'cgroup-mode'?: number;
   'host-arch'?: string;
 }
@@ -128,15 +123,7 @@ export interface PveTaskListItem extends ParsedUpid {
   saved?: string;
 }
 
-export interface PveTaskStatus {
-  upid: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  type: string;
-  id: string;
-  user: string;
+export interface PveTaskStatus extends ParsedUpid {
   tokenid?: string;
   status: 'running' | 'stopped';
   exitstatus?: string;

@@ -3,7 +3,7 @@ import { parseUpid } from '@proxdeck/pve-client';
 import type { AuthInfo } from '../auth';
 import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
 import { PveHttpError, paramError, pveDie } from '../http-error';
-import { nodeLoad, nodeRrd, vmRrd, vmUsage } from '../metrics';
+import { nodeLoad, nodeRrd, vmRrd, vmUsage, vmUsageFields } from '../metrics';
 import type { SimNode, SimTask } from '../state/model';
 import { memoryMiB } from '../state/vm-config';
 
@@ -172,18 +172,8 @@ export function registerClusterRoutes(routes: RouteTable): void {
           status: vm.running ? 'running' : 'stopped',
           name: vm.config.name ?? `VM ${vm.vmid}`,
           template: vm.config.template === '1' ? 1 : 0,
-          uptime: u.uptime,
           maxcpu: u.maxcpu,
-          cpu: u.cpu,
-          maxmem: u.maxmem,
-          mem: u.mem,
-          memhost: u.mem,
-          maxdisk: u.maxdisk,
-          disk: 0,
-          netin: u.netin,
-          netout: u.netout,
-          diskread: u.diskread,
-          diskwrite: u.diskwrite,
+          ...vmUsageFields(u),
         };
         if (vm.config.tags !== undefined && vm.config.tags !== '') row.tags = vm.config.tags;
         if (vm.config.lock !== undefined) row.lock = vm.config.lock;

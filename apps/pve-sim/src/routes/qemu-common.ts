@@ -1,7 +1,7 @@
 /** Helpers shared by the QEMU route modules. */
 import type { RequestContext, SimServices } from '../context';
 import { pveDie } from '../http-error';
-import { vmUsage } from '../metrics';
+import { vmUsage, vmUsageFields } from '../metrics';
 import type { TaskHandle } from '../tasks';
 import type { SimVm } from '../state/model';
 import { checkLock } from '../state/vm-operations';
@@ -19,17 +19,7 @@ export function vmListItem(sim: SimServices, vm: SimVm): Record<string, unknown>
     name: vm.config.name ?? `VM ${vm.vmid}`,
     status: vm.running ? 'running' : 'stopped',
     cpus: u.maxcpu,
-    cpu: u.cpu,
-    maxmem: u.maxmem,
-    mem: u.mem,
-    memhost: u.mem,
-    maxdisk: u.maxdisk,
-    disk: 0,
-    uptime: u.uptime,
-    netin: u.netin,
-    netout: u.netout,
-    diskread: u.diskread,
-    diskwrite: u.diskwrite,
+    ...vmUsageFields(u),
   };
   if (vm.running) {
     item.pid = vm.pid;
