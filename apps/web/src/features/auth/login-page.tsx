@@ -18,6 +18,7 @@ import type { TFunction } from 'i18next';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
+import { SectionHeading } from '../../components/section-heading';
 import { ColorSchemeToggle } from '../../app/layout/color-scheme-toggle';
 import { LanguageSwitcher } from '../../app/layout/language-switcher';
 import { ApiError } from '../../lib/api';
@@ -79,14 +80,12 @@ export function LoginPage() {
           <Paper withBorder shadow="sm" p="xl" radius="md">
             <form onSubmit={submit} noValidate aria-labelledby="login-title">
               <Stack gap="md">
-                <div>
-                  <Title order={2} size="h4" id="login-title">
-                    {t('auth.title')}
-                  </Title>
-                  <Text c="dimmed" size="sm">
-                    {t('auth.subtitle')}
-                  </Text>
-                </div>
+                <SectionHeading
+                  order={2}
+                  id="login-title"
+                  title={t('auth.title')}
+                  description={t('auth.subtitle')}
+                />
                 {state?.status === 'expired' && !login.isError ? (
                   <Alert color="yellow" icon={<IconInfoCircle size={18} />}>
                     {t('auth.sessionExpired')}

@@ -1,8 +1,9 @@
 import { useState, type SubmitEvent } from 'react';
-import { Alert, Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, PasswordInput, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { SectionHeading } from '../../components/section-heading';
 import { ApiError } from '../../lib/api';
 import {
   checkPasswordForm,
@@ -80,14 +81,11 @@ export function ChangePasswordForm({ username }: { username: string }) {
     <Card withBorder padding="lg" radius="md">
       <form onSubmit={submit} noValidate aria-labelledby="change-password-title">
         <Stack gap="md">
-          <div>
-            <Title order={3} size="h4" id="change-password-title">
-              {t('changePassword.title')}
-            </Title>
-            <Text size="sm" c="dimmed">
-              {t('changePassword.description')}
-            </Text>
-          </div>
+          <SectionHeading
+            id="change-password-title"
+            title={t('changePassword.title')}
+            description={t('changePassword.description')}
+          />
           {formError ? (
             <Alert
               color="red"

@@ -4,6 +4,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SectionHeading } from '../../components/section-heading';
 import { formatDateTime } from '../../lib/i18n';
 import { ChangePasswordForm } from './change-password-form';
 import { profileQueryOptions, type OwnSession, type Profile } from './profile.queries';
@@ -64,57 +65,56 @@ function SessionsCard({ sessions }: { sessions: readonly OwnSession[] }) {
   const { t } = useTranslation();
   return (
     <Card withBorder padding="lg" radius="md">
-      <Title order={3} size="h4">
-        {t('profile.sessions.title')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('profile.sessions.description')}
-      </Text>
-      {sessions.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {t('profile.sessions.none')}
-        </Text>
-      ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover data-testid="own-sessions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('profile.sessions.started')}</Table.Th>
-                <Table.Th>{t('profile.sessions.lastSeen')}</Table.Th>
-                <Table.Th>{t('profile.sessions.expires')}</Table.Th>
-                <Table.Th>{t('profile.sessions.address')}</Table.Th>
-                <Table.Th>{t('profile.sessions.client')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {sessions.map((session) => (
-                <Table.Tr key={session.id}>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                        {formatDateTime(session.created_at)}
-                      </Text>
-                      {session.current ? (
-                        <Badge size="sm" color="teal" variant="light" style={{ flexShrink: 0 }}>
-                          {t('profile.sessions.current')}
-                        </Badge>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.last_seen_at)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
-                  <Table.Td>{session.ip || '—'}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" lineClamp={1} title={session.user_agent}>
-                      {session.user_agent || '—'}
-                    </Text>
-                  </Table.Td>
+      <Stack gap="sm">
+        <SectionHeading title={t('profile.sessions.title')} description={t('profile.sessions.description')} />
+        {sessions.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('profile.sessions.none')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped highlightOnHover data-testid="own-sessions">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('profile.sessions.started')}</Table.Th>
+                  <Table.Th>{t('profile.sessions.lastSeen')}</Table.Th>
+                  <Table.Th>{t('profile.sessions.expires')}</Table.Th>
+                  <Table.Th>{t('profile.sessions.address')}</Table.Th>
+                  <Table.Th>{t('profile.sessions.client')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {sessions.map((session) => (
+                  <Table.Tr key={session.id}>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {formatDateTime(session.created_at)}
+                        </Text>
+                        {session.current ? (
+                          <Badge size="sm" color="teal" variant="light" style={{ flexShrink: 0 }}>
+                            {t('profile.sessions.current')}
+                          </Badge>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {formatDateTime(session.last_seen_at)}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
+                    <Table.Td>{session.ip || '—'}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" lineClamp={1} title={session.user_agent}>
+                        {session.user_agent || '—'}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Stack>
     </Card>
   );
 }
