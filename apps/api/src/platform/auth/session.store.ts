@@ -91,10 +91,9 @@ export class SessionStore implements OnModuleInit {
    */
   async resolve(secret: string, { touch = true }: { touch?: boolean } = {}): Promise<ActiveSession | null> {
     const now = Date.now();
-    const cached = this.fromLocalCache(secret, now);
-    const id = cached?.id ?? hashSecret(secret);
-    const stored = cached ? cached.stored : (await this.fetch(secret, id, now))?.stored;
-    if (stored === undefined) return null;
+    const entry = this.fromLocalCache(secret, now) ?? (await this.fetch(secret, hashSecret(secret), now));
+    if (entry === null) return null;
+    const { id, stored } = entry;
     if (now >= stored.absoluteExpiresAt) {
       await this.revoke(id, stored.userId);
       return null;
@@ -112,10 +111,9 @@ export class SessionStore implements OnModuleInit {
         this.local.delete(secret);
         return null;
       }
-      const entry = this.local.get(secret);
-      if (entry?.stored === stored) entry.active = this.toActive(id, stored);
+      entry.active = this.toActive(id, stored);
     }
-    return this.toActive(id, stored);
+    return entry.active;
   }
 
   /**
