@@ -1,8 +1,14 @@
 // One lint configuration for the whole workspace: typescript-eslint's strict type-checked rules as errors,
-// Nx module boundaries (the SPA never imports server code, contracts import nothing, pve-client knows no NestJS).
+// Nx module boundaries (the SPA never imports server code, contracts import nothing, pve-client knows no NestJS),
+// and the API's layering (tools/eslint/layering.cjs: platform below modules, modules joined by public files).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import proxdeck from './tools/eslint/layering.cjs';
+
+// The API's source roots the layering rule judges. The second holds fixtures that must NOT lint (their test,
+// apps/api/src/architecture.spec.ts, runs ESLint on them with --no-ignore and expects each violation).
+const API_ROOTS = ['apps/api/src', 'apps/api/test/layering-fixtures/src'];
 
 export default tseslint.config(
   {
@@ -15,6 +21,7 @@ export default tseslint.config(
       '**/*.cjs',
       '**/*.mjs',
       '**/vite.config.ts',
+      'apps/api/test/layering-fixtures/**',
     ],
   },
   ...tseslint.configs.strictTypeChecked,
@@ -79,6 +86,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['apps/api/**/*.ts'],
+    plugins: { proxdeck },
+    rules: { 'proxdeck/layering': ['error', { roots: API_ROOTS }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', 'apps/*-e2e/**/*.ts'],

@@ -64,13 +64,13 @@ check('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static']);
 check('typecheck', 'npx', ['nx', 'run-many', '-t', 'typecheck', '--outputStyle=static']);
 check('format', 'npx', ['prettier', '--check', '.']);
 check('build', 'npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static']);
-check('openapi-drift', 'node', ['apps/api/dist/platform/openapi/openapi-cli.js', 'check']);
+check('openapi-drift', 'node', ['apps/api/dist/cli/openapi.js', 'check']);
 {
   const database = `proxdeck_drift_${randomBytes(4).toString('hex')}`;
   const server = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const url = new URL(server);
   url.pathname = `/${database}`;
-  check('migration-drift', 'node', ['apps/api/dist/platform/database/database-cli.js', 'check'], {
+  check('migration-drift', 'node', ['apps/api/dist/cli/database.js', 'check'], {
     DATABASE_URL: url.toString(),
     ADMIN_PASSWORD: '',
   });

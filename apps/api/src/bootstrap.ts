@@ -10,16 +10,17 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig } from './platform/config/app-config';
 import { createDatabaseIfMissing } from './platform/database/database-admin';
-import { seedDatabase } from './platform/database/seed';
+
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { createValidationPipe } from './platform/errors/validation';
 import { registerEnvelopeHook } from './platform/http/envelope.hook';
 import { appendRouteHook } from './platform/http/route-hooks';
 import { securityHeaders } from './platform/http/security-headers';
-import { MetricsService } from './platform/health/metrics.service';
+import { MetricsService } from './platform/metrics/metrics.service';
 import { appLogger } from './platform/logging/app-logger';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { SpaFallback } from './platform/web/spa-fallback';
+import { seedDatabase } from './seed';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createHttpApp } from './bootstrap';
-import { TaskRunner } from './modules/tasks/task-runner';
+import { TaskRunner } from './platform/queue/task-runner';
 import { loadConfig } from './platform/config/app-config';
 import { ConfigValidationError } from './platform/config/config.schema';
 

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { prepareDatabase } from './bootstrap';
-import { TaskRunner } from './modules/tasks/task-runner';
+import { TaskRunner } from './platform/queue/task-runner';
 import { loadConfig } from './platform/config/app-config';
 import { ConfigValidationError } from './platform/config/config.schema';
 import { appLogger } from './platform/logging/app-logger';

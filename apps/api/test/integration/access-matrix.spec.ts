@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { buildOpenApiDocument } from '../../src/platform/openapi/openapi';
-import { OPENAPI_ACCESS_EXTENSION, type AccessRule } from '../../src/platform/auth/access.decorators';
+import { OPENAPI_ACCESS_EXTENSION, type AccessRule } from '../../src/platform/access/access.decorators';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 
 /**

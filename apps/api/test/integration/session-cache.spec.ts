@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@proxdeck/testing';
-import { SessionStore } from '../../src/platform/auth/session.store';
+import { SessionStore } from '../../src/platform/access/session.store';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const LOCAL_CACHE_MS = 1_000;

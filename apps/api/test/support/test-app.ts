@@ -8,7 +8,7 @@ import { deleteRedisKeys, testRedisUrl } from '@proxdeck/testing';
 import type { Repository } from 'typeorm';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { createHttpApp } from '../../src/bootstrap';
-import { TaskRunner } from '../../src/modules/tasks/task-runner';
+import { TaskRunner } from '../../src/platform/queue/task-runner';
 import { passwordHasher } from '../../src/modules/users/password-hasher';
 import { User } from '../../src/modules/users/user.entity';
 import { AppConfig } from '../../src/platform/config/app-config';

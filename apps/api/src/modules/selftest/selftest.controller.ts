@@ -1,17 +1,17 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../../platform/auth/access.decorators';
-import { CurrentPrincipal, type Principal } from '../../platform/auth/principal';
+import { RequirePermission } from '../../platform/access/access.decorators';
+import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
 import { TaskAccepted } from '../../platform/http/envelope';
 import { ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
-import { TasksService } from '../tasks/tasks.service';
+import { JobQueue } from '../../platform/queue/job-queue';
 import { ErrorTestDto, SimpleTestDto } from './selftest.dto';
 
 /** Test endpoints (api.md §13): exercise the queue, the workers and the failure path end to end. */
 @ApiTags('test')
 @Controller('api/test')
 export class SelftestController {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(private readonly jobs: JobQueue) {}
 
   @Post('simple')
   @HttpCode(202)
@@ -22,7 +22,7 @@ export class SelftestController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: SimpleTestDto = {},
   ): Promise<TaskAccepted> {
-    const task = await this.tasks.start(
+    const task = await this.jobs.enqueue(
       'test.simple',
       { echo: body.echo ?? 'hello', duration_ms: body.duration_ms ?? 1000 },
       { createdBy: principal.user.id },
@@ -39,7 +39,7 @@ export class SelftestController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: ErrorTestDto = {},
   ): Promise<TaskAccepted> {
-    const task = await this.tasks.start(
+    const task = await this.jobs.enqueue(
       'test.error',
       { message: body.message ?? 'Deliberate failure from /api/test/error', duration_ms: 100 },
       { createdBy: principal.user.id },

@@ -9,7 +9,7 @@ import {
 } from '@proxdeck/contracts';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import type { Task } from './task.entity';
+import type { Task } from '../../platform/queue/task.entity';
 
 export class TaskItemDto {
   @ApiProperty() name!: string;

@@ -1,14 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../platform/config/app-config';
-import { Authenticated, RequirePermission } from '../../platform/auth/access.decorators';
-import { CurrentPrincipal, type Principal } from '../../platform/auth/principal';
+import { Authenticated, RequirePermission } from '../../platform/access/access.decorators';
+import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
 import { Page } from '../../platform/http/envelope';
 import { ApiEnvelope, ApiListEnvelope } from '../../platform/openapi/api-envelope.decorator';
-import { QUEUE_NAMES } from '../../platform/queue/jobs';
+import { JobQueue } from '../../platform/queue/job-queue';
+import { WorkerRegistry } from '../../platform/queue/worker-registry';
 import { QueueCountsDto, QueueHealthDto, TaskConfigDto, TaskDto, TaskListQueryDto } from './task.dto';
 import { TasksService } from './tasks.service';
-import { WorkerRegistry } from './worker-registry';
 
 @ApiTags('tasks')
 @ApiExtraModels(QueueCountsDto)
@@ -16,6 +16,7 @@ import { WorkerRegistry } from './worker-registry';
 export class TasksController {
   constructor(
     private readonly tasks: TasksService,
+    private readonly jobs: JobQueue,
     private readonly workers: WorkerRegistry,
     private readonly config: AppConfig,
   ) {}
@@ -69,8 +70,7 @@ export class TasksController {
   async queueHealth(): Promise<QueueHealthDto> {
     const workers = await this.workers.list();
     const queues: QueueHealthDto['queues'] = {};
-    for (const name of QUEUE_NAMES) {
-      const counts = await this.tasks.queue(name).getJobCounts();
+    for (const [name, counts] of Object.entries(await this.jobs.counts())) {
       queues[name] = {
         waiting: counts.waiting,
         active: counts.active,

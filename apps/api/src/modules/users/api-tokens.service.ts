@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Permission } from '@proxdeck/contracts';
 import type { Repository } from 'typeorm';
+import type { TokenGrant } from '../../platform/access/identity';
 import { ApiToken } from './api-token.entity';
-
-export interface TokenGrant {
-  tokenId: string;
-  userId: number;
-  /** Null when the token carries its owner's permissions unchanged. */
-  permissions: Permission[] | null;
-}
 
 /** Resolves `Authorization: Bearer` secrets to their token (stored as SHA-256, shown once at creation). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { ROLE_PERMISSIONS } from '@proxdeck/contracts';
-import type { Repository } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import { passwordHasher } from './password-hasher';
 import { User } from './user.entity';
 
@@ -56,6 +56,15 @@ export async function ensureInitialAdmin(
     username,
     ...(configuredPassword === undefined ? { generatedPassword: password } : {}),
   };
+}
+
+/** The seed's entry point: the first administrator in `dataSource`'s database. */
+export function seedInitialAdmin(
+  dataSource: DataSource,
+  username: string,
+  configuredPassword: string | undefined,
+): Promise<InitialAdminOutcome> {
+  return ensureInitialAdmin(dataSource.getRepository(User), username, configuredPassword);
 }
 
 export function announceInitialAdmin(outcome: InitialAdminOutcome, print: (line: string) => void): void {

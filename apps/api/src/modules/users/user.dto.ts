@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ALL_PERMISSIONS, ROLE_NAMES, type Permission, type RoleName } from '@proxdeck/contracts';
-import type { AuthUser } from '../../platform/auth/principal';
+import type { AuthUser } from '../../platform/access/principal';
 
 /** `user` of api.md §2. */
 export class UserDto {

@@ -3,11 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { User } from './user.entity';
+import { UsersIdentityDirectory } from './users-identity.directory';
 import { UsersService } from './users.service';
 
+/** People: users and their API tokens. Provides the access layer's IdentityDirectory. */
 @Module({
   imports: [TypeOrmModule.forFeature([User, ApiToken])],
-  providers: [UsersService, ApiTokensService],
-  exports: [UsersService, ApiTokensService],
+  providers: [UsersService, ApiTokensService, UsersIdentityDirectory],
+  exports: [UsersService, UsersIdentityDirectory],
 })
 export class UsersModule {}

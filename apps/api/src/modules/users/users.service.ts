@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { AuthUser } from '../../platform/auth/principal';
+import type { AuthUser } from '../../platform/access/principal';
 import { RedisService } from '../../platform/redis/redis.service';
 import { passwordHasher } from './password-hasher';
 import { User } from './user.entity';

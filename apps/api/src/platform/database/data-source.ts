@@ -1,17 +1,18 @@
 import { join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ApiToken } from '../../modules/users/api-token.entity';
-import { User } from '../../modules/users/user.entity';
-import { Task } from '../../modules/tasks/task.entity';
 
-/** Every entity of the application, listed once. The migration check compares them with the migrations. */
-export const ENTITIES = [User, ApiToken, Task];
+/**
+ * Every entity of the application, found by its file name: each domain keeps its entities in
+ * `<thing>.entity.ts` files, and the data source loads them all, with no central list to keep. The migration
+ * check compares them with the migrations.
+ */
+export const ENTITY_FILES = join(__dirname, '..', '..', '**', '*.entity.{js,ts}');
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    entities: [ENTITY_FILES],
     migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     uuidExtension: 'pgcrypto',

@@ -9,13 +9,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../access/access.decorators';
 import { AppConfig } from '../config/app-config';
 import { UnauthenticatedError } from '../errors/app-error';
 import { RawResponse } from '../http/raw-response.decorator';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
 import { HealthService, type ReadinessReport } from './health.service';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 class LivenessDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';

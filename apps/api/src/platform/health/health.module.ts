@@ -1,12 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ProxmoxModule } from '../proxmox/proxmox.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
-import { MetricsService } from './metrics.service';
 
-@Global()
+/** Liveness, readiness and the Prometheus endpoint (api.md §14). */
 @Module({
+  imports: [ProxmoxModule],
   controllers: [HealthController],
-  providers: [HealthService, MetricsService],
-  exports: [MetricsService],
+  providers: [HealthService],
 })
 export class HealthModule {}

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TasksService } from '../../modules/tasks/tasks.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { ProxmoxConnection } from '../proxmox/proxmox-connection';
-import { QUEUE_NAMES } from '../queue/jobs';
+import { JobQueue } from '../queue/job-queue';
 import { RedisService } from '../redis/redis.service';
-import { MetricsService } from './metrics.service';
 
 export interface DependencyCheck {
   status: 'up' | 'down' | 'not_configured';
@@ -48,7 +47,7 @@ export class HealthService {
     private readonly dataSource: DataSource,
     private readonly redis: RedisService,
     private readonly proxmox: ProxmoxConnection,
-    private readonly tasks: TasksService,
+    private readonly jobs: JobQueue,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -57,7 +56,7 @@ export class HealthService {
     const [postgres, redis, proxmox] = await Promise.all([
       timed(() => this.dataSource.query('SELECT 1')),
       timed(() => this.redis.ping()),
-      this.proxmox.check(),
+      this.checkProxmox(),
     ]);
     const status =
       postgres.status !== 'up' || redis.status !== 'up'
@@ -68,13 +67,20 @@ export class HealthService {
     return { status, checks: { postgres, redis, proxmox } };
   }
 
+  /** Proxmox answers its version: up, with which mode (real cluster or simulator) and version. */
+  private async checkProxmox(): Promise<DependencyCheck> {
+    let version: string | undefined;
+    const check = await timed(async () => {
+      version = (await this.proxmox.pve().version()).version;
+    });
+    return { ...check, mode: this.proxmox.mode, ...(version !== undefined ? { version } : {}) };
+  }
+
   async refreshQueueGauges(): Promise<void> {
-    await Promise.all(
-      QUEUE_NAMES.map(async (name) => {
-        const counts = await this.tasks.queue(name).getJobCounts();
-        const states = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
-        for (const state of states) this.metrics.queueDepth.set({ queue: name, state }, counts[state]);
-      }),
-    );
+    const counts = await this.jobs.counts();
+    const states = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
+    for (const [queue, byState] of Object.entries(counts)) {
+      for (const state of states) this.metrics.queueDepth.set({ queue, state }, byState[state]);
+    }
   }
 }

@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PveClient, type PveClientOptions } from '@proxdeck/pve-client';
 import { AppConfig } from '../config/app-config';
-import type { DependencyCheck } from '../health/health.service';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { connectionFile, type SimulatorConnection } from './embedded-simulator';
 
 /**
@@ -27,26 +26,6 @@ export class ProxmoxConnection implements OnApplicationShutdown {
   pve(): PveClient {
     this.client ??= new PveClient(this.clientOptions());
     return this.client;
-  }
-
-  async check(): Promise<DependencyCheck> {
-    const started = performance.now();
-    try {
-      const version = await this.pve().version();
-      return {
-        status: 'up',
-        latency_ms: Math.round((performance.now() - started) * 10) / 10,
-        mode: this.mode,
-        version: version.version,
-      };
-    } catch (error) {
-      return {
-        status: 'down',
-        latency_ms: null,
-        mode: this.mode,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EmbeddedSimulator } from './embedded-simulator';
 import { ProxmoxConnection } from './proxmox-connection';
 
-@Global()
+/** The connection to Proxmox VE (or the built-in simulator). Import it where Proxmox is used. */
 @Module({ providers: [EmbeddedSimulator, ProxmoxConnection], exports: [ProxmoxConnection] })
 export class ProxmoxModule {}

@@ -1,9 +1,21 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { EventsModule } from '../events/events.module';
+import { JobQueue } from './job-queue';
 import { QUEUE_NAMES } from './jobs';
+import { Task } from './task.entity';
+import { TaskRunner } from './task-runner';
+import { TaskStore } from './task-store';
+import { WorkerRegistry } from './worker-registry';
 
-/** Bull on Redis, one queue per name in the job table. Processing is set up by the task runner. */
+/**
+ * Long jobs: Bull on Redis, one queue per name in the job table, the durable task record, and the runner
+ * that processes jobs (started by main.ts when RUN_WORKERS is true, always by worker.ts). Global, as the
+ * database is: any domain module enqueues through JobQueue.
+ */
 @Global()
 @Module({
   imports: [
@@ -22,7 +34,11 @@ import { QUEUE_NAMES } from './jobs';
       }),
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+    TypeOrmModule.forFeature([Task]),
+    DiscoveryModule,
+    EventsModule,
   ],
-  exports: [BullModule],
+  providers: [TaskStore, JobQueue, TaskRunner, WorkerRegistry],
+  exports: [JobQueue, TaskStore, TaskRunner, WorkerRegistry],
 })
 export class QueueModule {}

@@ -29,7 +29,11 @@ function declare(rule: AccessRule, ...extra: MethodDecorator[]): MethodDecorator
   );
 }
 
-const needsLogin = [
+/**
+ * Made fresh for every route: @nestjs/swagger's ApiSecurity keeps its requirement list in the decorator's
+ * closure and extends it on each use, so a shared instance piles up duplicates across routes.
+ */
+const needsLogin = (): MethodDecorator[] => [
   ApiCookieAuth('session'),
   ApiBearerAuth('token'),
   ApiUnauthorizedResponse({ description: 'Not authenticated', schema: ERROR_ENVELOPE_SCHEMA }),
@@ -47,14 +51,14 @@ export const Authenticated = (options: { sessionOnly?: boolean } = {}): MethodDe
           ApiCookieAuth('session'),
           ApiUnauthorizedResponse({ description: 'Not authenticated', schema: ERROR_ENVELOPE_SCHEMA }),
         ]
-      : needsLogin),
+      : needsLogin()),
   );
 
 /** A logged-in user holding `permission`. */
 export const RequirePermission = (permission: Permission): MethodDecorator =>
   declare(
     { kind: 'permission', permission },
-    ...needsLogin,
+    ...needsLogin(),
     ApiForbiddenResponse({
       description: `Requires the permission ${permission}`,
       schema: ERROR_ENVELOPE_SCHEMA,

@@ -1,12 +1,11 @@
 import { Reflector } from '@nestjs/core';
 import type { ExecutionContext } from '@nestjs/common';
-import type { ApiTokensService } from '../../modules/users/api-tokens.service';
-import type { UsersService } from '../../modules/users/users.service';
 import { AppConfig } from '../config/app-config';
 import { parseConfig } from '../config/config.schema';
 import { AppError } from '../errors/app-error';
 import { Public, RequirePermission } from './access.decorators';
 import { AccessGuard } from './access.guard';
+import type { IdentityDirectory } from './identity';
 import type { AuthUser } from './principal';
 import type { ActiveSession, SessionStore } from './session.store';
 
@@ -61,12 +60,12 @@ function guard(cached: boolean): AccessGuard {
     resolve: jest.fn().mockResolvedValue(session),
     peek: jest.fn().mockReturnValue(cached ? session : undefined),
   } as unknown as SessionStore;
-  const users = {
+  const identity: IdentityDirectory = {
     findActive: jest.fn().mockResolvedValue(viewer),
     peekActive: jest.fn().mockReturnValue(cached ? viewer : undefined),
-  } as unknown as UsersService;
-  const tokens = { resolve: jest.fn().mockResolvedValue(null) } as unknown as ApiTokensService;
-  return new AccessGuard(new Reflector(), sessions, users, tokens, new AppConfig(parseConfig({})));
+    resolveToken: jest.fn().mockResolvedValue(null),
+  };
+  return new AccessGuard(new Reflector(), sessions, identity, new AppConfig(parseConfig({})));
 }
 
 async function refusal(check: () => boolean | Promise<boolean>): Promise<string> {

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { UserDto } from '../../modules/users/user.dto';
-import { AppConfig } from '../config/app-config';
-import { AppError, UnauthenticatedError } from '../errors/app-error';
-import { ApiEnvelope } from '../openapi/api-envelope.decorator';
-import { ERROR_ENVELOPE_SCHEMA } from '../openapi/error-envelope.schema';
-import { WithMessage } from '../http/envelope';
-import { RawResponse } from '../http/raw-response.decorator';
-import { SpaFallback } from '../web/spa-fallback';
-import { Authenticated, Public } from './access.decorators';
+import { UserDto } from '../users';
+import { AppConfig } from '../../platform/config/app-config';
+import { AppError, UnauthenticatedError } from '../../platform/errors/app-error';
+import { ApiEnvelope } from '../../platform/openapi/api-envelope.decorator';
+import { ERROR_ENVELOPE_SCHEMA } from '../../platform/openapi/error-envelope.schema';
+import { WithMessage } from '../../platform/http/envelope';
+import { RawResponse } from '../../platform/http/raw-response.decorator';
+import { SpaFallback } from '../../platform/web/spa-fallback';
+import { Authenticated, Public } from '../../platform/access/access.decorators';
 import {
   ChangePasswordDto,
   LoginDto,
@@ -21,8 +21,8 @@ import {
 } from './auth.dto';
 import { AuthService } from './auth.service';
 import { LoginGuard } from './login.guard';
-import { CurrentPrincipal, type AuthUser, type Principal } from './principal';
-import type { ActiveSession } from './session.store';
+import { CurrentPrincipal, type AuthUser, type Principal } from '../../platform/access/principal';
+import type { ActiveSession } from '../../platform/access/session.store';
 
 /** Login, logout, session and profile routes (api.md §2), with their compatibility aliases. */
 @ApiTags('auth')

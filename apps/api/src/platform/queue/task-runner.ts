@@ -4,15 +4,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { TASK_TYPES, type TaskType } from '@proxdeck/contracts';
 import type { Job } from 'bull';
-import { AppConfig } from '../../platform/config/app-config';
-import {
-  JOB_HANDLER,
-  type JobContext,
-  type JobHandlerFunction,
-} from '../../platform/queue/job-handler.decorator';
-import { JOBS, QUEUE_NAMES, type JobData, type JobPayloads } from '../../platform/queue/jobs';
-import { MetricsService } from '../../platform/health/metrics.service';
-import { TasksService } from './tasks.service';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { JOB_HANDLER, type JobContext, type JobHandlerFunction } from './job-handler.decorator';
+import { JobQueue } from './job-queue';
+import { JOBS, QUEUE_NAMES, type JobData, type JobPayloads } from './jobs';
+import { TaskStore } from './task-store';
 import { WorkerRegistry } from './worker-registry';
 
 /**
@@ -30,7 +27,8 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
-    private readonly tasks: TasksService,
+    private readonly tasks: TaskStore,
+    private readonly jobs: JobQueue,
     private readonly workers: WorkerRegistry,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
@@ -46,7 +44,7 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
     this.processing = true;
     const concurrency = this.config.values.WORKER_CONCURRENCY;
     for (const name of QUEUE_NAMES) {
-      const queue = this.tasks.queue(name);
+      const queue = this.jobs.queue(name);
       queue.on('failed', (job: Job<JobData>, error: Error) => {
         void this.onFailed(job, error);
       });
@@ -58,7 +56,7 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.processing) return;
-    await Promise.allSettled(QUEUE_NAMES.map((name) => this.tasks.queue(name).close()));
+    await Promise.allSettled(QUEUE_NAMES.map((name) => this.jobs.queue(name).close()));
     await this.workers.unregister();
   }
 

@@ -1,13 +1,15 @@
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
-import { announceInitialAdmin, ensureInitialAdmin } from '../../modules/users/initial-admin';
-import { User } from '../../modules/users/user.entity';
+import { announceInitialAdmin, seedInitialAdmin } from './modules/users';
+import type { AppConfig } from './platform/config/app-config';
 
-/** Idempotent seed: what a fresh install needs for every screen to make sense. Safe to run at every start. */
+/**
+ * Idempotent seed: what a fresh install needs for every screen to make sense. Safe to run at every start.
+ * Lives beside the application module because it calls into domain modules, which the platform must not.
+ */
 export async function seedDatabase(dataSource: DataSource, config: AppConfig): Promise<string[]> {
   const report: string[] = [];
-  const admin = await ensureInitialAdmin(
-    dataSource.getRepository(User),
+  const admin = await seedInitialAdmin(
+    dataSource,
     config.values.ADMIN_USERNAME,
     config.values.ADMIN_PASSWORD,
   );

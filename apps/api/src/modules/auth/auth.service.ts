@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { UsersService } from '../../modules/users/users.service';
-import { passwordPolicyProblem } from '../../modules/users/password-hasher';
-import { UnauthenticatedError, ValidationFailedError } from '../errors/app-error';
+import { passwordPolicyProblem, UsersService } from '../users';
+import { UnauthenticatedError, ValidationFailedError } from '../../platform/errors/app-error';
 import { LoginThrottle } from './login-throttle';
-import type { AuthUser, Principal } from './principal';
-import { SessionStore, type ActiveSession, type SessionMeta } from './session.store';
+import type { AuthUser, Principal } from '../../platform/access/principal';
+import { SessionStore, type ActiveSession, type SessionMeta } from '../../platform/access/session.store';
 
 /** Login, logout and password changes: the use cases behind the auth routes. */
 @Injectable()

@@ -1,13 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Permission } from '@proxdeck/contracts';
 import type { FastifyRequest } from 'fastify';
-import { ApiTokensService } from '../../modules/users/api-tokens.service';
-import { UsersService } from '../../modules/users/users.service';
 import { AppConfig } from '../config/app-config';
 import { ForbiddenError, UnauthenticatedError } from '../errors/app-error';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
+import { IDENTITY_DIRECTORY, type IdentityDirectory } from './identity';
 import type { AuthUser, Principal } from './principal';
 import { SessionStore } from './session.store';
 
@@ -29,8 +28,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionStore,
-    private readonly users: UsersService,
-    private readonly tokens: ApiTokensService,
+    @Inject(IDENTITY_DIRECTORY) private readonly identity: IdentityDirectory,
     config: AppConfig,
   ) {
     this.cookieName = config.values.SESSION_COOKIE_NAME;
@@ -89,7 +87,7 @@ export class AccessGuard implements CanActivate {
     const secret = request.cookies[this.cookieName];
     if (!secret) return null;
     const session = this.sessions.peek(secret, { touch: !lenient });
-    const user = session ? this.users.peekActive(session.userId) : undefined;
+    const user = session ? this.identity.peekActive(session.userId) : undefined;
     if (!session || !user) return undefined;
     return { user, permissions: this.permissionSetOf(user), via: 'session', session };
   }
@@ -104,8 +102,8 @@ export class AccessGuard implements CanActivate {
   ): Promise<Principal | null> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
-      const grant = await this.tokens.resolve(authorization.slice(7).trim());
-      const user = grant ? await this.users.findActive(grant.userId) : null;
+      const grant = await this.identity.resolveToken(authorization.slice(7).trim());
+      const user = grant ? await this.identity.findActive(grant.userId) : null;
       if (!grant || !user) {
         if (lenient) return null;
         throw new UnauthenticatedError('Invalid or expired API token');
@@ -119,7 +117,7 @@ export class AccessGuard implements CanActivate {
     const secret = request.cookies[this.cookieName];
     if (!secret) return null;
     const session = await this.sessions.resolve(secret, { touch: !lenient });
-    const user = session ? await this.users.findActive(session.userId) : null;
+    const user = session ? await this.identity.findActive(session.userId) : null;
     if (!session || !user) {
       if (lenient) return null;
       throw new UnauthenticatedError('Session expired or ended; log in again', 'SESSION_EXPIRED');

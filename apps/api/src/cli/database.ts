@@ -1,16 +1,20 @@
 /**
  * Database commands: `migrate`, `check` (entities and migrations agree), `generate <Name>`, `seed`, `reset`.
- * Run on the built API: `node apps/api/dist/platform/database/database-cli.js <command>` (see project.json).
+ * Run on the built API: `node apps/api/dist/cli/database.js <command>` (see project.json).
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../config/app-config';
-import { createDataSource } from './data-source';
-import { createDatabaseIfMissing, dropDatabase, pendingSchemaChanges } from './database-admin';
-import { seedDatabase } from './seed';
+import { loadConfig } from '../platform/config/app-config';
+import { createDataSource } from '../platform/database/data-source';
+import {
+  createDatabaseIfMissing,
+  dropDatabase,
+  pendingSchemaChanges,
+} from '../platform/database/database-admin';
+import { seedDatabase } from '../seed';
 
-const MIGRATIONS_SOURCE_DIR = resolve(__dirname, '../../../src/platform/database/migrations');
+const MIGRATIONS_SOURCE_DIR = resolve(__dirname, '../../src/platform/database/migrations');
 
 async function main(): Promise<void> {
   const [command, argument] = process.argv.slice(2);

@@ -1,9 +1,10 @@
 import { MetadataScanner, Reflector, type DiscoveryService } from '@nestjs/core';
-import { JobHandler, type JobContext } from '../../platform/queue/job-handler.decorator';
-import type { AppConfig } from '../../platform/config/app-config';
-import type { MetricsService } from '../../platform/health/metrics.service';
+import type { AppConfig } from '../config/app-config';
+import type { MetricsService } from '../metrics/metrics.service';
+import { JobHandler, type JobContext } from './job-handler.decorator';
+import type { JobQueue } from './job-queue';
 import { TaskRunner } from './task-runner';
-import type { TasksService } from './tasks.service';
+import type { TaskStore } from './task-store';
 import type { WorkerRegistry } from './worker-registry';
 
 class CompleteHandlers {
@@ -40,7 +41,8 @@ function runnerWith(...instances: object[]): TaskRunner {
     discovery,
     new MetadataScanner(),
     new Reflector(),
-    {} as TasksService,
+    {} as TaskStore,
+    {} as JobQueue,
     {} as WorkerRegistry,
     {} as MetricsService,
     {} as AppConfig,

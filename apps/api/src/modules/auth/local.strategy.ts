@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
-import type { AuthUser } from './principal';
+import type { AuthUser } from '../../platform/access/principal';
 import { AuthService } from './auth.service';
 
 /** Passport's username/password strategy behind POST /login. */

@@ -1,8 +1,8 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { createValidationPipe } from '../errors/validation';
-import { UnauthenticatedError } from '../errors/app-error';
+import { createValidationPipe } from '../../platform/errors/validation';
+import { UnauthenticatedError } from '../../platform/errors/app-error';
 import { LoginDto } from './auth.dto';
 
 /** Validates the login body strictly (unknown fields are 400), then runs Passport's local strategy. */

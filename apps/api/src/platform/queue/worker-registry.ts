@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { RedisService } from '../../platform/redis/redis.service';
+import { RedisService } from '../redis/redis.service';
 
 export interface WorkerRecord {
   id: string;

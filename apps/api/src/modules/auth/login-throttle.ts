@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { RateLimitedError } from '../errors/app-error';
-import { RedisService } from '../redis/redis.service';
+import { AppConfig } from '../../platform/config/app-config';
+import { RateLimitedError } from '../../platform/errors/app-error';
+import { RedisService } from '../../platform/redis/redis.service';
 
 /**
  * Login throttling per username (api.md §1.3): after LOGIN_MAX_FAILURES failures within

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../../app.module';
-import { loadConfig } from '../config/app-config';
-import { buildOpenApiDocument } from './openapi';
+import { AppModule } from '../app.module';
+import { loadConfig } from '../platform/config/app-config';
+import { buildOpenApiDocument } from '../platform/openapi/openapi';
 
-const ROOT = resolve(__dirname, '../../../../..');
+const ROOT = resolve(__dirname, '../../../..');
 const DOCUMENT_PATH = join(ROOT, 'libs/api-client/openapi.json');
 const TYPES_PATH = join(ROOT, 'libs/api-client/src/generated/schema.d.ts');
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  throw new Error('usage: openapi-cli write|check');
+  throw new Error('usage: node apps/api/dist/cli/openapi.js write|check');
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,2 @@
+/** The selftest module's public surface. */
+export { SelftestModule } from './selftest.module';

@@ -1,0 +1,2 @@
+/** The tasks module's public surface. */
+export { TasksModule } from './tasks.module';

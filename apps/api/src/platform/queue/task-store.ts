@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { TaskStatus } from '@proxdeck/contracts';
+import { Brackets, type Repository } from 'typeorm';
+import { EventsService } from '../events/events.service';
+import { Task, type TaskItem } from './task.entity';
+
+export interface ItemUpdate {
+  status?: TaskItem['status'];
+  step?: string;
+  progress?: number;
+  error?: string | null;
+  upid?: string;
+}
+
+/**
+ * The durable record of every long job (the `tasks` table) as the job runner keeps it: each try, its
+ * progress and items, its outcome. Every change goes out as a `task` event.
+ */
+@Injectable()
+export class TaskStore {
+  constructor(
+    @InjectRepository(Task) private readonly tasks: Repository<Task>,
+    private readonly events: EventsService,
+  ) {}
+
+  get repository(): Repository<Task> {
+    return this.tasks;
+  }
+
+  async find(id: string): Promise<Task | null> {
+    return this.tasks.findOne({ where: { id } });
+  }
+
+  async insert(task: Task): Promise<void> {
+    await this.tasks.manager.save(Task, task);
+    await this.emit(task);
+  }
+
+  /** Starts a try (a retry after a failure or a crashed worker counts as one). Null when the task is final. */
+  async markRunning(id: string): Promise<Task | null> {
+    await this.tasks
+      .createQueryBuilder()
+      .update(Task)
+      .set({
+        status: 'running',
+        attempts: () => 'attempts + 1',
+        startedAt: () => 'COALESCE(started_at, now())',
+        message: () =>
+          "CASE WHEN attempts = 0 THEN 'Running' ELSE 'Running (try ' || (attempts + 1) || ')' END",
+        error: null,
+      })
+      .where('id = :id', { id })
+      .andWhere(new Brackets((where) => where.where("status IN ('queued', 'running')")))
+      .execute();
+    const task = await this.find(id);
+    if (task) await this.emit(task);
+    return task?.status === 'running' ? task : null;
+  }
+
+  async progress(id: string, percent: number, message?: string): Promise<void> {
+    const clamped = Math.max(0, Math.min(100, Math.round(percent)));
+    await this.tasks.update({ id }, { progress: clamped, ...(message !== undefined ? { message } : {}) });
+    await this.emitById(id);
+  }
+
+  async updateItem(id: string, name: string, update: ItemUpdate): Promise<void> {
+    await this.tasks.manager.transaction(async (manager) => {
+      const task = await manager.findOne(Task, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!task) return;
+      let item = task.items.find((candidate) => candidate.name === name);
+      if (!item) {
+        item = { name, status: 'queued', step: null, progress: 0, error: null, pve_upids: [] };
+        task.items.push(item);
+      }
+      if (update.status !== undefined) item.status = update.status;
+      if (update.step !== undefined) item.step = update.step;
+      if (update.progress !== undefined) item.progress = update.progress;
+      if (update.error !== undefined) item.error = update.error;
+      if (update.upid !== undefined && !item.pve_upids.includes(update.upid))
+        item.pve_upids.push(update.upid);
+      await manager.update(Task, { id }, { items: task.items });
+    });
+    await this.emitById(id);
+  }
+
+  async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
+    const task = await this.find(id);
+    if (!task) return;
+    const failedItems = task.items.filter((item) => item.status === 'failed').length;
+    const status: TaskStatus =
+      failedItems === 0 ? 'completed' : failedItems === task.items.length ? 'failed' : 'partial';
+    await this.tasks
+      .createQueryBuilder()
+      .update(Task)
+      .set({
+        status,
+        progress: 100,
+        result: () => ':result',
+        message:
+          status === 'completed' ? 'Completed' : `${failedItems} of ${task.items.length} item(s) failed`,
+        finishedAt: new Date(),
+      })
+      .where('id = :id', { id })
+      .setParameter('result', result === undefined ? null : JSON.stringify(result))
+      .execute();
+    await this.emitById(id);
+  }
+
+  /** A try failed: back to `queued` when Bull will try again, else `failed` with the error text. */
+  async recordFailure(id: string, error: string, willRetry: boolean): Promise<void> {
+    if (willRetry) {
+      await this.tasks.update({ id }, { status: 'queued', message: `Try failed, retrying: ${error}` });
+    } else {
+      await this.tasks.update({ id }, { status: 'failed', error, message: 'Failed', finishedAt: new Date() });
+    }
+    await this.emitById(id);
+  }
+
+  private async emitById(id: string): Promise<void> {
+    const task = await this.find(id);
+    if (task) await this.emit(task);
+  }
+
+  private async emit(task: Task): Promise<void> {
+    await this.events.publish(
+      'task',
+      {
+        task_id: task.id,
+        status: task.status,
+        progress: task.progress,
+        message: task.message,
+        ...(task.items.length > 0
+          ? {
+              items: task.items.map(({ name, status, step, progress, error }) => ({
+                name,
+                status,
+                step,
+                progress,
+                error,
+              })),
+            }
+          : {}),
+      },
+      { userId: task.createdBy, broadcast: true },
+    );
+  }
+}

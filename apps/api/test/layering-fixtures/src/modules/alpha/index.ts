@@ -1,0 +1,2 @@
+/** Layering fixture: module alpha's public file. */
+export { alphaName } from './alpha.service';

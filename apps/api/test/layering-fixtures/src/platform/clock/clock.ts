@@ -1,0 +1,4 @@
+/** Layering fixture: a platform service. */
+export function now(): number {
+  return Date.now();
+}
