@@ -1,15 +1,24 @@
 #!/usr/bin/env node
-// `npm start`: builds what is stale (Nx caches the rest), then runs the API, which
+// `npm start`: checks PostgreSQL and Redis first (scripts/services.mjs: local ones that are installed but stopped
+// are started; otherwise it stops at once, saying what to install or change), builds what is stale (Nx caches
+// the rest), then runs the API, which
 //  - creates the database if missing, applies migrations, creates the first administrator,
 //  - starts the built-in Proxmox VE simulator when PVE_URL is unset,
 //  - processes jobs in-process (RUN_WORKERS=true; run `npm run worker` for separate worker processes),
 //  - serves the web UI on http://localhost:${PORT:-3000}.
 // Settings come from the environment or .env (see .env.example).
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ensureServices, readDotEnv } from './services.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+
+const services = await ensureServices({ dotEnv: readDotEnv(join(root, '.env')) });
+if (!services.ok) {
+  for (const problem of services.problems) console.error(`\n${problem}`);
+  process.exit(1);
+}
 
 const build = spawnSync(
   'npx',
