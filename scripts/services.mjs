@@ -41,7 +41,9 @@ export function parseDotEnv(text) {
     const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
     if (!match?.[1] || line.trimStart().startsWith('#')) continue;
     let value = match[2] ?? '';
+    // A quoted value is taken whole; an unquoted one ends where " #" starts a comment.
     if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    else value = value.replace(/(^|\s+)#.*$/, '');
     entries[match[1]] = value;
   }
   return entries;

@@ -60,6 +60,7 @@ function unitConfigs() {
   return configs;
 }
 
+check('scripts', 'node', ['--test', 'scripts/services.test.mjs']);
 check('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static']);
 check('typecheck', 'npx', ['nx', 'run-many', '-t', 'typecheck', '--outputStyle=static']);
 check('format', 'npx', ['prettier', '--check', '.']);
