@@ -55,23 +55,39 @@ describe('tasks processed by a separate worker process', () => {
     expect((await task(taskId)).status).toBe('queued');
     const worker = await stack.startWorker();
     const done = await until(taskId, (status) => status === 'completed', 'completion by the worker process');
-    expect(done.result).toEqual({ echo: 'from-worker', attempt: 1 });
+    expect(done.result).toEqual({
+      echo: 'from-worker',
+      attempt: 1,
+      steps: { 'step-1': 1, 'step-2': 1, 'step-3': 1, 'step-4': 1 },
+    });
 
     const { data } = await client.api.GET('/api/celery/status');
     expect(data?.data.workers.map((entry) => entry.pid)).toContain(worker.child.pid);
     await worker.stop();
   });
 
-  it('retries a job whose worker was killed mid-run, on another worker', async () => {
+  it('retries a job whose worker was killed mid-run on another worker, resuming after its finished steps', async () => {
     const first = await stack.startWorker();
     const taskId = await startSimple(4_000);
-    await until(taskId, (status) => status === 'running', 'the first worker to start the task');
+    // Killed once two of its four recorded steps are done (progress 50).
+    await waitFor(
+      async () => {
+        const current = await task(taskId);
+        return current.status === 'running' && current.progress >= 50 ? current : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 50, what: 'the first worker to finish two steps' },
+    );
     await first.kill();
 
     const second = await stack.startWorker();
     const done = await until(taskId, (status) => status === 'completed', 'the retry on the second worker');
     expect(done.attempts).toBe(2);
-    expect(done.result).toMatchObject({ echo: 'from-worker', attempt: 2 });
+    // Steps one and two ran on the first try only; the second try resumed at the first unfinished step.
+    expect(done.result).toMatchObject({
+      echo: 'from-worker',
+      attempt: 2,
+      steps: { 'step-1': 1, 'step-2': 1, 'step-4': 2 },
+    });
     await second.stop();
   });
 

@@ -10,7 +10,9 @@ import { ConfigModule } from './platform/config/config.module';
 import { dataSourceOptions } from './platform/database/data-source';
 import { HealthModule } from './platform/health/health.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
+import { JOBS } from './platform/queue/jobs';
 import { QueueModule } from './platform/queue/queue.module';
+import { SCHEDULES } from './platform/queue/schedules';
 import { RedisModule } from './platform/redis/redis.module';
 import { WebModule } from './platform/web/web.module';
 
@@ -28,7 +30,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.values.DATABASE_URL)),
         RedisModule,
         MetricsModule,
-        QueueModule,
+        QueueModule.forRoot({ jobs: JOBS, schedules: SCHEDULES }),
         WebModule,
         HealthModule,
         AccessModule.forRoot({ imports: [UsersModule], identity: UsersIdentityDirectory }),

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createHttpApp } from './bootstrap';
-import { TaskRunner } from './platform/queue/task-runner';
+import { JobRunner } from './platform/queue/job-runner';
+import { Scheduler } from './platform/queue/scheduler';
 import { loadConfig } from './platform/config/app-config';
 import { ConfigValidationError } from './platform/config/config.schema';
 
@@ -9,7 +10,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createHttpApp(config);
   await app.listen({ port: config.values.PORT, host: config.values.HOST });
-  if (config.values.RUN_WORKERS) await app.get(TaskRunner).startProcessing();
+  // Every process registers the recurring jobs (idempotent); processing ones also run them.
+  await app.get(Scheduler).register();
+  if (config.values.RUN_WORKERS) await app.get(JobRunner).startProcessing();
   new Logger('Proxdeck').log(`API listening on ${await app.getUrl()}`);
 }
 

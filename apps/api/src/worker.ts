@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { prepareDatabase } from './bootstrap';
-import { TaskRunner } from './platform/queue/task-runner';
+import { JobRunner } from './platform/queue/job-runner';
 import { loadConfig } from './platform/config/app-config';
 import { ConfigValidationError } from './platform/config/config.schema';
 import { appLogger } from './platform/logging/app-logger';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     logger: appLogger(config),
   });
   app.enableShutdownHooks();
-  await app.get(TaskRunner).startProcessing();
+  await app.get(JobRunner).startProcessing();
   new Logger('Worker').log(`Worker ${process.pid} started`);
 }
 

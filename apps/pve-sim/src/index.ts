@@ -22,10 +22,11 @@ import { ClusterState } from './state/cluster-state';
 import type { SimStateData } from './state/model';
 import { StateWriter, loadState } from './state/persistence';
 import { buildScenario, type ScenarioName } from './state/scenario';
-import { TaskManager, VmFlocks } from './tasks';
+import { TaskManager, VmFlocks, type TaskConcurrency } from './tasks';
 import { ensureCertificates } from './tls';
 
 export type { PveSimFaults } from './faults';
+export type { TaskConcurrency } from './tasks';
 export type { SimAcl, SimTokenOption, SimUserOption } from './auth';
 export type { ScenarioName } from './state/scenario';
 export type { SimStateData, SimVm, SimTask } from './state/model';
@@ -75,6 +76,10 @@ export interface RunningPveSimulator {
   setFaults(faults: PveSimFaults): void;
   /** Number of /api2 requests served, by `METHOD /path-template` (for tests and benchmarks). */
   requestCounts(): Record<string, number>;
+  /** Tasks running now and the most that ran at once, per node (also `GET /_sim/tasks/concurrency`). */
+  taskConcurrency(): TaskConcurrency;
+  /** Starts counting the peaks afresh. */
+  resetTaskPeaks(): void;
   close(): Promise<void>;
 }
 
@@ -166,6 +171,10 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
       faults.set(next);
     },
     requestCounts: () => Object.fromEntries(counts),
+    taskConcurrency: () => tasks.concurrency(),
+    resetTaskPeaks: () => {
+      tasks.resetPeaks();
+    },
     close: async () => {
       await app.close();
       tasks.abortAll(); // like a node shutting down: running workers end with `received interrupt`

@@ -64,6 +64,10 @@ export function buildServer(sim: SimServices, routes: RouteTable, options: Serve
     sim.faults.set(parseFaults(request.body));
     return reply.send(sim.faults.current);
   });
+  app.get('/_sim/tasks/concurrency', async (request, reply) => {
+    requireAdmin(sim, request);
+    return reply.send(sim.tasks.concurrency());
+  });
   app.get('/', async (_request, reply) =>
     reply.type('text/html').send('<html><body>Proxmox VE simulator (Proxdeck)</body></html>'),
   );

@@ -27,8 +27,16 @@ export interface TaskManagerOptions {
   injectedFailure?: (type: string) => string | undefined;
 }
 
+/** Workers running now and the most that ran at once, per node (for tests of concurrency limits). */
+export interface TaskConcurrency {
+  running: Record<string, number>;
+  peak: Record<string, number>;
+}
+
 export class TaskManager {
   private readonly running = new Set<Promise<void>>();
+  private readonly runningByNode = new Map<string, number>();
+  private readonly peakByNode = new Map<string, number>();
   private readonly aborted = new Set<string>();
   /** Wakes the sleeps of a task early when it is aborted. */
   private readonly wakers = new Map<string, Set<() => void>>();
@@ -50,6 +58,22 @@ export class TaskManager {
   sleep(ms: number): Promise<void> {
     const real = this.scaled(ms);
     return new Promise((resolve) => setTimeout(resolve, real));
+  }
+
+  concurrency(): TaskConcurrency {
+    return { running: Object.fromEntries(this.runningByNode), peak: Object.fromEntries(this.peakByNode) };
+  }
+
+  /** Starts counting peaks afresh (the running counts stay). */
+  resetPeaks(): void {
+    this.peakByNode.clear();
+    for (const [node, count] of this.runningByNode) this.peakByNode.set(node, count);
+  }
+
+  private countRunning(node: string, delta: 1 | -1): void {
+    const count = (this.runningByNode.get(node) ?? 0) + delta;
+    this.runningByNode.set(node, count);
+    if (count > (this.peakByNode.get(node) ?? 0)) this.peakByNode.set(node, count);
   }
 
   find(upid: string): SimTask | undefined {
@@ -95,6 +119,7 @@ export class TaskManager {
       },
     };
     const injected = this.options.injectedFailure?.(type);
+    this.countRunning(node, 1);
     const run = (async (): Promise<void> => {
       await Promise.resolve(); // never finish synchronously: callers get the UPID first
       try {
@@ -108,6 +133,7 @@ export class TaskManager {
         task.log.push(`TASK ERROR: ${message}`);
       }
       this.aborted.delete(upid);
+      this.countRunning(node, -1);
       task.status = 'stopped';
       task.endtime = Math.floor(Date.now() / 1000);
       this.prune(node);

@@ -78,6 +78,25 @@ describe('fault injection', () => {
   });
 });
 
+describe('task concurrency', () => {
+  it('counts the tasks running per node and the most that ran at once', async () => {
+    const sim = await startTestSim({ timeScale: 0.2 }); // a create takes 200 ms: the three overlap
+    const client = tokenClient(sim);
+    const upids = await Promise.all(
+      [7001, 7002, 7003].map((vmid) => client.createVm('pve1', { vmid, name: `c-${vmid}` })),
+    );
+    expect(sim.taskConcurrency().running.pve1).toBe(3);
+    await Promise.all(upids.map((upid) => client.waitForTask(upid, { timeoutMs: 5000 })));
+    expect(sim.taskConcurrency()).toMatchObject({ running: { pve1: 0 }, peak: { pve1: 3 } });
+    sim.resetTaskPeaks();
+    expect(sim.taskConcurrency().peak).toEqual({ pve1: 0 });
+    const overHttp = await raw(sim, 'GET', '/_sim/tasks/concurrency');
+    expect(overHttp.status).toBe(200);
+    await client.close();
+    await sim.close();
+  });
+});
+
 describe('persistence', () => {
   it('keeps VMs, firewall groups and tasks across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pve-sim-state-'));

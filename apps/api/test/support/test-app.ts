@@ -8,7 +8,7 @@ import { deleteRedisKeys, testRedisUrl } from '@proxdeck/testing';
 import type { Repository } from 'typeorm';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { createHttpApp } from '../../src/bootstrap';
-import { TaskRunner } from '../../src/platform/queue/task-runner';
+import { JobRunner } from '../../src/platform/queue/job-runner';
 import { passwordHasher } from '../../src/modules/users/password-hasher';
 import { User } from '../../src/modules/users/user.entity';
 import { AppConfig } from '../../src/platform/config/app-config';
@@ -75,7 +75,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await createHttpApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  if (config.values.RUN_WORKERS) await app.get(TaskRunner).startProcessing();
+  if (config.values.RUN_WORKERS) await app.get(JobRunner).startProcessing();
   const users = app.get<Repository<User>>(getRepositoryToken(User));
 
   const request: TestApp['request'] = async (method, url, options = {}) => {

@@ -1,12 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  TASK_ITEM_STATUSES,
-  TASK_STATUSES,
-  TASK_TYPES,
-  type TaskItemStatus,
-  type TaskStatus,
-  type TaskType,
-} from '@proxdeck/contracts';
+import { TASK_ITEM_STATUSES, TASK_STATUSES, type TaskItemStatus, type TaskStatus } from '@proxdeck/contracts';
+import { JOB_TYPES, type JobType } from '../../platform/queue/jobs';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Task } from '../../platform/queue/task.entity';
@@ -23,7 +17,7 @@ export class TaskItemDto {
 /** The task object of api.md §4. */
 export class TaskDto {
   @ApiProperty({ format: 'uuid' }) task_id!: string;
-  @ApiProperty({ enum: TASK_TYPES }) type!: TaskType;
+  @ApiProperty({ enum: JOB_TYPES }) type!: JobType;
   @ApiProperty({ enum: TASK_STATUSES }) status!: TaskStatus;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
@@ -42,7 +36,7 @@ export class TaskDto {
   static from(task: Task): TaskDto {
     return {
       task_id: task.id,
-      type: task.type,
+      type: task.type as JobType,
       status: task.status,
       progress: task.progress,
       message: task.message,
@@ -79,10 +73,10 @@ export class TaskListQueryDto {
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ enum: TASK_TYPES })
+  @ApiPropertyOptional({ enum: JOB_TYPES })
   @IsOptional()
-  @IsIn(TASK_TYPES)
-  type?: TaskType;
+  @IsIn(JOB_TYPES)
+  type?: JobType;
 }
 
 export class TaskConfigDto {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { TaskStatus, TaskType } from '@proxdeck/contracts';
+import type { TaskStatus } from '@proxdeck/contracts';
+import type { JobType } from '../../platform/queue/jobs';
 import type { Principal } from '../../platform/access/principal';
 import { NotFoundError } from '../../platform/errors/app-error';
 import type { Task } from '../../platform/queue/task.entity';
@@ -21,7 +22,7 @@ export class TasksService {
 
   async list(
     principal: Principal,
-    query: { page: number; per_page: number; status?: TaskStatus; type?: TaskType },
+    query: { page: number; per_page: number; status?: TaskStatus; type?: JobType },
   ): Promise<{ items: Task[]; total: number }> {
     const builder = this.store.repository.createQueryBuilder('task').orderBy('task.created_at', 'DESC');
     if (!principal.permissions.has('view_all'))

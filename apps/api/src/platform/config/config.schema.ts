@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSchedule, type Schedule } from './schedule';
 
 /**
  * Every setting Proxdeck reads, validated once at boot. Nothing else reads process.env.
@@ -9,6 +10,16 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** An interval (`30s`, `5m`) or a cron expression, for a recurring job. */
+const schedule = z.string().transform((text, ctx): Schedule => {
+  const parsed = parseSchedule(text);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 const optionalText = z
   .string()
@@ -40,6 +51,9 @@ export const configSchema = z
     TASK_TIMEOUT_S: positiveInt.default(1_800),
     TASK_CONCURRENCY_PER_NODE: positiveInt.default(4),
     TASK_CONCURRENCY_PER_STORAGE: positiveInt.default(2),
+    TASK_RETENTION_DAYS: positiveInt.default(30),
+    SCHEDULE_TASKS_RECONCILE: schedule.default('30s'),
+    SCHEDULE_TASKS_PRUNE: schedule.default('1h'),
 
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),
@@ -70,6 +84,9 @@ export const configSchema = z
     PVE_PASSWORD: optionalText,
     PVE_TLS_VERIFY: booleanFlag.default('true'),
     PVE_CA_FILE: optionalText,
+    PVE_TASK_POLL_MS: positiveInt.min(100).default(2_000),
+    PVE_LOCK_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+    PVE_LOCK_RETRY_DELAY_MS: positiveInt.default(2_000),
 
     PVE_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(8006),
     PVE_SIM_ROOT_PASSWORD: optionalText,

@@ -34,10 +34,12 @@ export class ProxmoxConnection implements OnApplicationShutdown {
 
   private clientOptions(): PveClientOptions {
     const values = this.config.values;
-    const observe: Pick<PveClientOptions, 'onRequest'> = {
+    const common: Pick<PveClientOptions, 'onRequest' | 'taskWatcher'> = {
       onRequest: (request) => {
         this.metrics.pveRequests.inc({ method: request.method });
       },
+      // One /cluster/tasks poll per interval for every task followed; logs are read only for failures.
+      taskWatcher: { intervalMs: values.PVE_TASK_POLL_MS, logTailLines: 0 },
     };
     if (values.PVE_URL !== undefined) {
       const auth: PveClientOptions['auth'] =
@@ -50,7 +52,7 @@ export class ProxmoxConnection implements OnApplicationShutdown {
         tlsVerify: values.PVE_TLS_VERIFY,
         ...(values.PVE_CA_FILE !== undefined ? { caFile: values.PVE_CA_FILE } : {}),
         maxConcurrentPerNode: values.TASK_CONCURRENCY_PER_NODE * 2,
-        ...observe,
+        ...common,
       };
     }
     const file = connectionFile(this.config);
@@ -62,7 +64,7 @@ export class ProxmoxConnection implements OnApplicationShutdown {
       auth: { type: 'token', tokenId: connection.tokenId, secret: connection.tokenSecret },
       tlsVerify: true,
       ...(connection.caFile !== null ? { caFile: connection.caFile } : {}),
-      ...observe,
+      ...common,
     };
   }
 }

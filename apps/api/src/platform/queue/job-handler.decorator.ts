@@ -1,33 +1,27 @@
 import { SetMetadata } from '@nestjs/common';
-import type { TaskItemStatus, TaskType } from '@proxdeck/contracts';
-import type { JobPayloads } from './jobs';
+import type { JobHandlerFunction } from './job-context';
+import type { JobTable, JobTypeOf } from './job-table';
+import type { AppJobs } from './jobs';
 
 export const JOB_HANDLER = 'proxdeck:job-handler';
 
-/** What a job handler gets: ids and the stored payload, and ways to report progress. */
-export interface JobContext<T extends TaskType> {
-  taskId: string;
-  type: T;
-  payload: JobPayloads[T];
-  /** 1 on the first try. */
-  attempt: number;
-  createdBy: number | null;
-  progress(percent: number, message?: string): Promise<void>;
-  item(
-    name: string,
-    update: {
-      status?: TaskItemStatus;
-      step?: string;
-      progress?: number;
-      error?: string | null;
-      upid?: string;
-    },
-  ): Promise<void>;
+/** Only `value` is checked: the decorated method must be a handler of job type T. */
+type HandlerDecorator<T extends JobTypeOf<Table>, Table extends JobTable> = (
+  target: object,
+  key: string | symbol,
+  descriptor: { value?: JobHandlerFunction<T, Table> },
+) => void;
+
+/**
+ * The @JobHandler decorator of a job table. The method's signature is checked against the job type: a
+ * handler for `a.b` whose context is that of `c.d` does not compile.
+ */
+export function jobHandlerDecoratorFor<Table extends JobTable>() {
+  return <T extends JobTypeOf<Table>>(type: T): HandlerDecorator<T, Table> =>
+    (target, key, descriptor) => {
+      SetMetadata(JOB_HANDLER, type)(target, key, descriptor as PropertyDescriptor);
+    };
 }
 
-export type JobResult = Record<string, unknown> | undefined;
-
-export type JobHandlerFunction<T extends TaskType> = (context: JobContext<T>) => Promise<JobResult>;
-
-/** Marks a provider method as the processor of one job type. Exactly one per type; checked at boot. */
-export const JobHandler = (type: TaskType): MethodDecorator => SetMetadata(JOB_HANDLER, type);
+/** Marks a provider method as the processor of one job type of the application. Exactly one per type. */
+export const JobHandler = jobHandlerDecoratorFor<AppJobs>();

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { TaskStatus } from '@proxdeck/contracts';
-import { Brackets, type Repository } from 'typeorm';
+import { Brackets, In, LessThan, type Repository } from 'typeorm';
 import { EventsService } from '../events/events.service';
-import { Task, type TaskItem } from './task.entity';
+import { Task, type StepRecord, type TaskItem } from './task.entity';
 
 export interface ItemUpdate {
   status?: TaskItem['status'];
@@ -64,24 +64,81 @@ export class TaskStore {
     await this.emitById(id);
   }
 
+  async setMessage(id: string, message: string): Promise<void> {
+    await this.tasks.update({ id }, { message });
+    await this.emitById(id);
+  }
+
   async updateItem(id: string, name: string, update: ItemUpdate): Promise<void> {
-    await this.tasks.manager.transaction(async (manager) => {
-      const task = await manager.findOne(Task, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!task) return;
-      let item = task.items.find((candidate) => candidate.name === name);
-      if (!item) {
-        item = { name, status: 'queued', step: null, progress: 0, error: null, pve_upids: [] };
-        task.items.push(item);
-      }
+    await this.mutate(id, (task) => {
+      const item = itemOf(task, name);
       if (update.status !== undefined) item.status = update.status;
       if (update.step !== undefined) item.step = update.step;
       if (update.progress !== undefined) item.progress = update.progress;
       if (update.error !== undefined) item.error = update.error;
       if (update.upid !== undefined && !item.pve_upids.includes(update.upid))
         item.pve_upids.push(update.upid);
-      await manager.update(Task, { id }, { items: task.items });
     });
-    await this.emitById(id);
+  }
+
+  /**
+   * Records a finished step of the task (`itemName` null) or of one item, replacing an earlier record of
+   * the same name. Durable before it returns: a later try skips the step.
+   */
+  async recordStep(id: string, itemName: string | null, record: StepRecord): Promise<void> {
+    await this.mutate(id, (task) => {
+      const steps = itemName === null ? task.steps : (itemOf(task, itemName).steps ??= []);
+      const index = steps.findIndex((candidate) => candidate.name === record.name);
+      if (index >= 0) steps[index] = record;
+      else steps.push(record);
+    });
+  }
+
+  /** Forgets a recorded step, so that the next try runs it again. */
+  async forgetStep(id: string, itemName: string | null, name: string): Promise<void> {
+    await this.mutate(id, (task) => {
+      if (itemName === null) task.steps = task.steps.filter((step) => step.name !== name);
+      else {
+        const item = itemOf(task, itemName);
+        item.steps = (item.steps ?? []).filter((step) => step.name !== name);
+      }
+    });
+  }
+
+  /** Changes a task's items and steps under a row lock (items of one task change from several workers). */
+  private async mutate(id: string, change: (task: Task) => void): Promise<void> {
+    const changed = await this.tasks.manager.transaction(async (manager) => {
+      const task = await manager.findOne(Task, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!task) return false;
+      change(task);
+      await manager
+        .createQueryBuilder()
+        .update(Task)
+        .set({ items: () => ':items', steps: () => ':steps' })
+        .where('id = :id', { id })
+        .setParameters({ items: JSON.stringify(task.items), steps: JSON.stringify(task.steps) })
+        .execute();
+      return true;
+    });
+    if (changed) await this.emitById(id);
+  }
+
+  /** Unfinished tasks not touched since `before`: candidates for the reconciler. */
+  async findUnfinishedSince(before: Date, limit: number): Promise<Task[]> {
+    return this.tasks.find({
+      where: { status: In(['queued', 'running']), updatedAt: LessThan(before) },
+      order: { updatedAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** Deletes finished tasks that ended before `before`; returns how many. */
+  async pruneFinished(before: Date): Promise<number> {
+    const result = await this.tasks.delete({
+      status: In(['completed', 'failed', 'partial', 'cancelled']),
+      finishedAt: LessThan(before),
+    });
+    return result.affected ?? 0;
   }
 
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
@@ -145,4 +202,13 @@ export class TaskStore {
       { userId: task.createdBy, broadcast: true },
     );
   }
+}
+
+function itemOf(task: Task, name: string): TaskItem {
+  let item = task.items.find((candidate) => candidate.name === name);
+  if (!item) {
+    item = { name, status: 'queued', step: null, progress: 0, error: null, pve_upids: [] };
+    task.items.push(item);
+  }
+  return item;
 }

@@ -1,13 +1,25 @@
-import type { TaskItemStatus, TaskStatus, TaskType } from '@proxdeck/contracts';
+import type { TaskItemStatus, TaskStatus } from '@proxdeck/contracts';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+/**
+ * A finished step and what it returned: a retry of the task skips it and gets `output` back. `output` is a
+ * JsonValue (job-context.ts), typed loosely here because TypeORM's deep-partial types cannot recurse into it.
+ */
+export interface StepRecord {
+  name: string;
+  output: unknown;
+  finished_at: string;
+}
 
 export interface TaskItem {
   name: string;
   status: TaskItemStatus;
+  /** The step running now (or waiting, e.g. for a governor slot); null before the first. */
   step: string | null;
   progress: number;
   error: string | null;
   pve_upids: string[];
+  /** Finished steps, in order. Absent on items no step has run for. */
+  steps?: StepRecord[];
 }
 
 /** The durable record of a long job (api.md §4); Bull holds only the execution. */
@@ -18,8 +30,9 @@ export class Task {
   @PrimaryColumn('uuid')
   id!: string;
 
+  /** A job type of the job table. */
   @Column({ type: 'varchar', length: 64 })
-  type!: TaskType;
+  type!: string;
 
   @Column({ type: 'varchar', length: 16 })
   status!: TaskStatus;
@@ -36,6 +49,10 @@ export class Task {
   /** The job's input, secrets removed. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   payload!: Record<string, unknown>;
+
+  /** Finished task-level steps, in order (items keep their own). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  steps!: StepRecord[];
 
   @Column({ type: 'jsonb', nullable: true })
   result!: Record<string, unknown> | null;

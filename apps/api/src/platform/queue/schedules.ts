@@ -1,0 +1,12 @@
+import { PLATFORM_SCHEDULES, type ScheduleTable } from './schedule-table';
+
+/**
+ * The application's one registry of recurring jobs: each runs once per period across the whole installation,
+ * however many API and worker processes run (scheduler.ts). Adding one touches this table, a `SCHEDULE_*`
+ * setting, and the module whose @ScheduledJob handles it.
+ */
+export const SCHEDULES = {
+  ...PLATFORM_SCHEDULES,
+} satisfies ScheduleTable;
+
+export type AppSchedules = typeof SCHEDULES;
