@@ -4,10 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok } from '../../test/api-mock';
 import { makeProfile, makeSession, viewerUser } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
+import type { Readiness } from '../features/dashboard/dashboard.queries';
 import { api, setUnauthorizedHandler } from './api';
 import { isSafeNext, loginPath, nextFromSearch } from './navigation';
 
-const READY = {
+const READY: Readiness = {
   status: 'ready',
   checks: {
     postgres: { status: 'up', latency_ms: 1 },
@@ -83,7 +84,9 @@ describe('session expiry', () => {
     const app = renderApp('/profile');
     expect(await screen.findByText('Firefox')).toBeInTheDocument();
 
-    mock.on('GET /api/session/check', () => ok({ authenticated: false }, 401));
+    mock.on('GET /api/session/check', () =>
+      fail(401, 'UNAUTHENTICATED', 'Not logged in', { authenticated: false }),
+    );
     await act(() => app.queryClient.invalidateQueries({ queryKey: sessionKey }));
 
     expect(await screen.findByText('Your session has ended. Sign in again to continue.')).toBeInTheDocument();
