@@ -1,5 +1,4 @@
 import { act, screen } from '@testing-library/react';
-import { sessionKey } from '../features/auth/auth.queries';
 import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok } from '../../test/api-mock';
 import { makeProfile, makeSession, viewerUser } from '../../test/fixtures';
@@ -7,6 +6,7 @@ import { renderApp } from '../../test/render-app';
 import type { Readiness } from '../features/dashboard/dashboard.queries';
 import { api, setUnauthorizedHandler } from './api';
 import { isSafeNext, loginPath, nextFromSearch } from './navigation';
+import { queryKeys } from './query-keys';
 
 const READY: Readiness = {
   status: 'ready',
@@ -87,7 +87,7 @@ describe('session expiry', () => {
     mock.on('GET /api/session/check', () =>
       fail(401, 'UNAUTHENTICATED', 'Not logged in', { authenticated: false }),
     );
-    await act(() => app.queryClient.invalidateQueries({ queryKey: sessionKey }));
+    await act(() => app.queryClient.invalidateQueries({ queryKey: queryKeys.session.all }));
 
     expect(await screen.findByText('Your session has ended. Sign in again to continue.')).toBeInTheDocument();
     expect(app.location()).toBe('/login?next=%2Fprofile');
