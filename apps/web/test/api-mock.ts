@@ -155,7 +155,7 @@ export interface ApiMock {
 /** A `METHOD /path/{param}` template compiled to a matcher of method and path. */
 export interface RoutePattern {
   method: string;
-  /** Fewer parameters first: `/api/servers/stats` wins over `/api/servers/{id}`. */
+  /** How many path parameters the template has. */
   parameters: number;
   match(method: string, path: string): Record<string, string> | null;
 }
@@ -164,6 +164,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 }
 
+/** Compiles `'GET /api/tasks/{task_id}/status'`: each parameter matches one path segment, decoded. */
 export function compileRoute(route: string): RoutePattern {
   const space = route.indexOf(' ');
   const method = route.slice(0, space);
@@ -229,6 +230,8 @@ export function mockApi(handlers: Handlers): ApiMock {
         body: incoming.body as RequestBody<R> | undefined,
         reply: (status, body) => new MockReply(status, body),
       });
+    // Fewer parameters first, so that a fixed path (`/api/servers/stats`) wins over a template that also
+    // matches it (`/api/servers/{id}`).
     table = [...table.filter((entry) => entry.route !== route), { route, pattern, answer }].sort(
       (a, b) => a.pattern.parameters - b.pattern.parameters,
     );
