@@ -12,5 +12,5 @@ module.exports = {
     ...preset.moduleNameMapper,
     '\\.(css|scss)$': 'identity-obj-proxy',
   },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
+  testMatch: ['<rootDir>/src/**/*.spec.{ts,tsx}', '<rootDir>/test/**/*.spec.{ts,tsx}'],
 };

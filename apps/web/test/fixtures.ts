@@ -1,4 +1,5 @@
-/** Users and sessions as the API returns them (api.md §2). */
+/** Users, sessions and tasks as the API returns them (api.md §2, §4). */
+import type { Schemas } from '../src/lib/api';
 import type { Session, User } from '../src/features/auth/auth.queries';
 
 export function makeUser(overrides: Partial<User> = {}): User {
@@ -56,5 +57,25 @@ export function makeProfile(user: User = viewerUser) {
         current: true,
       },
     ],
+  };
+}
+
+/** A task as GET /api/tasks/{task_id}/status reports it: finished, by default. */
+export function makeTask(overrides: Partial<Schemas['TaskDto']> = {}): Schemas['TaskDto'] {
+  return {
+    task_id: '6f1c0b0e-8a57-4d0c-9a53-2f3c1d7e9b10',
+    type: 'test.simple',
+    status: 'completed',
+    progress: 100,
+    message: null,
+    error: null,
+    result: { echo: 'hello' },
+    items: [],
+    attempts: 1,
+    created_by: 1,
+    created_at: '2026-11-26T09:00:00.000Z',
+    started_at: '2026-11-26T09:00:01.000Z',
+    finished_at: '2026-11-26T09:00:02.000Z',
+    ...overrides,
   };
 }

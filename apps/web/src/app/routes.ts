@@ -6,9 +6,9 @@ import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
 import { IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
 import { hasPermission } from '../lib/permissions';
-import type { en } from '../lib/locales/en';
+import type { appLocales } from './app.locales';
 
-export type NavLabel = Exclude<keyof typeof en.nav, 'label' | 'toggle'>;
+export type NavLabel = Exclude<keyof typeof appLocales.en.nav, 'label' | 'toggle'>;
 
 export interface AppPage {
   /** Absolute path of the page. */

@@ -3,9 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { mockApi, ok } from '../../test/api-mock';
 import { makeSession, viewerUser } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
-import { detectLanguage } from './i18n';
-import { en } from './locales/en';
-import { ko } from './locales/ko';
+import { detectLanguage, LOCALES, resources } from './i18n';
+
+const en = resources.en.translation;
+const ko = resources.ko.translation;
 
 describe('language', () => {
   it("follows the browser's language unless the user chose one", () => {
@@ -28,6 +29,13 @@ describe('language', () => {
       return pick(en) === pick(ko) && !/^(app\.name|dashboard\.checks\.)/.test(key);
     });
     expect(untranslated).toEqual([]);
+  });
+
+  it('takes each namespace from exactly one feature, in both languages', () => {
+    for (const language of ['en', 'ko'] as const) {
+      const claimed = LOCALES.flatMap((texts) => Object.keys(texts[language]));
+      expect(claimed.sort()).toEqual(Object.keys(resources[language].translation).sort());
+    }
   });
 
   it('switches the whole interface to Korean from the header and remembers the choice', async () => {

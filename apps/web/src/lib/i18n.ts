@@ -1,11 +1,15 @@
 /**
- * Korean and English texts. The browser's language picks the default; the header's switcher changes it
- * and the choice is remembered in localStorage.
+ * Korean and English texts. Each feature folder keeps its own in `<feature>.locales.ts` (the shell's are in
+ * app/app.locales.ts); they are joined here into the i18next resources. The browser's language picks the
+ * default; the header's switcher changes it and the choice is remembered in localStorage.
  */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './locales/en';
-import { ko } from './locales/ko';
+import { appLocales } from '../app/app.locales';
+import { authLocales } from '../features/auth/auth.locales';
+import { dashboardLocales } from '../features/dashboard/dashboard.locales';
+import { profileLocales } from '../features/profile/profile.locales';
+import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
   { code: 'ko', label: '한국어' },
@@ -14,6 +18,30 @@ export const LANGUAGES = [
 export type Language = (typeof LANGUAGES)[number]['code'];
 
 const STORAGE_KEY = 'proxdeck.language';
+
+/** The Korean counterpart of English texts `T`: the same keys, any wording. */
+export type Texts<T> = { readonly [K in keyof T]: T[K] extends string ? string : Texts<T[K]> };
+
+/**
+ * The texts of every feature folder (`<feature>.locales.ts`) and of the shell. Each owns its namespaces, the
+ * first part of a key (`auth.title`): i18n.spec checks that no namespace is claimed twice.
+ */
+export const LOCALES = [appLocales, statusLocales, authLocales, dashboardLocales, profileLocales] as const;
+
+const en = {
+  ...appLocales.en,
+  ...statusLocales.en,
+  ...authLocales.en,
+  ...dashboardLocales.en,
+  ...profileLocales.en,
+};
+const ko: Texts<typeof en> = {
+  ...appLocales.ko,
+  ...statusLocales.ko,
+  ...authLocales.ko,
+  ...dashboardLocales.ko,
+  ...profileLocales.ko,
+};
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;
 

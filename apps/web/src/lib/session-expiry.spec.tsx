@@ -1,13 +1,14 @@
 import { act, screen } from '@testing-library/react';
-import { sessionKey } from '../features/auth/auth.queries';
 import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok } from '../../test/api-mock';
 import { makeProfile, makeSession, viewerUser } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
+import type { Readiness } from '../features/dashboard/dashboard.queries';
 import { api, setUnauthorizedHandler } from './api';
 import { isSafeNext, loginPath, nextFromSearch } from './navigation';
+import { queryKeys } from './query-keys';
 
-const READY = {
+const READY: Readiness = {
   status: 'ready',
   checks: {
     postgres: { status: 'up', latency_ms: 1 },
@@ -83,8 +84,10 @@ describe('session expiry', () => {
     const app = renderApp('/profile');
     expect(await screen.findByText('Firefox')).toBeInTheDocument();
 
-    mock.on('GET /api/session/check', () => ok({ authenticated: false }, 401));
-    await act(() => app.queryClient.invalidateQueries({ queryKey: sessionKey }));
+    mock.on('GET /api/session/check', () =>
+      fail(401, 'UNAUTHENTICATED', 'Not logged in', { authenticated: false }),
+    );
+    await act(() => app.queryClient.invalidateQueries({ queryKey: queryKeys.session.all }));
 
     expect(await screen.findByText('Your session has ended. Sign in again to continue.')).toBeInTheDocument();
     expect(app.location()).toBe('/login?next=%2Fprofile');

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
-import { en } from './locales/en';
+import { statusLocales } from './status.locales';
 
-type StatusWord = keyof typeof en.status;
+type StatusWord = keyof typeof statusLocales.en.status;
 
 const GOOD = new Set(['ok', 'up', 'ready', 'healthy', 'pass']);
 const NEUTRAL = new Set(['not_configured', 'simulator', 'unknown', 'skipped']);
@@ -21,7 +21,7 @@ export function statusColor(status: string): string {
 }
 
 function isStatusWord(word: string): word is StatusWord {
-  return Object.hasOwn(en.status, word);
+  return Object.hasOwn(statusLocales.en.status, word);
 }
 
 /** A health word from the API in the interface's language (the word itself when we have no text). */

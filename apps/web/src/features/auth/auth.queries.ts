@@ -4,6 +4,7 @@
  */
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken, setUnauthorizedHandler, toApiError, unwrap, type Schemas } from '../../lib/api';
+import { queryKeys } from '../../lib/query-keys';
 
 export type User = Schemas['UserDto'];
 /** A cookie session: the user, the CSRF token for writes, and when the session ends if left idle. */
@@ -17,14 +18,12 @@ export type LoginInput = Schemas['LoginDto'];
 export type SessionState =
   { status: 'authenticated'; session: Session } | { status: 'anonymous' | 'expired' | 'signed-out' };
 
-export const sessionKey = ['session'] as const;
-
 /** Asks the API who is signed in; a session that was known and is now gone counts as expired. */
 export async function fetchSession({ client }: { client: QueryClient }): Promise<SessionState> {
   const { data, error, response } = await api.GET('/api/session/check');
   if (response.status === 401) {
     setCsrfToken(null);
-    const previous = client.getQueryData<SessionState>(sessionKey);
+    const previous = client.getQueryData<SessionState>(queryKeys.session.all);
     return { status: previous?.status === 'authenticated' ? 'expired' : 'anonymous' };
   }
   if (data === undefined) throw toApiError(error, response);
@@ -38,17 +37,22 @@ export async function fetchSession({ client }: { client: QueryClient }): Promise
 }
 
 export const sessionQueryOptions = queryOptions({
-  queryKey: sessionKey,
+  queryKey: queryKeys.session.all,
   queryFn: fetchSession,
   staleTime: 60_000,
   retry: false,
 });
 
+/** Drops every cached answer but the session's own: they were made with a session that is gone. */
+function forgetSessionData(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session.all[0] });
+}
+
 /** The session is gone (a 401 from some request): forget it and every cached answer made with it. */
 export function markSessionExpired(queryClient: QueryClient): void {
   setCsrfToken(null);
   queryClient.setQueryData(sessionQueryOptions.queryKey, { status: 'expired' });
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+  forgetSessionData(queryClient);
 }
 
 export function useSessionState(): SessionState | undefined {
@@ -80,7 +84,7 @@ export function useLogout() {
     onSettled: () => {
       // Whether or not the server still knew the session, this browser is signed out now.
       setCsrfToken(null);
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+      forgetSessionData(queryClient);
       queryClient.setQueryData(sessionQueryOptions.queryKey, { status: 'signed-out' });
     },
   });

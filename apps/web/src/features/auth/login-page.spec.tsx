@@ -6,7 +6,7 @@ import { renderApp } from '../../../test/render-app';
 
 function signedOutApi() {
   return mockApi({
-    'GET /api/session/check': () => ok({ authenticated: false }, 401),
+    'GET /api/session/check': () => fail(401, 'UNAUTHENTICATED', 'Not logged in', { authenticated: false }),
     'GET /api/health/ready': () =>
       ok({
         status: 'ready',

@@ -34,21 +34,18 @@ describe('dashboard', () => {
   it('shows the report of an unavailable platform (503) and the simulator', async () => {
     mockApi({
       'GET /api/session/check': () => ok(makeSession(adminUser)),
-      'GET /api/health/ready': () =>
-        Response.json(
-          {
-            success: false,
-            data: {
-              status: 'unavailable',
-              checks: {
-                postgres: { status: 'up', latency_ms: 1 },
-                redis: { status: 'down', latency_ms: null, error: 'no answer within 3000 ms' },
-                proxmox: { status: 'not_configured', latency_ms: null, mode: 'simulator' },
-              },
+      'GET /api/health/ready': ({ reply }) =>
+        reply(503, {
+          success: false,
+          data: {
+            status: 'unavailable',
+            checks: {
+              postgres: { status: 'up', latency_ms: 1 },
+              redis: { status: 'down', latency_ms: null, error: 'no answer within 3000 ms' },
+              proxmox: { status: 'not_configured', latency_ms: null, mode: 'simulator' },
             },
           },
-          { status: 503 },
-        ),
+        }),
     });
     renderApp('/');
 

@@ -1,6 +1,7 @@
 /** The API's readiness (api.md §14): Postgres, Redis and Proxmox (or the simulator). */
 import { queryOptions } from '@tanstack/react-query';
 import { api, toApiError, type Schemas } from '../../lib/api';
+import { queryKeys } from '../../lib/query-keys';
 
 export type Readiness = Schemas['ReadinessDto'];
 export type DependencyCheck = Schemas['DependencyCheckDto'];
@@ -25,7 +26,7 @@ export async function fetchReadiness(): Promise<Readiness> {
 }
 
 export const readinessQueryOptions = queryOptions({
-  queryKey: ['health', 'ready'],
+  queryKey: queryKeys.health.ready(),
   queryFn: fetchReadiness,
   refetchInterval: 30_000,
 });

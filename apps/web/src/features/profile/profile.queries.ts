@@ -1,16 +1,14 @@
 /** The signed-in user's profile and own sessions, and the password change (api.md §2). */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../lib/api';
-import { sessionKey } from '../auth/auth.queries';
+import { queryKeys } from '../../lib/query-keys';
 
 export type Profile = Schemas['ProfileDto'];
 export type OwnSession = Schemas['SessionSummaryDto'];
 export type ChangePasswordInput = Schemas['ChangePasswordDto'];
 
-export const profileKey = ['profile'] as const;
-
 export const profileQueryOptions = queryOptions({
-  queryKey: profileKey,
+  queryKey: queryKeys.profile.all,
   queryFn: () => unwrap(api.GET('/api/profile')),
 });
 
@@ -20,8 +18,8 @@ export function useChangePassword() {
     mutationFn: (input: ChangePasswordInput) => unwrap(api.POST('/change-password', { body: input })),
     onSuccess: async () => {
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: profileKey }),
-        queryClient.invalidateQueries({ queryKey: sessionKey }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.profile.all }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.session.all }),
       ]);
     },
   });

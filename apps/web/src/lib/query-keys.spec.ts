@@ -1,0 +1,56 @@
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
+import { queryKeys } from './query-keys';
+
+/** One key of every kind the factory makes, by domain. */
+const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
+  session: [queryKeys.session.all],
+  profile: [queryKeys.profile.all],
+  health: [queryKeys.health.ready()],
+  tasks: [
+    queryKeys.tasks.lists(),
+    queryKeys.tasks.list(),
+    queryKeys.tasks.list({ status: 'failed', type: 'test.simple' }),
+    queryKeys.tasks.details(),
+    queryKeys.tasks.detail('t-1'),
+    queryKeys.tasks.config(),
+  ],
+};
+
+function invalidated(client: QueryClient, key: QueryKey): boolean {
+  return client.getQueryState(key)?.isInvalidated ?? false;
+}
+
+describe('query keys', () => {
+  it("start with their domain's root, and no root starts another's", () => {
+    for (const [domain, keys] of Object.entries(SAMPLES)) {
+      const root = queryKeys[domain as keyof typeof queryKeys].all;
+      for (const key of keys) expect(key.slice(0, root.length)).toEqual(root);
+    }
+    const roots = Object.values(queryKeys).map((domain) => domain.all[0]);
+    expect(new Set(roots).size).toBe(roots.length);
+  });
+
+  it('invalidate by level: one task, every list, or the whole domain', async () => {
+    const client = new QueryClient();
+    const failed = queryKeys.tasks.list({ status: 'failed' });
+    const all = queryKeys.tasks.list();
+    const one = queryKeys.tasks.detail('t-1');
+    const other = queryKeys.tasks.detail('t-2');
+    for (const key of [failed, all, one, other, queryKeys.profile.all]) client.setQueryData(key, {});
+
+    await client.invalidateQueries({ queryKey: queryKeys.tasks.detail('t-1') });
+    expect([failed, all, one, other].map((key) => invalidated(client, key))).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+
+    await client.invalidateQueries({ queryKey: queryKeys.tasks.lists() });
+    expect([failed, all, other].map((key) => invalidated(client, key))).toEqual([true, true, false]);
+
+    await client.invalidateQueries({ queryKey: queryKeys.tasks.all });
+    expect(invalidated(client, other)).toBe(true);
+    expect(invalidated(client, queryKeys.profile.all)).toBe(false);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Every TanStack Query key of the SPA, built in this one place so that a query and the invalidations that
+ * refresh it (after a mutation, or on an SSE event) cannot drift apart.
+ *
+ * One entry per API domain. `all` is the domain's root: every other key of the domain starts with it, so
+ * `invalidateQueries({ queryKey: queryKeys.tasks.all })` refreshes every task list and every task, while
+ * `queryKeys.tasks.detail(id)` names one task. The other keys are functions, with the parameters that make
+ * the query distinct (an id, the list's filters typed by the generated API client).
+ */
+import type { QueryKey } from '@tanstack/react-query';
+import type { operations } from '@proxdeck/api-client';
+
+/** The filters of GET /api/tasks/status, as the OpenAPI document types them. */
+export type TaskListQuery = NonNullable<operations['Tasks_list']['parameters']['query']>;
+
+/** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
+interface KeyDomain {
+  readonly all: QueryKey;
+  readonly [name: string]: QueryKey | ((...args: never[]) => QueryKey);
+}
+
+const session = ['session'] as const;
+const profile = ['profile'] as const;
+const health = ['health'] as const;
+const tasks = ['tasks'] as const;
+
+export const queryKeys = {
+  /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
+  session: { all: session },
+  /** The signed-in user's profile and own sessions (GET /api/profile). */
+  profile: { all: profile },
+  health: {
+    all: health,
+    /** GET /api/health/ready */
+    ready: () => [...health, 'ready'] as const,
+  },
+  tasks: {
+    all: tasks,
+    /** Every list of tasks, whatever its filters. */
+    lists: () => [...tasks, 'list'] as const,
+    /** GET /api/tasks/status with these filters. */
+    list: (query: TaskListQuery = {}) => [...tasks, 'list', query] as const,
+    /** Every single task. */
+    details: () => [...tasks, 'detail'] as const,
+    /** GET /api/tasks/{task_id}/status */
+    detail: (taskId: string) => [...tasks, 'detail', taskId] as const,
+    /** GET /api/tasks/config */
+    config: () => [...tasks, 'config'] as const,
+  },
+} satisfies Record<string, KeyDomain>;
