@@ -71,6 +71,7 @@ export function makeTask(overrides: Partial<Schemas['TaskDto']> = {}): Schemas['
     error: null,
     result: { echo: 'hello' },
     items: [],
+    steps_done: [],
     attempts: 1,
     created_by: 1,
     created_at: '2026-11-26T09:00:00.000Z',

@@ -8,9 +8,8 @@ export function isFinalTaskStatus(status: TaskStatus): boolean {
   return FINAL_TASK_STATUSES.includes(status);
 }
 
-/** Every kind of long job Proxdeck runs. The API's job table maps each to its queue and options. */
-export const TASK_TYPES = ['test.simple', 'test.error'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
+// Task types are not listed here: the API's job table (apps/api/src/platform/queue/jobs.ts) is their one
+// list, and the SPA reads them from the OpenAPI document (TaskDto.type).
 
 export const TASK_ITEM_STATUSES = ['queued', 'running', 'completed', 'failed', 'skipped'] as const;
 export type TaskItemStatus = (typeof TASK_ITEM_STATUSES)[number];

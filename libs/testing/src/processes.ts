@@ -74,6 +74,11 @@ export interface ApiStack {
   env: Record<string, string>;
   api: ManagedProcess;
   startWorker(extraEnv?: Record<string, string>): Promise<ManagedProcess>;
+  /**
+   * Another API process of the same installation (same database, Redis prefix and settings) on its own port
+   * and data directory (so its built-in simulator, when it starts one, is its own). Resolves once it answers.
+   */
+  startApi(extraEnv?: Record<string, string>): Promise<{ process: ManagedProcess; baseUrl: string }>;
   stop(): Promise<void>;
 }
 
@@ -105,14 +110,7 @@ export async function startApiProcess(options: { env?: Record<string, string> } 
   const baseUrl = `http://127.0.0.1:${port}`;
   const workers: ManagedProcess[] = [];
   try {
-    await waitFor(
-      async () => {
-        if (api.child.exitCode !== null) throw new Error(`API exited early\n${api.output()}`);
-        const response = await fetch(`${baseUrl}/api/health`);
-        return response.ok ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 200, what: 'the API to answer /api/health' },
-    );
+    await untilAnswering(api, baseUrl);
   } catch (error) {
     await api.stop();
     await database.drop();
@@ -135,10 +133,38 @@ export async function startApiProcess(options: { env?: Record<string, string> } 
       workers.push(worker);
       return Promise.resolve(worker);
     },
+    async startApi(extraEnv = {}) {
+      const otherPort = await freePort();
+      const other = startNodeProcess(
+        join(WORKSPACE_ROOT, 'apps/api/dist/main.js'),
+        {
+          ...env,
+          PORT: String(otherPort),
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'proxdeck-data-')),
+          ...extraEnv,
+        },
+        'api',
+      );
+      workers.push(other);
+      const otherUrl = `http://127.0.0.1:${otherPort}`;
+      await untilAnswering(other, otherUrl);
+      return { process: other, baseUrl: otherUrl };
+    },
     async stop() {
       await Promise.all([api.stop(), ...workers.map((worker) => worker.stop())]);
       await database.drop();
       await deleteRedisKeys(env.REDIS_PREFIX ?? '');
     },
   };
+}
+
+async function untilAnswering(api: ManagedProcess, baseUrl: string): Promise<void> {
+  await waitFor(
+    async () => {
+      if (api.child.exitCode !== null) throw new Error(`API exited early\n${api.output()}`);
+      const response = await fetch(`${baseUrl}/api/health`);
+      return response.ok ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the API to answer /api/health' },
+  );
 }

@@ -1,18 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ROLE_PERMISSIONS, type Permission, type RoleName } from '@proxdeck/contracts';
-import { deleteRedisKeys, testRedisUrl } from '@proxdeck/testing';
+import { deleteRedisKeys } from '@proxdeck/testing';
 import type { Repository } from 'typeorm';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { createHttpApp } from '../../src/bootstrap';
 import { JobRunner } from '../../src/platform/queue/job-runner';
 import { passwordHasher } from '../../src/modules/users/password-hasher';
 import { User } from '../../src/modules/users/user.entity';
-import { AppConfig } from '../../src/platform/config/app-config';
-import { parseConfig } from '../../src/platform/config/config.schema';
+import type { AppConfig } from '../../src/platform/config/app-config';
+import { ADMIN_PASSWORD, testConfig } from './test-config';
+
+export { ADMIN_PASSWORD };
 
 export interface InjectResult {
   status: number;
@@ -49,29 +48,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const ADMIN_PASSWORD = 'integration-admin-pass';
-
 /** The whole API in-process on the real Postgres and Redis, driven through Fastify's inject. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = process.env.PROXDECK_IT_DATABASE_URL;
-  if (!databaseUrl)
-    throw new Error('PROXDECK_IT_DATABASE_URL is not set: run through jest.integration.config.cjs');
-  const config = new AppConfig(
-    parseConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: testRedisUrl(),
-      REDIS_PREFIX: `pdit-${randomBytes(4).toString('hex')}`,
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD,
-      WEB_DIST_DIR: '/nonexistent-web-dist',
-      PVE_SIM_PORT: '0',
-      PVE_SIM_TIME_SCALE: '0.01',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'proxdeck-it-data-')),
-      ...env,
-    }),
-  );
+  const config = testConfig(env);
   const app = await createHttpApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -12,7 +12,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Queue health: workers and job counts (the name is kept for old clients) */
+        /** Queue health: workers, job counts and recurring jobs (the name is kept for old clients) */
         get: operations["Tasks_queueHealth"];
         put?: never;
         post?: never;
@@ -372,7 +372,6 @@ export interface components {
             expires_at: string;
             user: components["schemas"]["UserDto"];
         };
-        Object: Record<string, never>;
         ProfileDto: {
             /** Format: date-time */
             created_at: string;
@@ -401,6 +400,8 @@ export interface components {
             queues: {
                 [key: string]: components["schemas"]["QueueCountsDto"];
             };
+            /** @description Recurring jobs: each runs once per period */
+            schedules: components["schemas"]["ScheduleStatusDto"][];
             worker_count: number;
             workers: components["schemas"]["WorkerDto"][];
         };
@@ -410,6 +411,37 @@ export interface components {
             };
             /** @enum {string} */
             status: "ready" | "degraded" | "unavailable";
+        };
+        ScheduledRunDto: {
+            duration_ms: number;
+            error?: string;
+            /** Format: date-time */
+            finished_at: string;
+            /** @description The job's report */
+            result?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description The period it ran for
+             */
+            scheduled_for: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            status: "ok" | "failed" | "skipped";
+            /** @description host:pid of the process that ran it */
+            worker: string;
+        };
+        ScheduleStatusDto: {
+            description: string;
+            name: string;
+            /** Format: date-time */
+            next_run_at: string | null;
+            /** @description Newest first */
+            recent_runs: components["schemas"]["ScheduledRunDto"][];
+            /** @example every 30000 ms */
+            schedule: string;
         };
         SessionCheckDto: {
             authenticated: boolean;
@@ -471,6 +503,8 @@ export interface components {
             started_at: string | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
+            /** @description Task-level steps finished so far, in order */
+            steps_done: string[];
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
@@ -484,6 +518,8 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "skipped";
             step: string | null;
+            /** @description Steps finished so far, in order (a retry skips them) */
+            steps_done: string[];
         };
         UserDto: {
             /** Format: date-time */
@@ -1196,8 +1232,8 @@ export interface operations {
     Tasks_list: {
         parameters: {
             query?: {
-                page?: components["schemas"]["Object"];
-                per_page?: components["schemas"]["Object"];
+                page?: number;
+                per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
                 type?: "test.simple" | "test.error";
             };

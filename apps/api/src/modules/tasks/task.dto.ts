@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TASK_ITEM_STATUSES, TASK_STATUSES, type TaskItemStatus, type TaskStatus } from '@proxdeck/contracts';
 import { JOB_TYPES, type JobType } from '../../platform/queue/jobs';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../platform/http/page-query.dto';
 import type { Task } from '../../platform/queue/task.entity';
 
 export class TaskItemDto {
@@ -12,6 +12,8 @@ export class TaskItemDto {
   @ApiProperty() progress!: number;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ type: [String] }) pve_upids!: string[];
+  @ApiProperty({ type: [String], description: 'Steps finished so far, in order (a retry skips them)' })
+  steps_done!: string[];
 }
 
 /** The task object of api.md §4. */
@@ -22,6 +24,8 @@ export class TaskDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
   @ApiProperty({ type: [TaskItemDto] }) items!: TaskItemDto[];
+  @ApiProperty({ type: [String], description: 'Task-level steps finished so far, in order' })
+  steps_done!: string[];
   @ApiProperty({ type: Object, nullable: true, additionalProperties: true }) result!: Record<
     string,
     unknown
@@ -40,7 +44,17 @@ export class TaskDto {
       status: task.status,
       progress: task.progress,
       message: task.message,
-      items: task.items,
+      // Step outputs stay internal (they may hold what a later step needs, not what a client should see).
+      items: task.items.map((item) => ({
+        name: item.name,
+        status: item.status,
+        step: item.step,
+        progress: item.progress,
+        error: item.error,
+        pve_upids: item.pve_upids,
+        steps_done: (item.steps ?? []).map((step) => step.name),
+      })),
+      steps_done: task.steps.map((step) => step.name),
       result: task.result,
       error: task.error,
       attempts: task.attempts,
@@ -52,22 +66,7 @@ export class TaskDto {
   }
 }
 
-export class TaskListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  per_page = 20;
-
+export class TaskListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TASK_STATUSES })
   @IsOptional()
   @IsIn(TASK_STATUSES)
@@ -102,6 +101,26 @@ export class QueueCountsDto {
   @ApiProperty() delayed!: number;
 }
 
+export class ScheduledRunDto {
+  @ApiProperty({ format: 'date-time', description: 'The period it ran for' }) scheduled_for!: string;
+  @ApiProperty({ format: 'date-time' }) started_at!: string;
+  @ApiProperty({ format: 'date-time' }) finished_at!: string;
+  @ApiProperty({ enum: ['ok', 'failed', 'skipped'] }) status!: 'ok' | 'failed' | 'skipped';
+  @ApiPropertyOptional({ type: Object, additionalProperties: true, description: "The job's report" })
+  result?: unknown;
+  @ApiPropertyOptional() error?: string;
+  @ApiProperty({ description: 'host:pid of the process that ran it' }) worker!: string;
+  @ApiProperty() duration_ms!: number;
+}
+
+export class ScheduleStatusDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ example: 'every 30000 ms' }) schedule!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) next_run_at!: string | null;
+  @ApiProperty({ type: [ScheduledRunDto], description: 'Newest first' }) recent_runs!: ScheduledRunDto[];
+}
+
 export class QueueHealthDto {
   @ApiProperty({ type: [WorkerDto] }) workers!: WorkerDto[];
   @ApiProperty() worker_count!: number;
@@ -109,4 +128,6 @@ export class QueueHealthDto {
   queues!: Record<string, QueueCountsDto>;
   @ApiProperty() active_tasks!: number;
   @ApiProperty() queue_length!: number;
+  @ApiProperty({ type: [ScheduleStatusDto], description: 'Recurring jobs: each runs once per period' })
+  schedules!: ScheduleStatusDto[];
 }

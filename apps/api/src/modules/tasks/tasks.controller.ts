@@ -6,6 +6,7 @@ import { CurrentPrincipal, type Principal } from '../../platform/access/principa
 import { Page } from '../../platform/http/envelope';
 import { ApiEnvelope, ApiListEnvelope } from '../../platform/openapi/api-envelope.decorator';
 import { JobQueue } from '../../platform/queue/job-queue';
+import { Scheduler } from '../../platform/queue/scheduler';
 import { WorkerRegistry } from '../../platform/queue/worker-registry';
 import { QueueCountsDto, QueueHealthDto, TaskConfigDto, TaskDto, TaskListQueryDto } from './task.dto';
 import { TasksService } from './tasks.service';
@@ -18,6 +19,7 @@ export class TasksController {
     private readonly tasks: TasksService,
     private readonly jobs: JobQueue,
     private readonly workers: WorkerRegistry,
+    private readonly scheduler: Scheduler,
     private readonly config: AppConfig,
   ) {}
 
@@ -65,7 +67,9 @@ export class TasksController {
 
   @Get('celery/status')
   @RequirePermission('view_all')
-  @ApiOperation({ summary: 'Queue health: workers and job counts (the name is kept for old clients)' })
+  @ApiOperation({
+    summary: 'Queue health: workers, job counts and recurring jobs (the name is kept for old clients)',
+  })
   @ApiEnvelope(QueueHealthDto)
   async queueHealth(): Promise<QueueHealthDto> {
     const workers = await this.workers.list();
@@ -86,6 +90,7 @@ export class TasksController {
       queues,
       active_tasks: all.reduce((sum, counts) => sum + counts.active, 0),
       queue_length: all.reduce((sum, counts) => sum + counts.waiting + counts.delayed, 0),
+      schedules: await this.scheduler.status(),
     };
   }
 }

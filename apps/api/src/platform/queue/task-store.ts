@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { TaskStatus } from '@proxdeck/contracts';
-import { Brackets, In, LessThan, type Repository } from 'typeorm';
+import { In, LessThan, type Repository } from 'typeorm';
 import { EventsService } from '../events/events.service';
 import { Task, type StepRecord, type TaskItem } from './task.entity';
+
+const UNFINISHED = "status IN ('queued', 'running')";
 
 export interface ItemUpdate {
   status?: TaskItem['status'];
@@ -51,7 +53,7 @@ export class TaskStore {
         error: null,
       })
       .where('id = :id', { id })
-      .andWhere(new Brackets((where) => where.where("status IN ('queued', 'running')")))
+      .andWhere(UNFINISHED)
       .execute();
     const task = await this.find(id);
     if (task) await this.emit(task);
@@ -141,6 +143,10 @@ export class TaskStore {
     return result.affected ?? 0;
   }
 
+  /**
+   * Ends a task after its handler returned: `completed`, or `partial`/`failed` by its items. Only an unfinished
+   * task changes, so a worker that comes back from the dead cannot overwrite what another try concluded.
+   */
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
     const task = await this.find(id);
     if (!task) return;
@@ -159,6 +165,7 @@ export class TaskStore {
         finishedAt: new Date(),
       })
       .where('id = :id', { id })
+      .andWhere(UNFINISHED)
       .setParameter('result', result === undefined ? null : JSON.stringify(result))
       .execute();
     await this.emitById(id);
@@ -166,11 +173,17 @@ export class TaskStore {
 
   /** A try failed: back to `queued` when Bull will try again, else `failed` with the error text. */
   async recordFailure(id: string, error: string, willRetry: boolean): Promise<void> {
-    if (willRetry) {
-      await this.tasks.update({ id }, { status: 'queued', message: `Try failed, retrying: ${error}` });
-    } else {
-      await this.tasks.update({ id }, { status: 'failed', error, message: 'Failed', finishedAt: new Date() });
-    }
+    await this.tasks
+      .createQueryBuilder()
+      .update(Task)
+      .set(
+        willRetry
+          ? { status: 'queued', message: `Try failed, retrying: ${error}` }
+          : { status: 'failed', error, message: 'Failed', finishedAt: new Date() },
+      )
+      .where('id = :id', { id })
+      .andWhere(UNFINISHED)
+      .execute();
     await this.emitById(id);
   }
 
