@@ -1,83 +1,35 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import fastifyCookie from '@fastify/cookie';
-import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { AppConfig } from './platform/config/app-config';
+import type { AppConfig } from './platform/config/app-config';
 import { createDatabaseIfMissing } from './platform/database/database-admin';
-
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { createValidationPipe } from './platform/errors/validation';
-import { registerEnvelopeHook } from './platform/http/envelope.hook';
-import { appendRouteHook } from './platform/http/route-hooks';
-import { securityHeaders } from './platform/http/security-headers';
-import { MetricsService } from './platform/metrics/metrics.service';
+import { ProxdeckFastifyAdapter } from './platform/http/fastify-adapter';
+import { configureHttpPipeline } from './platform/http/http-pipeline';
 import { appLogger } from './platform/logging/app-logger';
+import { MetricsService } from './platform/metrics/metrics.service';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { SpaFallback } from './platform/web/spa-fallback';
 import { seedDatabase } from './seed';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-/** Builds the HTTP application (not listening yet): Fastify, envelope, errors, validation, OpenAPI, SPA. */
+/** Builds the HTTP application (not listening yet): Fastify, envelopes, errors, validation, OpenAPI, SPA. */
 export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
   if (config.values.DATABASE_MIGRATE_ON_START) await prepareDatabase(config);
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.values.TRUST_PROXY,
-    genReqId: (request: IncomingMessage) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
-    },
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: appLogger(config),
-    bufferLogs: false,
-  });
-  const fastify = app.getHttpAdapter().getInstance();
-  await fastify.register(fastifyCookie);
-  registerEnvelopeHook(fastify);
-
-  const metrics = app.get(MetricsService);
-  const documentHeaders = securityHeaders();
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    // Documents (the SPA, the OpenAPI viewer) get helmet's full set; other answers only what matters to them.
-    const isDocument = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
-    if (isDocument) void reply.headers(documentHeaders);
-    else void reply.header('X-Content-Type-Options', 'nosniff');
-    void reply.header('X-Request-Id', request.id);
-    done(null, payload);
-  });
-  // Latency per route: each route gets a recorder bound to its path; requests no route matched are
-  // counted under "unmatched".
-  fastify.addHook('onRoute', (route) => {
-    const recorders = new Map<string, (status: number, seconds: number) => void>();
-    appendRouteHook(route, 'onResponse', (request, reply, done) => {
-      let record = recorders.get(request.method);
-      if (!record) {
-        record = metrics.httpDuration.recorderFor(request.method, route.url);
-        recorders.set(request.method, record);
-      }
-      record(reply.statusCode, reply.elapsedTime / 1000);
-      done();
-    });
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.is404) {
-      metrics.httpDuration.observe(request.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    }
-    done();
-  });
-
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new ProxdeckFastifyAdapter({ trustProxy: config.values.TRUST_PROXY }),
+    { logger: appLogger(config), bufferLogs: false, bodyParser: false },
+  );
   const spa = app.get(SpaFallback);
-  if (spa.isBuilt) {
-    await fastify.register(fastifyStatic, { root: spa.distDir, wildcard: false, index: false, prefix: '/' });
-  }
+  await configureHttpPipeline(app.getHttpAdapter().getInstance(), {
+    config,
+    metrics: app.get(MetricsService),
+    spa,
+  });
   app.useGlobalFilters(new AllExceptionsFilter(spa));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -27,7 +27,7 @@ export interface Caller {
   request(
     method: string,
     url: string,
-    options?: { body?: unknown; headers?: Record<string, string>; csrf?: boolean },
+    options?: { body?: unknown; payload?: string; headers?: Record<string, string>; csrf?: boolean },
   ): Promise<InjectResult>;
 }
 
@@ -93,6 +93,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       request: (method, url, options = {}) =>
         request(method, url, {
           ...(options.body !== undefined ? { body: options.body } : {}),
+          ...(options.payload !== undefined ? { payload: options.payload } : {}),
           headers: {
             cookie: `${cookie.name}=${cookie.value}`,
             ...(options.csrf === false ? {} : { 'x-csrf-token': csrfToken }),

@@ -6,8 +6,7 @@ import { AppConfig } from '../../platform/config/app-config';
 import { AppError, UnauthenticatedError } from '../../platform/errors/app-error';
 import { ApiEnvelope } from '../../platform/openapi/api-envelope.decorator';
 import { ERROR_ENVELOPE_SCHEMA } from '../../platform/openapi/error-envelope.schema';
-import { WithMessage } from '../../platform/http/envelope';
-import { RawResponse } from '../../platform/http/raw-response.decorator';
+import { WithMessage, toSuccessEnvelope } from '../../platform/http/envelope';
 import { SpaFallback } from '../../platform/web/spa-fallback';
 import { Authenticated, Public } from '../../platform/access/access.decorators';
 import {
@@ -36,7 +35,6 @@ export class AuthController {
 
   @Get('login')
   @Public()
-  @RawResponse()
   @ApiOperation({ summary: "The SPA's login page (HTML)" })
   async loginPage(@Res() reply: FastifyReply): Promise<void> {
     await this.spa.send(reply);
@@ -91,7 +89,6 @@ export class AuthController {
 
   @Get('logout')
   @Public()
-  @RawResponse()
   @ApiOperation({ summary: 'End the session; browsers (Accept: text/html) are sent to /login' })
   async logoutByLink(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (request.principal) await this.auth.endSession(request.principal);
@@ -100,7 +97,7 @@ export class AuthController {
       await reply.redirect('/login', 303);
       return;
     }
-    await reply.send({ success: true, data: null, message: 'Logged out' });
+    await reply.send(toSuccessEnvelope(new WithMessage(null, 'Logged out')).body);
   }
 
   @Post('change-password')
@@ -125,7 +122,7 @@ export class AuthController {
   @ApiEnvelope(SessionCheckDto)
   sessionCheck(@Req() request: FastifyRequest): SessionCheckDto {
     const principal = request.principal;
-    if (!principal) throw new AppError(401, 'UNAUTHENTICATED', 'Not logged in', { authenticated: false });
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'Not logged in', { authenticated: false });
     return {
       authenticated: true,
       user: UserDto.from(principal.user),

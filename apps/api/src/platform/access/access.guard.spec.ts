@@ -5,7 +5,6 @@ import { parseConfig } from '../config/config.schema';
 import { AppError } from '../errors/app-error';
 import { Public, RequirePermission } from './access.decorators';
 import { AccessGuard } from './access.guard';
-import type { IdentityDirectory } from './identity';
 import type { AuthUser } from './principal';
 import type { ActiveSession, SessionStore } from './session.store';
 
@@ -54,78 +53,133 @@ function context(handler: () => void, request: Record<string, unknown>): Executi
   } as unknown as ExecutionContext;
 }
 
-/** A guard whose caches either know the caller (answered synchronously) or not (answered through Redis). */
-function guard(cached: boolean): AccessGuard {
+interface Probe {
+  /** allowed, or "<status> <code>" of the refusal */
+  outcome: string;
+  /** sync: answered from this instance's caches; async: through Redis and Postgres */
+  path: 'sync' | 'async';
+  principal: unknown;
+}
+
+/**
+ * Runs one request through a guard whose caches know the caller (`cached`) or not, and reports the outcome
+ * and which path answered: the fast synchronous one, or the one that asks Redis and Postgres.
+ */
+async function probe(cached: boolean, handler: () => void, request: Record<string, unknown>): Promise<Probe> {
   const sessions = {
     resolve: jest.fn().mockResolvedValue(session),
     peek: jest.fn().mockReturnValue(cached ? session : undefined),
-  } as unknown as SessionStore;
-  const identity: IdentityDirectory = {
+  };
+  const identity = {
     findActive: jest.fn().mockResolvedValue(viewer),
     peekActive: jest.fn().mockReturnValue(cached ? viewer : undefined),
     resolveToken: jest.fn().mockResolvedValue(null),
   };
-  return new AccessGuard(new Reflector(), sessions, identity, new AppConfig(parseConfig({})));
-}
-
-async function refusal(check: () => boolean | Promise<boolean>): Promise<string> {
+  const guard = new AccessGuard(
+    new Reflector(),
+    sessions as unknown as SessionStore,
+    identity,
+    new AppConfig(parseConfig({})),
+  );
+  let answer: boolean | Promise<boolean>;
   try {
-    await check();
-    return 'allowed';
+    answer = guard.canActivate(context(handler, request));
   } catch (error) {
-    return error instanceof AppError ? `${error.status} ${error.code}` : String(error);
+    // Thrown synchronously: the fast path refused without asking anyone.
+    return { outcome: describeError(error), path: 'sync', principal: request.principal };
   }
+  const path = answer instanceof Promise ? 'async' : 'sync';
+  let outcome = 'allowed';
+  try {
+    await answer;
+  } catch (error) {
+    outcome = describeError(error);
+  }
+  if (path === 'sync') expect(sessions.resolve).not.toHaveBeenCalled();
+  return { outcome, path, principal: request.principal };
 }
 
-describe.each([
-  ['caches know the caller', true],
-  ['caches do not know the caller', false],
-])('AccessGuard (%s)', (_name, cached) => {
-  const routes = new Routes();
-  const cookieRequest = (method: string, headers: Record<string, string> = {}) => ({
-    method,
-    headers,
-    cookies: { proxdeck_session: 'secret' },
+function describeError(error: unknown): string {
+  return error instanceof AppError ? `${String(error.status)} ${error.code}` : String(error);
+}
+
+const routes = new Routes();
+const cookieRequest = (method: string, headers: Record<string, string> = {}) => ({
+  method,
+  headers,
+  cookies: { proxdeck_session: 'secret' },
+});
+const anonymous = () => ({ method: 'GET', headers: {}, cookies: {} });
+
+/**
+ * Every case of the guard: the expected outcome, and the path that answers it when the caches do not know
+ * the caller (and when they do).
+ */
+const CASES: [
+  string,
+  () => void,
+  () => Record<string, unknown>,
+  string,
+  'sync' | 'async',
+  'sync' | 'async',
+][] = [
+  [
+    'undeclared route, logged in',
+    routes.undeclared,
+    () => cookieRequest('GET'),
+    '403 ROUTE_NOT_DECLARED',
+    'sync',
+    'sync',
+  ],
+  ['public route, anonymous', routes.open, anonymous, 'allowed', 'sync', 'sync'],
+  ['public route, logged in', routes.open, () => cookieRequest('GET'), 'allowed', 'sync', 'async'],
+  ['permission route, no credentials', routes.firewall, anonymous, '401 UNAUTHENTICATED', 'sync', 'sync'],
+  [
+    'cookie write without CSRF header',
+    routes.firewall,
+    () => cookieRequest('POST'),
+    '403 CSRF_TOKEN_INVALID',
+    'sync',
+    'async',
+  ],
+  [
+    'cookie write with CSRF header, lacking the permission',
+    routes.firewall,
+    () => cookieRequest('POST', { 'x-csrf-token': 'csrf-token-value' }),
+    '403 FORBIDDEN',
+    'sync',
+    'async',
+  ],
+  [
+    'read lacking the permission',
+    routes.firewall,
+    () => cookieRequest('GET'),
+    '403 FORBIDDEN',
+    'sync',
+    'async',
+  ],
+  [
+    'unknown API token (tokens are always looked up)',
+    routes.firewall,
+    () => ({ method: 'GET', headers: { authorization: 'Bearer pdk_unknown' }, cookies: {} }),
+    '401 UNAUTHENTICATED',
+    'async',
+    'async',
+  ],
+];
+
+describe('AccessGuard: one answer per case, whichever path gives it', () => {
+  it.each(CASES)('%s', async (_name, handler, request, expected, cachedPath, uncachedPath) => {
+    const fast = await probe(true, handler, request());
+    const slow = await probe(false, handler, request());
+    expect([fast.outcome, slow.outcome]).toEqual([expected, expected]);
+    expect([fast.path, slow.path]).toEqual([cachedPath, uncachedPath]);
   });
 
-  it('refuses a route that declares no access rule, even for a logged-in user', async () => {
-    expect(
-      await refusal(() => guard(cached).canActivate(context(routes.undeclared, cookieRequest('GET')))),
-    ).toBe('403 ROUTE_NOT_DECLARED');
-  });
-
-  it('lets anyone through a public route', async () => {
-    expect(
-      await refusal(() =>
-        guard(cached).canActivate(context(routes.open, { method: 'GET', headers: {}, cookies: {} })),
-      ),
-    ).toBe('allowed');
-  });
-
-  it('refuses a permission route without credentials', async () => {
-    expect(
-      await refusal(() =>
-        guard(cached).canActivate(context(routes.firewall, { method: 'GET', headers: {}, cookies: {} })),
-      ),
-    ).toBe('401 UNAUTHENTICATED');
-  });
-
-  it('checks CSRF before permissions on cookie writes, then the permission', async () => {
-    expect(
-      await refusal(() => guard(cached).canActivate(context(routes.firewall, cookieRequest('POST')))),
-    ).toBe('403 CSRF_TOKEN_INVALID');
-    expect(
-      await refusal(() =>
-        guard(cached).canActivate(
-          context(routes.firewall, cookieRequest('POST', { 'x-csrf-token': 'csrf-token-value' })),
-        ),
-      ),
-    ).toBe('403 FORBIDDEN');
-  });
-
-  it('sets the principal of an allowed caller', async () => {
-    const request = cookieRequest('GET') as Record<string, unknown>;
-    expect(await refusal(() => guard(cached).canActivate(context(routes.open, request)))).toBe('allowed');
-    expect(request.principal).toMatchObject({ user: { id: 7 }, via: 'session', session: { id: 'abc' } });
+  it('sets the same principal on both paths', async () => {
+    const fast = await probe(true, routes.open, cookieRequest('GET'));
+    const slow = await probe(false, routes.open, cookieRequest('GET'));
+    expect(fast.principal).toMatchObject({ user: { id: 7 }, via: 'session', session: { id: 'abc' } });
+    expect(slow.principal).toEqual(fast.principal);
   });
 });

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@proxdeck/contracts';
+import { ERROR_STATUS, errorCodeForStatus, type ErrorCode } from '@proxdeck/contracts';
 import { AppError } from './app-error';
 
 export interface ErrorEnvelope {
@@ -37,63 +37,43 @@ function isHttpException(error: unknown): error is HttpExceptionLike {
   );
 }
 
-const FASTIFY_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: {
-    status: 413,
-    code: 'PAYLOAD_TOO_LARGE',
-    message: 'Request body exceeds 1 MiB',
-  },
+/** Fastify's own errors (body parsing, routing), each with our code and a message for people. */
+const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1 MiB' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
     message: 'Unsupported content type: send application/json',
   },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
-    code: 'BAD_REQUEST',
-    message: 'Body is empty but content-type is JSON',
-  },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'Invalid Content-Length' },
-};
-
-const STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  503: 'DEPENDENCY_UNAVAILABLE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_REQUEST', message: 'Body is empty but content-type is JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'Invalid Content-Length' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_REQUEST', message: 'Malformed JSON body' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', message: 'A path segment is too long' },
+  FST_ERR_BAD_URL: { code: 'BAD_REQUEST', message: 'The URL is not valid' },
 };
 
 /** Maps anything thrown while handling a request to the error envelope and its status. */
 export function toErrorEnvelope(error: unknown, requestId: string): MappedError {
   const build = (
-    status: number,
     code: ErrorCode,
     message: string,
     details?: Record<string, unknown>,
     headers: Record<string, string> = {},
     unexpected = false,
   ): MappedError => ({
-    status,
+    status: ERROR_STATUS[code],
     body: { success: false, error: message, code, ...(details ? { details } : {}), request_id: requestId },
     headers,
     unexpected,
   });
 
-  if (error instanceof AppError) {
-    return build(error.status, error.code, error.message, error.details, error.headers ?? {});
-  }
+  if (error instanceof AppError) return build(error.code, error.message, error.details, error.headers ?? {});
   const fastifyError = error as FastifyLikeError | null;
   if (fastifyError?.code !== undefined) {
     const known = FASTIFY_ERRORS[fastifyError.code];
-    if (known) return build(known.status, known.code, known.message);
+    if (known) return build(known.code, known.message);
   }
   if (error instanceof SyntaxError && fastifyError?.statusCode === 400) {
-    return build(400, 'BAD_REQUEST', `Malformed JSON body: ${error.message}`);
+    return build('BAD_REQUEST', `Malformed JSON body: ${error.message}`);
   }
   if (isHttpException(error)) {
     const status = error.getStatus();
@@ -104,30 +84,14 @@ export function toErrorEnvelope(error: unknown, requestId: string): MappedError 
         : typeof response === 'object' && response !== null && 'message' in response
           ? String(response.message)
           : 'Request failed';
-    if (status === 404)
-      return build(404, 'NOT_FOUND', message.startsWith('Cannot ') ? 'No such route' : message);
-    return build(
-      status,
-      STATUS_CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR'),
-      message,
-      undefined,
-      {},
-      status >= 500,
-    );
+    if (status === 404) return build('NOT_FOUND', message.startsWith('Cannot ') ? 'No such route' : message);
+    return build(errorCodeForStatus(status), message, undefined, {}, status >= 500);
   }
-  if (
-    fastifyError?.statusCode !== undefined &&
-    fastifyError.statusCode >= 400 &&
-    fastifyError.statusCode < 500
-  ) {
-    return build(
-      fastifyError.statusCode,
-      STATUS_CODES[fastifyError.statusCode] ?? 'BAD_REQUEST',
-      fastifyError.message ?? 'Bad request',
-    );
+  const status = fastifyError?.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return build(errorCodeForStatus(status), fastifyError?.message ?? 'Bad request');
   }
   return build(
-    500,
     'INTERNAL_ERROR',
     'Internal error; quote the request id when reporting it',
     undefined,

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { findUnsafeInput } from '../http/safe-input';
 import { ValidationFailedError } from './app-error';
 
 /** Flattens class-validator errors to one message per field path (`disks.0.size_gb`). */
@@ -17,9 +18,23 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return fields;
 }
 
+/**
+ * Query strings and path parameters are refused when they hold NUL characters or lone surrogates, as JSON
+ * bodies are by the body parser (http-pipeline.ts); then class-validator checks them.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' || metadata.type === 'param') {
+      const unsafe = findUnsafeInput(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+      if (unsafe) throw new ValidationFailedError({ [unsafe.field]: unsafe.problem });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Unknown or mistyped fields are a 400 naming the field (api.md §1.2). */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

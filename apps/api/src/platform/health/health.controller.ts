@@ -12,7 +12,6 @@ import { timingSafeEqual } from 'node:crypto';
 import { Public } from '../access/access.decorators';
 import { AppConfig } from '../config/app-config';
 import { UnauthenticatedError } from '../errors/app-error';
-import { RawResponse } from '../http/raw-response.decorator';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
 import { HealthService, type ReadinessReport } from './health.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -56,7 +55,6 @@ export class HealthController {
 
   @Get('api/health/ready')
   @Public()
-  @RawResponse()
   @ApiOperation({
     summary: 'Readiness: Postgres, Redis and Proxmox (or the simulator), with latency; 503 when not ready',
   })
@@ -82,7 +80,6 @@ export class HealthController {
 
   @Get('metrics')
   @Public()
-  @RawResponse()
   @ApiOperation({
     summary: 'Prometheus metrics; needs `Authorization: Bearer <METRICS_TOKEN>` when that is set',
   })

@@ -1,5 +1,3 @@
-import type { FastifyReply } from 'fastify';
-
 /** Values a handler may return that shape the success envelope (api.md §1.1). */
 export interface Pagination {
   page: number;
@@ -41,19 +39,23 @@ export class TaskAccepted {
   ) {}
 }
 
-/** Wraps a handler's return value in the success envelope; a queued task also sets 202. */
-export function toSuccessEnvelope(
-  value: unknown,
-  reply: Pick<FastifyReply, 'code'>,
-): Record<string, unknown> {
-  if (value instanceof Page) return { success: true, data: value.items, pagination: value.pagination };
+/**
+ * A handler's return value as the success envelope, and the status a queued task is answered with (202).
+ * Anything a handler returns is enveloped, nothing and plain strings included.
+ */
+export function toSuccessEnvelope(value: unknown): { status?: number; body: Record<string, unknown> } {
+  if (value instanceof Page) {
+    return { body: { success: true, data: value.items, pagination: value.pagination } };
+  }
   if (value instanceof WithMessage) {
     const withMessage: WithMessage<unknown> = value;
-    return { success: true, data: withMessage.data, message: withMessage.message };
+    return { body: { success: true, data: withMessage.data, message: withMessage.message } };
   }
   if (value instanceof TaskAccepted) {
-    void reply.code(202);
-    return { success: true, data: { task_id: value.taskId, status: 'queued' }, message: value.message };
+    return {
+      status: 202,
+      body: { success: true, data: { task_id: value.taskId, status: 'queued' }, message: value.message },
+    };
   }
-  return { success: true, data: value ?? null };
+  return { body: { success: true, data: value ?? null } };
 }
