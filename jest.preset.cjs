@@ -26,6 +26,7 @@ module.exports = {
     '^@proxdeck/testing$': path.join(root, 'libs/testing/src/index.ts'),
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  // ESM-only dependencies (content-disposition 3, pulled in by @fastify/static) are compiled to CommonJS for Jest on Node 20.
+  // ESM-only dependencies (content-disposition 3, pulled in by @fastify/static, which serves the OpenAPI viewer's
+  // files) are compiled to CommonJS for Jest on Node 20.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
 };

@@ -29,6 +29,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     config,
     metrics: app.get(MetricsService),
     spa,
+    resolveShedder: (type) => app.get(type, { strict: false }),
   });
   app.useGlobalFilters(new AllExceptionsFilter(spa));
   app.useGlobalPipes(createValidationPipe());

@@ -107,6 +107,20 @@ describe('authentication (api.md §1.3, §2)', () => {
     const profile = await first.request('GET', '/api/profile');
     const sessions = profile.json<{ data: { sessions: { current: boolean }[] } }>().data.sessions;
     expect(sessions).toHaveLength(2);
+    // The profile's sessions never leak into the plain user object (user objects are shared between answers).
+    expect(
+      Object.keys((await first.request('GET', '/api/current-user')).json<{ data: object }>().data).sort(),
+    ).toEqual([
+      'created_at',
+      'email',
+      'id',
+      'is_active',
+      'last_login_at',
+      'name',
+      'permissions',
+      'role',
+      'username',
+    ]);
     expect(sessions.filter((session) => session.current)).toHaveLength(1);
 
     const weak = await first.request('POST', '/change-password', {

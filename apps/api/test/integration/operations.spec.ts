@@ -11,6 +11,12 @@ describe('operations endpoints and the served SPA (api.md §14, issue item 9)', 
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>Proxdeck SPA</title>');
     mkdirSync(join(web, 'assets'));
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
+    writeFileSync(join(web, 'assets', 'app.js.map'), '{"version":3,"sources":["secret-source.ts"]}');
+    writeFileSync(
+      join(web, 'assets', 'big.js'),
+      `const words = ${JSON.stringify('proxdeck '.repeat(20_000))};`,
+    );
+    writeFileSync(join(web, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     t = await createTestApp({ RUN_WORKERS: 'false', WEB_DIST_DIR: web, METRICS_TOKEN: 'metrics-secret-1' });
   });
   afterAll(async () => {
@@ -83,5 +89,54 @@ describe('operations endpoints and the served SPA (api.md §14, issue item 9)', 
     }>();
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toContain('/api/tasks/{task_id}/status');
+  });
+
+  it('serves the SPA files from memory, compressed as accepted, cached by ETag, immutable when hashed', async () => {
+    const plain = await t.request('GET', '/assets/app.js');
+    expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const etag = String(plain.headers.etag);
+    const again = await t.request('GET', '/assets/app.js', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const big = await t.request('GET', '/assets/big.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(big.headers['content-encoding']).toBe('br');
+    expect(Number(big.headers['content-length'])).toBeLessThan(20_000);
+    const gzip = await t.request('GET', '/assets/big.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect((await t.request('GET', '/favicon.svg')).headers['cache-control']).toBe('no-cache');
+  });
+
+  it('serves source maps outside production', async () => {
+    expect((await t.request('GET', '/assets/app.js.map')).status).toBe(200);
+  });
+});
+
+describe('the SPA in production', () => {
+  let t: TestApp;
+  const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));
+
+  beforeAll(async () => {
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Proxdeck SPA</title>');
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
+    writeFileSync(join(web, 'assets', 'app.js.map'), '{"version":3,"sources":["secret-source.ts"]}');
+    t = await createTestApp({
+      RUN_WORKERS: 'false',
+      NODE_ENV: 'production',
+      WEB_DIST_DIR: web,
+      METRICS_TOKEN: 'metrics-secret-2',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves the scripts but not their source maps', async () => {
+    expect((await t.request('GET', '/assets/app.js')).status).toBe(200);
+    const map = await t.request('GET', '/assets/app.js.map');
+    expect(map.status).toBe(404);
+    expect(map.body).not.toContain('secret-source');
   });
 });

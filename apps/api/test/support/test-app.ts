@@ -37,7 +37,7 @@ export interface TestApp {
   request(
     method: string,
     url: string,
-    options?: { body?: unknown; headers?: Record<string, string>; payload?: string },
+    options?: { body?: unknown; headers?: Record<string, string>; payload?: string; remoteAddress?: string },
   ): Promise<InjectResult>;
   createUser(
     role: RoleName,
@@ -61,6 +61,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     const response = await app.inject({
       method: method as 'GET',
       url,
+      ...(options.remoteAddress !== undefined ? { remoteAddress: options.remoteAddress } : {}),
       headers: {
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...options.headers,

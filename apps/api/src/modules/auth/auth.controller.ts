@@ -20,6 +20,8 @@ import {
 } from './auth.dto';
 import { AuthService } from './auth.service';
 import { LoginGuard } from './login.guard';
+import { LoginShedder } from './login.shedder';
+import { ShedWith } from '../../platform/http/load-shedding';
 import { CurrentPrincipal, type AuthUser, type Principal } from '../../platform/access/principal';
 import type { ActiveSession } from '../../platform/access/session.store';
 
@@ -43,6 +45,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @ShedWith(LoginShedder)
   @UseGuards(LoginGuard)
   @ApiOperation({ summary: 'Log in: sets the session cookie and returns the CSRF token' })
   @ApiEnvelope(LoginResultDto)
@@ -157,9 +160,12 @@ export class AuthController {
   @ApiEnvelope(ProfileDto)
   async profile(@CurrentPrincipal() principal: Principal): Promise<ProfileDto> {
     const sessions = await this.auth.listSessions(principal.user.id);
-    return Object.assign(UserDto.from(principal.user), {
-      sessions: sessions.map((session) => toSessionSummary(session, principal.session?.id)),
-    });
+    return Object.assign(
+      { ...UserDto.from(principal.user) },
+      {
+        sessions: sessions.map((session) => toSessionSummary(session, principal.session?.id)),
+      },
+    );
   }
 
   @Get('api/debug/user-info')

@@ -6,11 +6,12 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LocalStrategy } from './local.strategy';
 import { LoginThrottle } from './login-throttle';
+import { LoginShedder } from './login.shedder';
 
 /** Login, logout, password changes, the session and profile routes (api.md §2). */
 @Module({
   imports: [PassportModule, UsersModule, WebModule],
   controllers: [AuthController],
-  providers: [AuthService, LoginThrottle, LocalStrategy],
+  providers: [AuthService, LoginThrottle, LocalStrategy, LoginShedder],
 })
 export class AuthModule {}

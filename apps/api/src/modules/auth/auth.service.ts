@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { passwordPolicyProblem, UsersService } from '../users';
+import { PasswordHashing, passwordPolicyProblem, UsersService } from '../users';
 import { UnauthenticatedError, ValidationFailedError } from '../../platform/errors/app-error';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, type ThrottleWindow } from './login-throttle';
 import type { AuthUser, Principal } from '../../platform/access/principal';
 import { SessionStore, type ActiveSession, type SessionMeta } from '../../platform/access/session.store';
 
@@ -12,18 +12,47 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly sessions: SessionStore,
     private readonly throttle: LoginThrottle,
+    private readonly hashing: PasswordHashing,
   ) {}
 
-  /** Checks credentials under the throttle; one message for unknown users and wrong passwords. */
-  async authenticate(username: string, password: string): Promise<AuthUser> {
-    await this.throttle.assertAllowed(username);
-    const user = await this.users.verifyCredentials(username, password);
-    if (!user) {
-      await this.throttle.recordFailure(username);
-      throw new UnauthenticatedError('Invalid username or password', 'INVALID_CREDENTIALS');
-    }
-    await this.throttle.reset(username);
+  /**
+   * Refuses a login at once, before its body is validated or anything is asked of Redis, when this instance
+   * already knows the answer: the address (or username) is blocked, or no password check could run now.
+   * Keeps a burst of wrong logins from delaying everyone else's requests.
+   */
+  shedLogin(address: string, username: unknown): void {
+    const windows = this.throttle.loginWindows(typeof username === 'string' ? username : '', address);
+    this.throttle.assertNotBlocked(typeof username === 'string' ? windows : windows.slice(1));
+    this.hashing.assertRoom();
+  }
+
+  /**
+   * Checks credentials under the throttle (an attempt is reserved for the username and the client address
+   * before the password is hashed); one message for unknown users and wrong passwords.
+   */
+  async authenticate(username: string, password: string, address: string): Promise<AuthUser> {
+    const user = await this.throttled(this.throttle.loginWindows(username, address), () =>
+      this.users.verifyCredentials(username, password),
+    );
+    if (!user) throw new UnauthenticatedError('Invalid username or password', 'INVALID_CREDENTIALS');
     return user;
+  }
+
+  /**
+   * Runs a password check as a reserved attempt: a falsy answer stays counted as a failure, a right one
+   * resets the count, and a check that could not run (the server was busy) is given back.
+   */
+  private async throttled<T>(windows: ThrottleWindow[], check: () => Promise<T>): Promise<T> {
+    const attempt = await this.throttle.reserve(windows);
+    let outcome: T;
+    try {
+      outcome = await check();
+    } catch (error) {
+      await attempt.withdrawn();
+      throw error;
+    }
+    if (outcome) await attempt.succeeded();
+    return outcome;
   }
 
   async startSession(user: AuthUser, meta: SessionMeta): Promise<{ secret: string; session: ActiveSession }> {
@@ -46,7 +75,10 @@ export class AuthService {
 
   /** Changes the caller's password and ends their other sessions. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<number> {
-    if (!(await this.users.verifyPassword(principal.user.id, currentPassword))) {
+    const confirmed = await this.throttled(this.throttle.confirmationWindows(principal.user.id), () =>
+      this.users.verifyPassword(principal.user.id, currentPassword),
+    );
+    if (!confirmed) {
       throw new ValidationFailedError({ current_password: 'is not your current password' });
     }
     const problem = passwordPolicyProblem(newPassword, principal.user.username);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 import type { AuthUser } from '../../platform/access/principal';
 import { AuthService } from './auth.service';
@@ -8,10 +9,10 @@ import { AuthService } from './auth.service';
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(private readonly auth: AuthService) {
-    super({ usernameField: 'username', passwordField: 'password' });
+    super({ usernameField: 'username', passwordField: 'password', passReqToCallback: true });
   }
 
-  validate(username: string, password: string): Promise<AuthUser> {
-    return this.auth.authenticate(username, password);
+  validate(request: FastifyRequest, username: string, password: string): Promise<AuthUser> {
+    return this.auth.authenticate(username, password, request.ip);
   }
 }

@@ -3,6 +3,6 @@ export { UsersModule } from './users.module';
 export { UsersService } from './users.service';
 export { UsersIdentityDirectory } from './users-identity.directory';
 export { UserDto } from './user.dto';
-export { passwordPolicyProblem } from './password-hasher';
+export { PasswordHashing, passwordPolicyProblem } from './password-hasher';
 export { announceInitialAdmin, seedInitialAdmin } from './initial-admin';
 export type { InitialAdminOutcome } from './initial-admin';

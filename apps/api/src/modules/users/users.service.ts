@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { AuthUser } from '../../platform/access/principal';
 import { RedisService } from '../../platform/redis/redis.service';
-import { passwordHasher } from './password-hasher';
+import { PasswordHashing, passwordHasher } from './password-hasher';
 import { User } from './user.entity';
 
 const USER_CHANGED_CHANNEL = 'user-changed';
@@ -23,9 +23,14 @@ export class UsersService implements OnModuleInit {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly redis: RedisService,
+    private readonly hashing: PasswordHashing,
   ) {}
 
+  /** Drops a changed user on every instance at once; drops every user when the subscription was lost. */
   async onModuleInit(): Promise<void> {
+    this.redis.onInvalidationsResumed(() => {
+      this.cache.clear();
+    });
     await this.redis.subscribe(USER_CHANGED_CHANNEL, (message) => {
       this.cache.delete(Number(message));
     });
@@ -45,22 +50,33 @@ export class UsersService implements OnModuleInit {
     return authUser.isActive ? authUser : null;
   }
 
-  /** What `findActive` would answer from the cache alone: the user, null when inactive, undefined when not cached. */
+  /**
+   * What `findActive` would answer from the cache alone: the user, null when inactive, undefined when not
+   * cached, or when changes made elsewhere could not reach this instance (its subscription is down).
+   */
   peekActive(id: number): AuthUser | null | undefined {
+    if (!this.redis.invalidationsLive) return undefined;
     const cached = this.cache.get(id);
     if (!cached || Date.now() - cached.at >= CACHE_TTL_MS) return undefined;
     return cached.user.isActive ? cached.user : null;
   }
 
-  /** Checks a username and password; the same cost and the same null for unknown users and wrong passwords. */
+  /**
+   * Checks a username and password; the same cost and the same null for unknown users and wrong passwords.
+   * A right password stored with older hashing parameters is hashed again with the current ones.
+   */
   async verifyCredentials(username: string, password: string): Promise<AuthUser | null> {
     const user = await this.users.findOne({ where: { username: username.toLowerCase() } });
     if (!user) {
-      await passwordHasher.verify(await DUMMY_HASH_PROMISE, password);
+      await this.hashing.verify(await DUMMY_HASH_PROMISE, password);
       return null;
     }
-    const valid = await passwordHasher.verify(user.passwordHash, password);
-    return valid && user.isActive ? toAuthUser(user) : null;
+    const valid = await this.hashing.verify(user.passwordHash, password);
+    if (!valid || !user.isActive) return null;
+    if (passwordHasher.needsRehash(user.passwordHash)) {
+      await this.users.update({ id: user.id }, { passwordHash: await this.hashing.hash(password) });
+    }
+    return toAuthUser(user);
   }
 
   async recordLogin(id: number): Promise<void> {
@@ -70,13 +86,13 @@ export class UsersService implements OnModuleInit {
 
   async verifyPassword(id: number, password: string): Promise<boolean> {
     const user = await this.users.findOne({ where: { id }, select: { id: true, passwordHash: true } });
-    return user !== null && (await passwordHasher.verify(user.passwordHash, password));
+    return user !== null && (await this.hashing.verify(user.passwordHash, password));
   }
 
   async setPassword(id: number, password: string): Promise<void> {
     await this.users.update(
       { id },
-      { passwordHash: await passwordHasher.hash(password), passwordChangedAt: new Date() },
+      { passwordHash: await this.hashing.hash(password), passwordChangedAt: new Date() },
     );
     await this.changed(id);
   }

@@ -53,6 +53,7 @@ export class SessionStore implements OnModuleInit {
   private readonly maxAgeMs: number;
   /** How stale `lastSeenAt` may get before a request refreshes the TTL: bounds writes on hot paths. */
   private readonly touchAfterMs: number;
+  private readonly maxPerUser: number;
 
   constructor(
     config: AppConfig,
@@ -61,6 +62,7 @@ export class SessionStore implements OnModuleInit {
     this.idleMs = config.values.SESSION_IDLE_TIMEOUT_S * 1000;
     this.maxAgeMs = config.values.SESSION_MAX_AGE_S * 1000;
     this.touchAfterMs = Math.min(60_000, Math.max(250, this.idleMs / 20));
+    this.maxPerUser = config.values.SESSION_MAX_PER_USER;
   }
 
   async create(userId: number, meta: SessionMeta): Promise<{ secret: string; session: ActiveSession }> {
@@ -82,7 +84,21 @@ export class SessionStore implements OnModuleInit {
       .sadd(this.userKey(userId), id)
       .pexpire(this.userKey(userId), this.maxAgeMs)
       .exec();
+    await this.endOldestBeyondCap(userId);
     return { secret, session: this.toActive(id, stored) };
+  }
+
+  /** A user keeps at most SESSION_MAX_PER_USER sessions: beyond it, the least recently used end. */
+  private async endOldestBeyondCap(userId: number): Promise<void> {
+    const sessions = await this.listForUser(userId);
+    const surplus = sessions.slice(this.maxPerUser);
+    if (surplus.length === 0) return;
+    await this.redis.client
+      .multi()
+      .del(...surplus.map((session) => this.sessionKey(session.id)))
+      .srem(this.userKey(userId), ...surplus.map((session) => session.id))
+      .exec();
+    await this.announceEnded(surplus.map((session) => session.id));
   }
 
   /**
@@ -128,8 +144,14 @@ export class SessionStore implements OnModuleInit {
     return cached.active;
   }
 
-  /** Listens for sessions ended on other instances, to drop them from this instance's cache at once. */
+  /**
+   * Listens for sessions ended on other instances, to drop them from this instance's cache at once; when the
+   * subscription was lost and is back, drops the whole cache (endings may have been missed meanwhile).
+   */
   async onModuleInit(): Promise<void> {
+    this.redis.onInvalidationsResumed(() => {
+      this.local.clear();
+    });
     await this.redis.subscribe(SESSIONS_ENDED_CHANNEL, (message) => {
       this.forgetLocally(JSON.parse(message) as string[]);
     });
@@ -137,9 +159,11 @@ export class SessionStore implements OnModuleInit {
 
   /**
    * A session read from Redis less than LOCAL_CACHE_MS ago and not past its idle or absolute end. Saves
-   * a Redis round trip on bursts of requests; ended sessions leave every instance's cache through pub/sub.
+   * a Redis round trip on bursts of requests; ended sessions leave every instance's cache through pub/sub,
+   * so the cache is used only while that subscription is up.
    */
   private fromLocalCache(secret: string, now: number): LocalEntry | null {
+    if (!this.redis.invalidationsLive) return null;
     const entry = this.local.get(secret);
     if (!entry) return null;
     const end = Math.min(entry.stored.lastSeenAt + this.idleMs, entry.stored.absoluteExpiresAt);

@@ -38,6 +38,15 @@ describe('configuration schema', () => {
     ).toBe('https://pve1:8006');
   });
 
+  it('refuses to run in production with a public /metrics', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
+      /METRICS_TOKEN: required when NODE_ENV=production/,
+    );
+    expect(parseConfig({ NODE_ENV: 'production', METRICS_TOKEN: 'scrape-me' }).METRICS_TOKEN).toBe(
+      'scrape-me',
+    );
+  });
+
   it('treats blank optional values as unset', () => {
     expect(parseConfig({ ADMIN_PASSWORD: '', PVE_URL: '  ' }).ADMIN_PASSWORD).toBeUndefined();
   });

@@ -61,8 +61,11 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, 'a cookie name')
       .default('proxdeck_session'),
+    SESSION_MAX_PER_USER: positiveInt.max(1000).default(10),
     LOGIN_MAX_FAILURES: positiveInt.default(5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(30),
     LOGIN_FAILURE_WINDOW_S: positiveInt.default(900),
+    LOGIN_CONCURRENT_HASHES: positiveInt.max(64).default(2),
     ADMIN_USERNAME: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, ".", "_" and "-", 2-63 characters')
@@ -108,6 +111,13 @@ export const configSchema = z
           message: 'with PVE_URL set, give PVE_TOKEN_ID and PVE_TOKEN_SECRET, or PVE_USER and PVE_PASSWORD',
         });
       }
+    }
+    if (config.NODE_ENV === 'production' && config.METRICS_TOKEN === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['METRICS_TOKEN'],
+        message: 'required when NODE_ENV=production: /metrics must not be public',
+      });
     }
     if (config.SESSION_IDLE_TIMEOUT_S > config.SESSION_MAX_AGE_S) {
       ctx.addIssue({

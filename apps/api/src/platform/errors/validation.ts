@@ -23,12 +23,12 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  * bodies are by the body parser (http-pipeline.ts); then class-validator checks them.
  */
 class StrictValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'query' || metadata.type === 'param') {
       const unsafe = findUnsafeInput(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
-      if (unsafe) throw new ValidationFailedError({ [unsafe.field]: unsafe.problem });
+      if (unsafe) return Promise.reject(new ValidationFailedError({ [unsafe.field]: unsafe.problem }));
     }
-    return super.transform(value, metadata);
+    return super.transform(value, metadata) as Promise<unknown>;
   }
 }
 

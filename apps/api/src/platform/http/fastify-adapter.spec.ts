@@ -59,6 +59,7 @@ describe('ProxdeckFastifyAdapter and the HTTP pipeline', () => {
       config: new AppConfig(parseConfig({})),
       metrics: new MetricsService(),
       spa: { isBuilt: false } as SpaFallback,
+      resolveShedder: (type) => app.get(type, { strict: false }),
     });
     app.useGlobalFilters(new AllExceptionsFilter(null));
     app.useGlobalPipes(createValidationPipe());

@@ -1,11 +1,13 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyStatic from '@fastify/static';
+import type { Type } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ValidationFailedError } from '../errors/app-error';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { SpaFallback } from '../web/spa-fallback';
+import { loadStaticFiles, registerStaticFiles } from '../web/static-files';
 import { BODY_LIMIT_BYTES } from './fastify-adapter';
+import { registerLoadShedding, type RequestShedder } from './load-shedding';
 import { appendRouteHook } from './route-hooks';
 import { findUnsafeInput } from './safe-input';
 import { securityHeaders } from './security-headers';
@@ -84,25 +86,30 @@ function registerLatencyMetric(fastify: FastifyInstance, metrics: MetricsService
 }
 
 /**
- * Fastify's side of the request path, registered before the routes: cookies, JSON-only bodies, response
- * headers, the latency metric, and the built SPA's files (source maps only outside production).
+ * Fastify's side of the request path, registered before the routes: cookies, early refusals of routes marked
+ * @ShedWith, JSON-only bodies, response
+ * headers, the latency metric, and the built SPA's files from memory (source maps only outside production).
  */
 export async function configureHttpPipeline(
   fastify: FastifyInstance,
-  { config, metrics, spa }: { config: AppConfig; metrics: MetricsService; spa: SpaFallback },
+  {
+    config,
+    metrics,
+    spa,
+    resolveShedder,
+  }: {
+    config: AppConfig;
+    metrics: MetricsService;
+    spa: SpaFallback;
+    resolveShedder: (type: Type<RequestShedder>) => RequestShedder;
+  },
 ): Promise<void> {
   await fastify.register(fastifyCookie);
+  registerLoadShedding(fastify, resolveShedder);
   registerJsonOnly(fastify);
   registerResponseHeaders(fastify);
   registerLatencyMetric(fastify, metrics);
   if (spa.isBuilt) {
-    const production = config.isProduction;
-    await fastify.register(fastifyStatic, {
-      root: spa.distDir,
-      wildcard: false,
-      index: false,
-      prefix: '/',
-      allowedPath: (path: string) => !(production && path.endsWith('.map')),
-    });
+    registerStaticFiles(fastify, loadStaticFiles(spa.distDir, { sourceMaps: !config.isProduction }));
   }
 }

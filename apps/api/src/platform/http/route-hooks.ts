@@ -1,6 +1,6 @@
 import type { RouteOptions } from 'fastify';
 
-type HookOf<Name extends 'preSerialization' | 'onResponse'> =
+type HookOf<Name extends 'onRequest' | 'preSerialization' | 'onResponse'> =
   NonNullable<RouteOptions[Name]> extends infer Hooks
     ? Hooks extends readonly (infer Hook)[]
       ? Hook
@@ -11,7 +11,7 @@ type HookOf<Name extends 'preSerialization' | 'onResponse'> =
  * Appends a hook to one route as it is registered (Fastify's onRoute). Per-route hooks let a hook close over
  * what it needs of its route: reading `request.routeOptions` on every request builds a fresh object each time.
  */
-export function appendRouteHook<Name extends 'preSerialization' | 'onResponse'>(
+export function appendRouteHook<Name extends 'onRequest' | 'preSerialization' | 'onResponse'>(
   route: RouteOptions,
   name: Name,
   hook: HookOf<Name>,

@@ -9,6 +9,9 @@ export class RedisService implements OnApplicationShutdown {
   readonly client: Redis;
   private subscriberConnection: Redis | null = null;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private subscriberLive = false;
+  private subscriberWasLive = false;
+  private readonly resumedHandlers = new Set<() => void>();
 
   constructor(private readonly config: AppConfig) {
     this.client = this.connect('commands');
@@ -34,6 +37,24 @@ export class RedisService implements OnApplicationShutdown {
     set.add(handler);
   }
 
+  /**
+   * True while the subscription connection is up. Caches that other instances invalidate through pub/sub
+   * (sessions, users) are trusted only then: while it is down, their invalidations would be lost.
+   */
+  get invalidationsLive(): boolean {
+    return this.subscriberLive;
+  }
+
+  /** Called each time the subscription connection is back after a loss (invalidations may have been missed). */
+  onInvalidationsResumed(handler: () => void): void {
+    this.resumedHandlers.add(handler);
+  }
+
+  /** The subscription connection (created on first use), for tests that cut it. */
+  get subscriptionConnection(): Redis {
+    return this.subscriber();
+  }
+
   async ping(): Promise<void> {
     await this.client.ping();
   }
@@ -44,10 +65,22 @@ export class RedisService implements OnApplicationShutdown {
 
   private subscriber(): Redis {
     if (!this.subscriberConnection) {
-      this.subscriberConnection = this.connect('subscriber');
-      this.subscriberConnection.on('message', (channel: string, message: string) => {
+      const connection = this.connect('subscriber');
+      connection.on('message', (channel: string, message: string) => {
         for (const handler of this.handlers.get(channel) ?? []) handler(message);
       });
+      connection.on('ready', () => {
+        this.subscriberLive = true;
+        if (this.subscriberWasLive) for (const handler of this.resumedHandlers) handler();
+        this.subscriberWasLive = true;
+      });
+      const lost = (): void => {
+        this.subscriberLive = false;
+      };
+      connection.on('close', lost);
+      connection.on('end', lost);
+      connection.on('reconnecting', lost);
+      this.subscriberConnection = connection;
     }
     return this.subscriberConnection;
   }

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// `npm run bench:login`: what a burst of wrong logins does to everyone else. A logged-in client keeps
+// calling GET /api/current-user and fetching one of the SPA's files, one request at a time, while bursts of
+// 200 simultaneous wrong logins arrive (from another process, BENCH_BURSTS of them, 300 ms apart); its
+// latencies while a burst is in flight are compared with its latencies without bursts (target: p99 within
+// 5×). Two scenarios: every login from one address (the per-address limit answers most with 429), and the
+// address limit lifted, as for an attack from many addresses (the bound on password hashes at once answers
+// the surplus with 503). BENCH_SECONDS (default 4) of quiet measurement. The server is pinned to core 0, the
+// client and the attacker to core 1, when `taskset` exists (BENCH_PIN=0 turns it off).
+import { fork, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const bursts = Number(process.env.BENCH_BURSTS ?? 15);
+const burst = Number(process.env.BENCH_BURST ?? 200);
+const pin =
+  process.env.BENCH_PIN !== '0' &&
+  availableParallelism() >= 2 &&
+  spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+
+const build = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'web', 'testing', '--outputStyle=static'],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' } },
+);
+if (build.status !== 0) process.exit(1);
+const { startApiProcess } = await import('@proxdeck/testing');
+
+function pinTo(pid, core) {
+  spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+}
+
+function percentile(sorted, share) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
+}
+
+function summary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+/** The logged-in client: one request after another until `until()` says stop; latency of each, in ms. */
+async function client(url, headers, until) {
+  const samples = [];
+  while (!until()) {
+    const started = performance.now();
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function scenario(name, env) {
+  const stack = await startApiProcess({
+    env: { LOG_LEVEL: 'error', RUN_WORKERS: 'false', PVE_SIM_PORT: '0', ...env },
+  });
+  try {
+    if (pin) {
+      pinTo(stack.api.child.pid, 0);
+      pinTo(process.pid, 1);
+    }
+    const login = await fetch(`${stack.baseUrl}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const html = await (await fetch(`${stack.baseUrl}/`, { headers: { accept: 'text/html' } })).text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    if (!asset) throw new Error('the built SPA has no script asset (run npm run build)');
+    const targets = {
+      'GET /api/current-user': [`${stack.baseUrl}/api/current-user`, { cookie }],
+      [`GET ${asset}`]: [`${stack.baseUrl}${asset}`, {}],
+    };
+
+    const attacker = fork(resolve(root, 'scripts/bench-login-burst.mjs'), [stack.baseUrl], {
+      stdio: 'inherit',
+    });
+    await new Promise((ready) => attacker.once('message', ready));
+    if (pin) pinTo(attacker.pid, 1);
+    const fire = () =>
+      new Promise((done) => {
+        attacker.once('message', done);
+        attacker.send({ size: burst });
+      });
+
+    // The client runs throughout; each sample is kept as quiet or as taken while a burst was in flight.
+    let inBurst = false;
+    let stop = false;
+    const samples = Object.fromEntries(Object.keys(targets).map((key) => [key, { quiet: [], loud: [] }]));
+    const clients = Object.entries(targets).map(async ([key, [url, headers]]) => {
+      while (!stop) {
+        const during = inBurst;
+        const started = performance.now();
+        const response = await fetch(url, { headers });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`${url}: ${response.status}`);
+        (during || inBurst ? samples[key].loud : samples[key].quiet).push(performance.now() - started);
+      }
+    });
+    await new Promise((done) => setTimeout(done, seconds * 1000));
+    const statuses = {};
+    const burstMs = [];
+    for (let index = 0; index < bursts; index += 1) {
+      inBurst = true;
+      const { statuses: answers, ms } = await fire();
+      inBurst = false;
+      burstMs.push(ms);
+      for (const status of answers) statuses[status] = (statuses[status] ?? 0) + 1;
+      await new Promise((done) => setTimeout(done, 300));
+    }
+    stop = true;
+    await Promise.all(clients);
+    attacker.kill();
+
+    console.log(`\n## ${name}`);
+    console.log(
+      `${bursts} bursts of ${burst} wrong logins, each answered in ${summary(burstMs).p50.toFixed(0)} ms (median); answers ${Object.entries(
+        statuses,
+      )
+        .map(([status, count]) => `${status}×${count}`)
+        .join(', ')}`,
+    );
+    for (const target of Object.keys(targets)) {
+      const before = summary(samples[target].quiet);
+      const during = summary(samples[target].loud);
+      console.log(
+        `${target.padEnd(34)} without bursts p50 ${before.p50.toFixed(2)} ms p99 ${before.p99.toFixed(2)} ms (${before.count})` +
+          ` | during bursts p50 ${during.p50.toFixed(2)} ms p99 ${during.p99.toFixed(2)} ms (${during.count})` +
+          ` | p99 ×${(during.p99 / before.p99).toFixed(1)} (target ≤ 5)`,
+      );
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+console.log(pin ? 'server pinned to core 0, this script (client and burst) to core 1' : 'no pinning');
+const extra = process.env.BENCH_ENV ? Object.fromEntries(new URLSearchParams(process.env.BENCH_ENV)) : {};
+if (process.env.BENCH_SCENARIO !== 'many')
+  await scenario('one address: the per-address limit answers the surplus', { ...extra });
+if (process.env.BENCH_SCENARIO !== 'one')
+  await scenario('many addresses (per-address limit lifted): the hash bound answers the surplus', {
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+    ...extra,
+  });
