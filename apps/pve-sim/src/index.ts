@@ -1,6 +1,6 @@
 /**
  * The Proxmox VE 9.2 simulator as a library: `startPveSimulator(options)` starts an HTTPS (or HTTP) server
- * that speaks the PVE API closely enough for real clients (see SEMANTICS.md in the project notes).
+ * that speaks the PVE API closely enough for real clients (see docs/pve-semantics.md).
  */
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-/** Clone behaviour (SEMANTICS §7.8): the synchronous early checks and what the new VM looks like. */
+/** Clone behaviour (docs/pve-semantics.md §7.8): the synchronous early checks and what the new VM looks like. */
 import type { PveClient } from '@proxdeck/pve-client';
 import type { RunningPveSimulator } from '../src';
 import { startTestSim, tokenClient } from './helpers';

@@ -1,5 +1,5 @@
 /**
- * One behaviour test per item of the simulator checklist in SEMANTICS.md §10 (PVE 9.2 runtime behaviour).
+ * One behaviour test per item of the simulator checklist in docs/pve-semantics.md §10 (PVE 9.2 runtime behaviour).
  */
 import { PveApiError, parseUpid, type PveClient } from '@proxdeck/pve-client';
 import type { RunningPveSimulator } from '../src';
@@ -7,7 +7,7 @@ import { ROOT_PASSWORD, TOKEN, eventually, raw, startTestSim, ticketClient, toke
 
 const UPID_RE = /^UPID:[a-zA-Z0-9-]+:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:[^:\s/]+:[^:\s/]*:[^:\s/]+:$/;
 
-describe('SEMANTICS §10', () => {
+describe('docs/pve-semantics.md §10', () => {
   let sim: RunningPveSimulator;
   let now = Date.now();
   let client: PveClient;

@@ -68,7 +68,7 @@ export class MockReply<Bodies> {
   }
 }
 
-/** An error envelope (api.md §1.1) at any status. */
+/** An error envelope (docs/api.md §1.1) at any status. */
 export type ErrorReply = MockReply<Record<number, ApiErrorBody>>;
 
 /** What a handler of route R may answer: one of the operation's documented responses, or an error envelope. */
@@ -121,7 +121,7 @@ export function accepted<Body extends SuccessEnvelope>(
   return new MockReply(202, { ...extra, success: true, data });
 }
 
-/** An error envelope (api.md §1.1), allowed at any status: a route may always be missing or a dependency down. */
+/** An error envelope (docs/api.md §1.1), allowed at any status: a route may always be missing or a dependency down. */
 export function fail(
   status: number,
   code: string,

@@ -1,4 +1,4 @@
-/** Users, sessions and tasks as the API returns them (api.md §2, §4). */
+/** Users, sessions and tasks as the API returns them (docs/api.md §2, §4). */
 import type { Schemas } from '../src/lib/api';
 import type { Session, User } from '../src/features/auth/auth.queries';
 

@@ -49,7 +49,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   return client;
 }
 
-/** The error envelope of api.md §1.1. */
+/** The error envelope of docs/api.md §1.1. */
 export interface ApiErrorBody {
   success: false;
   error: string;

@@ -1,5 +1,5 @@
 /**
- * The stable error codes of the error envelope (api.md §1.1, §1.2) and the HTTP status each is answered
+ * The stable error codes of the error envelope (docs/api.md §1.1, §1.2) and the HTTP status each is answered
  * with: one table, so that every code has exactly one status (the compiler checks the table is complete).
  * Clients may switch on the codes.
  */

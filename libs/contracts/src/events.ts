@@ -1,6 +1,6 @@
 import type { TaskItemStatus, TaskStatus } from './tasks';
 
-/** The Server-Sent Events Proxdeck emits (api.md §9), keyed by event name. */
+/** The Server-Sent Events Proxdeck emits (docs/api.md §9), keyed by event name. */
 export interface TaskEvent {
   task_id: string;
   status: TaskStatus;

@@ -1,5 +1,5 @@
 /**
- * The permission catalogue (api.md §1.4). Names are snake_case as in the original reference; the API
+ * The permission catalogue (docs/api.md §1.4). Names are snake_case as in the original reference; the API
  * checks them, the SPA hides what the user may not do, and IAM edits them.
  */
 export const PERMISSIONS = {

@@ -1,4 +1,4 @@
-/** Task vocabulary shared by the API, the workers and the SPA (api.md §4). */
+/** Task vocabulary shared by the API, the workers and the SPA (docs/api.md §4). */
 export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed', 'partial', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 

@@ -2,7 +2,7 @@
  * One watcher per cluster follows every task anyone waits for. Each interval it makes ONE
  * `GET /cluster/tasks` request and settles every waiter whose task has ended, so the request rate does not
  * grow with the number of tasks followed. Tasks that never show up there (an API token without `Sys.Audit`
- * on `/` sees none of its own tasks in `/cluster/tasks`, SEMANTICS §4.2) are followed through one
+ * on `/` sees none of its own tasks in `/cluster/tasks`, docs/pve-semantics.md §4.2) are followed through one
  * `GET /nodes/{node}/tasks` request per node and interval instead.
  */
 import { PveApiError, PveTaskFailedError } from './errors';

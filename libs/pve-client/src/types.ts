@@ -1,6 +1,6 @@
 /**
  * Response shapes of the PVE 9.2 endpoints Proxdeck uses, as the real server sends them
- * (SEMANTICS.md §7): booleans are 0/1 integers, some numbers come back as strings.
+ * (docs/pve-semantics.md §7): booleans are 0/1 integers, some numbers come back as strings.
  */
 import type { ParsedUpid } from './upid';
 

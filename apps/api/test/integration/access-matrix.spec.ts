@@ -4,7 +4,7 @@ import { OPENAPI_ACCESS_EXTENSION, type AccessRule } from '../../src/platform/ac
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 
 /**
- * The access each route must declare, from api.md. Adding a route without adding it here fails the
+ * The access each route must declare, from docs/api.md. Adding a route without adding it here fails the
  * test, and so does a route whose declaration differs from the contract.
  */
 const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${string}`> = {
@@ -66,7 +66,7 @@ function concrete(path: string): string {
   return path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
 }
 
-describe('access declarations and the permission matrix (api.md §1.4)', () => {
+describe('access declarations and the permission matrix (docs/api.md §1.4)', () => {
   let t: TestApp;
   let ops: Operation[];
   let viewer: Caller;

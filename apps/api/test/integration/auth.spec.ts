@@ -1,7 +1,7 @@
 import { waitFor } from '@proxdeck/testing';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../support/test-app';
 
-describe('authentication (api.md §1.3, §2)', () => {
+describe('authentication (docs/api.md §1.3, §2)', () => {
   let t: TestApp;
 
   beforeAll(async () => {

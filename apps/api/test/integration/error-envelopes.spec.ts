@@ -1,6 +1,6 @@
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../support/test-app';
 
-describe('error envelopes (api.md §1.1, §1.2)', () => {
+describe('error envelopes (docs/api.md §1.1, §1.2)', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-describe('operations endpoints and the served SPA (api.md §14, issue item 9)', () => {
+describe('operations endpoints and the served SPA (docs/api.md §14, issue item 9)', () => {
   let t: TestApp;
   const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));
 

@@ -1,4 +1,5 @@
 import { waitFor } from '@proxdeck/testing';
+import { SessionFactory, TaskFactory, UserFactory } from '../factories';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 
 interface TaskBody {
@@ -12,7 +13,7 @@ interface TaskBody {
   };
 }
 
-describe('tasks on Bull with in-process workers (api.md §4, §13)', () => {
+describe('tasks on Bull with in-process workers (docs/api.md §4, §13)', () => {
   let t: TestApp;
   let admin: Caller;
 
@@ -91,5 +92,30 @@ describe('tasks on Bull with in-process workers (api.md §4, §13)', () => {
       'per_page',
       'status',
     ]);
+  });
+
+  it("filters a user's tasks by status and type, and pages them", async () => {
+    const owner = await UserFactory.create(t.app, { role: 'operator', permissions: [] });
+    for (const status of ['completed', 'completed', 'failed', 'running'] as const) {
+      await TaskFactory.create(t.app, { status, createdBy: owner.id, type: 'test.simple' });
+    }
+    await TaskFactory.create(t.app, { status: 'failed', createdBy: owner.id, type: 'test.error' });
+    await TaskFactory.create(t.app, { status: 'failed', createdBy: null, type: 'test.error' }); // not theirs
+    const session = await SessionFactory.create(t.app, owner.id);
+    const list = async (query: string) => {
+      const response = await t.request('GET', `/api/tasks/status?${query}`, {
+        headers: { cookie: session.cookie },
+      });
+      return response.json<{
+        data: { status: string; type: string }[];
+        pagination: { total: number; pages: number };
+      }>();
+    };
+    expect((await list('')).pagination.total).toBe(5);
+    const failed = await list('status=failed');
+    expect(failed.data.map((task) => task.type).sort()).toEqual(['test.error', 'test.simple']);
+    expect((await list('status=failed&type=test.error')).pagination.total).toBe(1);
+    const paged = await list('per_page=2&page=3');
+    expect([paged.data.length, paged.pagination.pages]).toEqual([1, 3]);
   });
 });

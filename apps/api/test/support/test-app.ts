@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ROLE_PERMISSIONS, type Permission, type RoleName } from '@proxdeck/contracts';
+import type { Permission, RoleName } from '@proxdeck/contracts';
 import { deleteRedisKeys } from '@proxdeck/testing';
-import type { Repository } from 'typeorm';
-import { getRepositoryToken } from '@nestjs/typeorm';
 import { createHttpApp } from '../../src/bootstrap';
+import { UserFactory } from '../factories';
 import { JobRunner } from '../../src/platform/queue/job-runner';
-import { passwordHasher } from '../../src/modules/users/password-hasher';
-import { User } from '../../src/modules/users/user.entity';
 import type { AppConfig } from '../../src/platform/config/app-config';
 import { ADMIN_PASSWORD, testConfig } from './test-config';
 
@@ -55,7 +51,6 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   if (config.values.RUN_WORKERS) await app.get(JobRunner).startProcessing();
-  const users = app.get<Repository<User>>(getRepositoryToken(User));
 
   const request: TestApp['request'] = async (method, url, options = {}) => {
     const response = await app.inject({
@@ -111,16 +106,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     login,
     admin: () => login('admin', ADMIN_PASSWORD),
     async createUser(role, options = {}) {
-      const password = `pw-${randomBytes(8).toString('hex')}`;
-      const username = `${role}-${randomBytes(4).toString('hex')}`;
-      await users.insert({
-        username,
-        name: `Test ${role}`,
-        email: null,
-        passwordHash: await passwordHasher.hash(password),
+      const { username, password } = await UserFactory.create(app, {
         role,
-        permissions: options.permissions ?? [...ROLE_PERMISSIONS[role]],
-        isActive: true,
+        ...(options.permissions ? { permissions: options.permissions } : {}),
       });
       return { username, password };
     },

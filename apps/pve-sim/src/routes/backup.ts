@@ -1,5 +1,5 @@
 /**
- * Backups (SEMANTICS §7.15, §10.9): `POST /nodes/{node}/vzdump` with `lock: backup` and PVE-named volumes
+ * Backups (docs/pve-semantics.md §7.15, §10.9): `POST /nodes/{node}/vzdump` with `lock: backup` and PVE-named volumes
  * (`vzdump-qemu-<vmid>-YYYY_MM_DD-HH_MM_SS.vma.zst`), and restore through `POST /nodes/{node}/qemu` + `archive`.
  */
 import { flag, str, type RequestContext, type RouteTable } from '../context';

@@ -1,5 +1,5 @@
 /**
- * `POST …/qemu/{vmid}/clone` (SEMANTICS §7.8, §6): sync early checks, a target stub holding `lock: clone`,
+ * `POST …/qemu/{vmid}/clone` (docs/pve-semantics.md §7.8, §6): sync early checks, a target stub holding `lock: clone`,
  * a worker holding the source's flock (shared when stopped, exclusive when running) and the target's.
  */
 import { flag, str, type RequestContext, type RouteTable } from '../context';

@@ -1,5 +1,5 @@
 /**
- * QEMU power calls and their two error phases (SEMANTICS §5–6): state checks that fail synchronously
+ * QEMU power calls and their two error phases (docs/pve-semantics.md §5–6): state checks that fail synchronously
  * (reboot/reset/suspend/resume on a stopped VM) versus failures inside the task (start on a running VM, locks).
  */
 import { flag, num, type RouteTable } from '../context';

@@ -23,7 +23,7 @@ export function checkLock(vm: SimVm, skiplock = false): void {
   if (lock !== undefined && !skiplock) throw pveDie(`VM is locked (${lock})`);
 }
 
-/** The privilege a config key needs (SEMANTICS §8). */
+/** The privilege a config key needs (docs/pve-semantics.md §8). */
 export function privilegeForKey(key: string): string[] {
   if (['cores', 'sockets', 'cpu', 'vcpus', 'numa', 'cpulimit', 'cpuunits', 'affinity'].includes(key))
     return ['VM.Config.CPU'];

@@ -1,6 +1,6 @@
 /**
  * The one HTTP client of the SPA. Cookies go with every request; writes carry the session's CSRF token
- * (api.md §1.3); a 401 from anything but the login and session-check endpoints means the session is gone,
+ * (docs/api.md §1.3); a 401 from anything but the login and session-check endpoints means the session is gone,
  * and the registered handler takes the user to the login page.
  */
 import type { Middleware } from 'openapi-fetch';
@@ -49,7 +49,7 @@ export const api = createApiClient({
 });
 api.use(sessionMiddleware);
 
-/** An error envelope (api.md §1.1) turned into an exception, with its status and per-field messages. */
+/** An error envelope (docs/api.md §1.1) turned into an exception, with its status and per-field messages. */
 export class ApiError extends Error {
   constructor(
     message: string,

@@ -1,5 +1,5 @@
 /**
- * Permission checks in the interface (api.md §1.4). They only hide what the user cannot do; the API is
+ * Permission checks in the interface (docs/api.md §1.4). They only hide what the user cannot do; the API is
  * what enforces permissions.
  */
 import type { ReactNode } from 'react';

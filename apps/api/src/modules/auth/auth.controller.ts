@@ -25,7 +25,7 @@ import { ShedWith } from '../../platform/http/load-shedding';
 import { CurrentPrincipal, type AuthUser, type Principal } from '../../platform/access/principal';
 import type { ActiveSession } from '../../platform/access/session.store';
 
-/** Login, logout, session and profile routes (api.md §2), with their compatibility aliases. */
+/** Login, logout, session and profile routes (docs/api.md §2), with their compatibility aliases. */
 @ApiTags('auth')
 @Controller()
 export class AuthController {

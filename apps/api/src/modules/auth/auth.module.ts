@@ -8,7 +8,7 @@ import { LocalStrategy } from './local.strategy';
 import { LoginThrottle } from './login-throttle';
 import { LoginShedder } from './login.shedder';
 
-/** Login, logout, password changes, the session and profile routes (api.md §2). */
+/** Login, logout, password changes, the session and profile routes (docs/api.md §2). */
 @Module({
   imports: [PassportModule, UsersModule, WebModule],
   controllers: [AuthController],

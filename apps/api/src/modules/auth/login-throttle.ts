@@ -49,7 +49,7 @@ export interface ThrottledAttempt {
 }
 
 /**
- * Throttling of password checks (api.md §1.3): after LOGIN_MAX_FAILURES failures for one username within
+ * Throttling of password checks (docs/api.md §1.3): after LOGIN_MAX_FAILURES failures for one username within
  * LOGIN_FAILURE_WINDOW_S, and LOGIN_MAX_FAILURES_PER_ADDRESS from one client address, further tries get 429
  * with Retry-After. Sliding windows in Redis, shared by every API instance; attempts are reserved atomically
  * before the password is hashed, so a burst of wrong passwords sent at once costs at most the limit in checks.

@@ -7,7 +7,7 @@ import { ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { ErrorTestDto, SimpleTestDto } from './selftest.dto';
 
-/** Test endpoints (api.md §13): exercise the queue, the workers and the failure path end to end. */
+/** Test endpoints (docs/api.md §13): exercise the queue, the workers and the failure path end to end. */
 @ApiTags('test')
 @Controller('api/test')
 export class SelftestController {

@@ -16,7 +16,7 @@ export class TaskItemDto {
   steps_done!: string[];
 }
 
-/** The task object of api.md §4. */
+/** The task object of docs/api.md §4. */
 export class TaskDto {
   @ApiProperty({ format: 'uuid' }) task_id!: string;
   @ApiProperty({ enum: JOB_TYPES }) type!: JobType;

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../platform/errors/app-error';
 import type { Task } from '../../platform/queue/task.entity';
 import { TaskStore } from '../../platform/queue/task-store';
 
-/** Reading tasks as api.md §4 shows them: a caller sees their own, or every task with view_all. */
+/** Reading tasks as docs/api.md §4 shows them: a caller sees their own, or every task with view_all. */
 @Injectable()
 export class TasksService {
   constructor(private readonly store: TaskStore) {}

@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { User } from './user.entity';
 
-/** An API token for integrations (api.md §1.3): stored as a SHA-256 hash, shown once. */
+/** An API token for integrations (docs/api.md §1.3): stored as a SHA-256 hash, shown once. */
 @Entity({ name: 'api_tokens' })
 export class ApiToken {
   @PrimaryGeneratedColumn('uuid')

@@ -16,7 +16,7 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
-/** argon2id hashing (api.md §1.3), without a concurrency bound: for the seed and the CLI. */
+/** argon2id hashing (docs/api.md §1.3), without a concurrency bound: for the seed and the CLI. */
 export const passwordHasher = {
   hash(password: string): Promise<string> {
     return argon2.hash(password, ARGON2_OPTIONS);
@@ -101,7 +101,7 @@ export class PasswordHashing {
   }
 }
 
-/** The password policy of api.md §2: at least 10 characters, not the username. Returns the problem or null. */
+/** The password policy of docs/api.md §2: at least 10 characters, not the username. Returns the problem or null. */
 export function passwordPolicyProblem(password: string, username: string): string | null {
   if (password.length < 10) return 'must be at least 10 characters';
   if (password.length > 256) return 'must be at most 256 characters';

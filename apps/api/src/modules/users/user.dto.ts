@@ -4,7 +4,7 @@ import type { AuthUser } from '../../platform/access/principal';
 
 const built = new WeakMap<AuthUser, UserDto>();
 
-/** `user` of api.md §2. */
+/** `user` of docs/api.md §2. */
 export class UserDto {
   @ApiProperty() id!: number;
   @ApiProperty() username!: string;

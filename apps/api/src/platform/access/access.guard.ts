@@ -13,7 +13,7 @@ import { SessionStore } from './session.store';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * The global gate (api.md §1.3–1.4). Resolves the caller from the session cookie or a bearer token,
+ * The global gate (docs/api.md §1.3–1.4). Resolves the caller from the session cookie or a bearer token,
  * enforces CSRF on cookie-authenticated writes, and checks the route's declared access rule.
  * A route that declares nothing is refused.
  */

@@ -5,7 +5,7 @@ import { IDENTITY_DIRECTORY, type IdentityDirectory } from './identity';
 import { SessionStore } from './session.store';
 
 /**
- * The access layer: the global guard every route passes (api.md §1.3–1.4) and the session store. It knows
+ * The access layer: the global guard every route passes (docs/api.md §1.3–1.4) and the session store. It knows
  * people only through the IdentityDirectory port, which the application wires in from the users module.
  * Global because the guard and the caller's identity concern every route.
  */

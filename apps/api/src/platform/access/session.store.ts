@@ -38,7 +38,7 @@ const LOCAL_CACHE_MS = 1_000;
 const LOCAL_CACHE_MAX_ENTRIES = 10_000;
 
 /**
- * Server-side sessions in Redis (api.md §1.3): listable and revocable per user, with an idle timeout
+ * Server-side sessions in Redis (docs/api.md §1.3): listable and revocable per user, with an idle timeout
  * (the key's TTL, refreshed as the session is used) and an absolute lifetime. The cookie holds a random
  * secret; Redis holds only its SHA-256, which is also the session's public id.
  */

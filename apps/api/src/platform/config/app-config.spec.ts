@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, readDotEnv } from './app-config';
+import { configSchema } from './config.schema';
 
 describe('.env files', () => {
   const write = (text: string): string => {
@@ -40,6 +41,11 @@ describe('.env files', () => {
     const config = loadConfig({}, example);
     expect(config.values.PORT).toBe(3000);
     expect(config.values.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/proxdeck');
+  });
+
+  it('lists every setting in .env.example, and nothing else', () => {
+    const example = readDotEnv(resolve(__dirname, '../../../../../.env.example'));
+    expect(Object.keys(example).sort()).toEqual(Object.keys(configSchema.innerType().shape).sort());
   });
 
   it('lets the environment win over the file', () => {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorEnvelope } from './error-envelope';
 import type { SpaFallback } from '../web/spa-fallback';
 
-/** The one place where failures become HTTP responses (api.md §1.1–1.2). */
+/** The one place where failures become HTTP responses (docs/api.md §1.1–1.2). */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');

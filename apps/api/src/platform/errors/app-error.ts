@@ -1,7 +1,7 @@
 import { ERROR_STATUS, type ErrorCode } from '@proxdeck/contracts';
 
 /**
- * A failure with a stable code that the exception filter maps to the error envelope (api.md §1.1); its
+ * A failure with a stable code that the exception filter maps to the error envelope (docs/api.md §1.1); its
  * HTTP status comes from the code (ERROR_STATUS in the contracts). Services throw these; they never build
  * HTTP responses themselves.
  */

@@ -32,7 +32,7 @@ class StrictValidationPipe extends ValidationPipe {
   }
 }
 
-/** Unknown or mistyped fields are a 400 naming the field (api.md §1.2). */
+/** Unknown or mistyped fields are a 400 naming the field (docs/api.md §1.2). */
 export function createValidationPipe(): ValidationPipe {
   return new StrictValidationPipe({
     whitelist: true,

@@ -1,4 +1,4 @@
-/** Values a handler may return that shape the success envelope (api.md §1.1). */
+/** Values a handler may return that shape the success envelope (docs/api.md §1.1). */
 export interface Pagination {
   page: number;
   per_page: number;

@@ -6,7 +6,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export const MAX_PAGE = 100_000;
 export const MAX_PER_PAGE = 200;
 
-/** `page` and `per_page` of every list (api.md §1.1); list query DTOs extend it. */
+/** `page` and `per_page` of every list (docs/api.md §1.1); list query DTOs extend it. */
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HttpLatencyMetric } from './http-latency.metric';
 
-/** Prometheus metrics of this process (api.md §14). One registry per application instance. */
+/** Prometheus metrics of this process (docs/api.md §14). One registry per application instance. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();

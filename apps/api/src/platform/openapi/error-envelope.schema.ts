@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
-/** The error envelope of api.md §1.1, as documented on every error response. */
+/** The error envelope of docs/api.md §1.1, as documented on every error response. */
 export const ERROR_ENVELOPE_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['success', 'error', 'code', 'request_id'],

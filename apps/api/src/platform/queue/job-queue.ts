@@ -12,7 +12,7 @@ import { TaskStore } from './task-store';
 export const JOB_TABLE = Symbol('JobTable');
 
 /**
- * The one way to start a long job (api.md §4): a durable task row first, then its Bull job, whose id is the
+ * The one way to start a long job (docs/api.md §4): a durable task row first, then its Bull job, whose id is the
  * task's id. A crash between the two leaves a queued row without a job, which the task reconciler finds and
  * enqueues again (`enqueueExisting`); a job whose row is gone is skipped by the runner. So the row and the
  * job can be briefly apart, never lost.

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { ProxmoxConnection } from '../proxmox/proxmox-connection';
 import type { PveTaskOutcome } from './job-context';
 
-/** Proxmox's lock errors (SEMANTICS §3, §6): nothing was done, and the same call may succeed later. */
+/** Proxmox's lock errors (docs/pve-semantics.md §3, §6): nothing was done, and the same call may succeed later. */
 export function isPveLockError(text: string): boolean {
   return /can't lock file '[^']*' - got timeout|VM is locked \(/.test(text);
 }

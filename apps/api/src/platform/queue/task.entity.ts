@@ -22,7 +22,7 @@ export interface TaskItem {
   steps?: StepRecord[];
 }
 
-/** The durable record of a long job (api.md §4); Bull holds only the execution. */
+/** The durable record of a long job (docs/api.md §4); Bull holds only the execution. */
 @Entity({ name: 'tasks' })
 @Index('tasks_created_by_created_at_idx', ['createdBy', 'createdAt'])
 @Index('tasks_status_idx', ['status'])

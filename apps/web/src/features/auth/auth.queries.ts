@@ -1,5 +1,5 @@
 /**
- * Session state and the auth calls (api.md §2). The session query is the SPA's single source of "who is
+ * Session state and the auth calls (docs/api.md §2). The session query is the SPA's single source of "who is
  * signed in"; every other query relies on it for the CSRF token and the redirect to /login on expiry.
  */
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';

@@ -1,4 +1,4 @@
-/** The API's readiness (api.md §14): Postgres, Redis and Proxmox (or the simulator). */
+/** The API's readiness (docs/api.md §14): Postgres, Redis and Proxmox (or the simulator). */
 import { queryOptions } from '@tanstack/react-query';
 import { api, toApiError, type Schemas } from '../../lib/api';
 import { queryKeys } from '../../lib/query-keys';

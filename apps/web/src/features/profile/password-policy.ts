@@ -1,4 +1,4 @@
-/** The password policy of api.md §2, checked before the request so the user hears about it at once. */
+/** The password policy of docs/api.md §2, checked before the request so the user hears about it at once. */
 export const MIN_PASSWORD_LENGTH = 10;
 
 export type PasswordFormValues = { current: string; next: string; confirm: string };

@@ -1,4 +1,4 @@
-/** The signed-in user's profile and own sessions, and the password change (api.md §2). */
+/** The signed-in user's profile and own sessions, and the password change (docs/api.md §2). */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { queryKeys } from '../../lib/query-keys';
