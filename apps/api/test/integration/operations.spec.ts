@@ -113,6 +113,14 @@ describe('operations endpoints and the served SPA (docs/api.md §14, issue item 
   });
 });
 
+describe('production settings', () => {
+  it('refuse to start with a public /metrics', async () => {
+    await expect(createTestApp({ RUN_WORKERS: 'false', NODE_ENV: 'production' })).rejects.toThrow(
+      /METRICS_TOKEN: required when NODE_ENV=production/,
+    );
+  });
+});
+
 describe('the SPA in production', () => {
   let t: TestApp;
   const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));

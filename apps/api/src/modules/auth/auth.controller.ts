@@ -160,12 +160,9 @@ export class AuthController {
   @ApiEnvelope(ProfileDto)
   async profile(@CurrentPrincipal() principal: Principal): Promise<ProfileDto> {
     const sessions = await this.auth.listSessions(principal.user.id);
-    return Object.assign(
-      { ...UserDto.from(principal.user) },
-      {
-        sessions: sessions.map((session) => toSessionSummary(session, principal.session?.id)),
-      },
-    );
+    // A copy of the user's fields: the DTO itself is shared between answers (and frozen).
+    const user: Omit<ProfileDto, 'sessions'> = UserDto.from(principal.user);
+    return { ...user, sessions: sessions.map((session) => toSessionSummary(session, principal.session?.id)) };
   }
 
   @Get('api/debug/user-info')

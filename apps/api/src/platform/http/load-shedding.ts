@@ -30,7 +30,7 @@ export function registerLoadShedding(
   resolve: (type: Type<RequestShedder>) => RequestShedder,
 ): void {
   fastify.addHook('onRoute', (route) => {
-    const type = (route.config as { [SHED_WITH]?: Type<RequestShedder> } | undefined)?.[SHED_WITH];
+    const type = route.config?.[SHED_WITH];
     if (!type) return;
     let shedder: RequestShedder | undefined;
     appendRouteHook(route, 'onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
