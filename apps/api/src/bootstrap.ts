@@ -25,7 +25,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     { logger: appLogger(config), bufferLogs: false, bodyParser: false },
   );
   const spa = app.get(SpaFallback);
-  await configureHttpPipeline(app.getHttpAdapter().getInstance(), {
+  configureHttpPipeline(app.getHttpAdapter().getInstance(), {
     config,
     metrics: app.get(MetricsService),
     spa,

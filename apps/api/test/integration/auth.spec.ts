@@ -86,7 +86,9 @@ describe('authentication (docs/api.md §1.3, §2)', () => {
     const check = await admin.request('GET', '/session/check');
     expect(check.status).toBe(200);
     expect(check.json()).toMatchObject({ data: { authenticated: true, csrf_token: admin.csrfToken } });
-    expect((await admin.request('POST', '/logout')).status).toBe(200);
+    const logout = await admin.request('POST', '/logout');
+    expect(logout.status).toBe(200);
+    expect(String(logout.headers['set-cookie'])).toMatch(/proxdeck_session=;.*Max-Age=0/);
     const after = await admin.request('GET', '/api/current-user');
     expect(after.status).toBe(401);
     expect(after.json().code).toBe('SESSION_EXPIRED');

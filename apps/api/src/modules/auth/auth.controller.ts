@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nes
 import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserDto } from '../users';
-import { AppConfig } from '../../platform/config/app-config';
+import { SessionCookie } from '../../platform/access/session-cookie';
 import { AppError, UnauthenticatedError } from '../../platform/errors/app-error';
 import { ApiEnvelope } from '../../platform/openapi/api-envelope.decorator';
 import { ERROR_ENVELOPE_SCHEMA } from '../../platform/openapi/error-envelope.schema';
@@ -31,7 +31,7 @@ import type { ActiveSession } from '../../platform/access/session.store';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly config: AppConfig,
+    private readonly cookie: SessionCookie,
     private readonly spa: SpaFallback,
   ) {}
 
@@ -62,13 +62,7 @@ export class AuthController {
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
     });
-    void reply.setCookie(this.config.values.SESSION_COOKIE_NAME, secret, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.protocol === 'https',
-      path: '/',
-      maxAge: this.config.values.SESSION_MAX_AGE_S,
-    });
+    this.cookie.set(reply, secret, request.protocol === 'https');
     return {
       user: UserDto.from(request.user),
       csrf_token: session.csrfToken,
@@ -86,7 +80,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WithMessage<null>> {
     await this.auth.endSession(principal);
-    void reply.clearCookie(this.config.values.SESSION_COOKIE_NAME, { path: '/' });
+    this.cookie.clear(reply);
     return new WithMessage(null, 'Logged out');
   }
 
@@ -95,7 +89,7 @@ export class AuthController {
   @ApiOperation({ summary: 'End the session; browsers (Accept: text/html) are sent to /login' })
   async logoutByLink(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (request.principal) await this.auth.endSession(request.principal);
-    void reply.clearCookie(this.config.values.SESSION_COOKIE_NAME, { path: '/' });
+    this.cookie.clear(reply);
     if ((request.headers.accept ?? '').includes('text/html')) {
       await reply.redirect('/login', 303);
       return;

@@ -5,6 +5,7 @@ import { parseConfig } from '../config/config.schema';
 import { AppError } from '../errors/app-error';
 import { Public, RequirePermission } from './access.decorators';
 import { AccessGuard } from './access.guard';
+import { SessionCookie } from './session-cookie';
 import type { AuthUser } from './principal';
 import type { ActiveSession, SessionStore } from './session.store';
 
@@ -79,7 +80,7 @@ async function probe(cached: boolean, handler: () => void, request: Record<strin
     new Reflector(),
     sessions as unknown as SessionStore,
     identity,
-    new AppConfig(parseConfig({})),
+    new SessionCookie(new AppConfig(parseConfig({}))),
   );
   let answer: boolean | Promise<boolean>;
   try {
@@ -106,10 +107,9 @@ function describeError(error: unknown): string {
 const routes = new Routes();
 const cookieRequest = (method: string, headers: Record<string, string> = {}) => ({
   method,
-  headers,
-  cookies: { proxdeck_session: 'secret' },
+  headers: { cookie: 'proxdeck_session=secret', ...headers },
 });
-const anonymous = () => ({ method: 'GET', headers: {}, cookies: {} });
+const anonymous = () => ({ method: 'GET', headers: {} });
 
 /**
  * Every case of the guard: the expected outcome, and the path that answers it when the caches do not know
@@ -161,7 +161,7 @@ const CASES: [
   [
     'unknown API token (tokens are always looked up)',
     routes.firewall,
-    () => ({ method: 'GET', headers: { authorization: 'Bearer pdk_unknown' }, cookies: {} }),
+    () => ({ method: 'GET', headers: { authorization: 'Bearer pdk_unknown' } }),
     '401 UNAUTHENTICATED',
     'async',
     'async',

@@ -3,10 +3,10 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Permission } from '@proxdeck/contracts';
 import type { FastifyRequest } from 'fastify';
-import { AppConfig } from '../config/app-config';
 import { ForbiddenError, UnauthenticatedError } from '../errors/app-error';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
 import { IDENTITY_DIRECTORY, type IdentityDirectory } from './identity';
+import { SessionCookie } from './session-cookie';
 import type { AuthUser, Principal } from './principal';
 import { SessionStore } from './session.store';
 
@@ -19,7 +19,6 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  private readonly cookieName: string;
   /** Each handler's rule, read once: metadata lookups cost on every request otherwise. */
   private readonly rules = new WeakMap<object, AccessRule | null>();
   /** Each cached user's permissions as a set, built once per cached user object rather than per request. */
@@ -29,10 +28,8 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: SessionStore,
     @Inject(IDENTITY_DIRECTORY) private readonly identity: IdentityDirectory,
-    config: AppConfig,
-  ) {
-    this.cookieName = config.values.SESSION_COOKIE_NAME;
-  }
+    private readonly cookie: SessionCookie,
+  ) {}
 
   /**
    * Synchronous when this instance's caches know the caller (the common case of a browser session in use),
@@ -84,7 +81,7 @@ export class AccessGuard implements CanActivate {
    */
   private peekPrincipal(request: FastifyRequest, lenient: boolean): Principal | null | undefined {
     if (request.headers.authorization?.startsWith('Bearer ')) return undefined;
-    const secret = request.cookies[this.cookieName];
+    const secret = this.cookie.read(request);
     if (!secret) return null;
     const session = this.sessions.peek(secret, { touch: !lenient });
     const user = session ? this.identity.peekActive(session.userId) : undefined;
@@ -114,7 +111,7 @@ export class AccessGuard implements CanActivate {
       return { user, permissions: new Set<Permission>(permissions), via: 'token', tokenId: grant.tokenId };
     }
 
-    const secret = request.cookies[this.cookieName];
+    const secret = this.cookie.read(request);
     if (!secret) return null;
     const session = await this.sessions.resolve(secret, { touch: !lenient });
     const user = session ? await this.identity.findActive(session.userId) : null;

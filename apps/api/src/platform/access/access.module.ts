@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nes
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
 import { IDENTITY_DIRECTORY, type IdentityDirectory } from './identity';
+import { SessionCookie } from './session-cookie';
 import { SessionStore } from './session.store';
 
 /**
@@ -21,10 +22,11 @@ export class AccessModule {
       imports: options.imports ?? [],
       providers: [
         SessionStore,
+        SessionCookie,
         { provide: IDENTITY_DIRECTORY, useExisting: options.identity },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [SessionStore],
+      exports: [SessionStore, SessionCookie],
     };
   }
 }

@@ -55,7 +55,7 @@ describe('ProxdeckFastifyAdapter and the HTTP pipeline', () => {
       new ProxdeckFastifyAdapter({ trustProxy: false }),
       { logger: false, bodyParser: false },
     );
-    await configureHttpPipeline(app.getHttpAdapter().getInstance(), {
+    configureHttpPipeline(app.getHttpAdapter().getInstance(), {
       config: new AppConfig(parseConfig({})),
       metrics: new MetricsService(),
       spa: { isBuilt: false } as SpaFallback,

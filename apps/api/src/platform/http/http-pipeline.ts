@@ -1,4 +1,3 @@
-import fastifyCookie from '@fastify/cookie';
 import type { Type } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
@@ -86,11 +85,11 @@ function registerLatencyMetric(fastify: FastifyInstance, metrics: MetricsService
 }
 
 /**
- * Fastify's side of the request path, registered before the routes: cookies, early refusals of routes marked
+ * Fastify's side of the request path, registered before the routes: early refusals of routes marked
  * @ShedWith, JSON-only bodies, response
  * headers, the latency metric, and the built SPA's files from memory (source maps only outside production).
  */
-export async function configureHttpPipeline(
+export function configureHttpPipeline(
   fastify: FastifyInstance,
   {
     config,
@@ -103,8 +102,7 @@ export async function configureHttpPipeline(
     spa: SpaFallback;
     resolveShedder: (type: Type<RequestShedder>) => RequestShedder;
   },
-): Promise<void> {
-  await fastify.register(fastifyCookie);
+): void {
   registerLoadShedding(fastify, resolveShedder);
   registerJsonOnly(fastify);
   registerResponseHeaders(fastify);
