@@ -32,7 +32,9 @@ const { startApiProcess } = await import('@proxdeck/testing');
 
 /** Pins a process to one core: all its threads, or (`allThreads` false) only its main thread. */
 function pinTo(pid, core, allThreads = true) {
-  spawnSync('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+  spawnSync('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', String(core), String(pid)], {
+    stdio: 'ignore',
+  });
 }
 
 function percentile(sorted, share) {
