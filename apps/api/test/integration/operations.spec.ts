@@ -3,20 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../support/test-app';
 
+/** A built SPA of a few files: index.html, a script with its source map, a large script, a favicon. */
+function builtSpa(): string {
+  const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>Proxdeck SPA</title>');
+  mkdirSync(join(web, 'assets'));
+  writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
+  writeFileSync(join(web, 'assets', 'app.js.map'), '{"version":3,"sources":["secret-source.ts"]}');
+  writeFileSync(
+    join(web, 'assets', 'big.js'),
+    `const words = ${JSON.stringify('proxdeck '.repeat(20_000))};`,
+  );
+  writeFileSync(join(web, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  return web;
+}
+
 describe('operations endpoints and the served SPA (docs/api.md §14, issue item 9)', () => {
   let t: TestApp;
-  const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));
+  const web = builtSpa();
 
   beforeAll(async () => {
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Proxdeck SPA</title>');
-    mkdirSync(join(web, 'assets'));
-    writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
-    writeFileSync(join(web, 'assets', 'app.js.map'), '{"version":3,"sources":["secret-source.ts"]}');
-    writeFileSync(
-      join(web, 'assets', 'big.js'),
-      `const words = ${JSON.stringify('proxdeck '.repeat(20_000))};`,
-    );
-    writeFileSync(join(web, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     t = await createTestApp({ RUN_WORKERS: 'false', WEB_DIST_DIR: web, METRICS_TOKEN: 'metrics-secret-1' });
   });
   afterAll(async () => {
@@ -123,13 +129,9 @@ describe('production settings', () => {
 
 describe('the SPA in production', () => {
   let t: TestApp;
-  const web = mkdtempSync(join(tmpdir(), 'proxdeck-web-'));
+  const web = builtSpa();
 
   beforeAll(async () => {
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Proxdeck SPA</title>');
-    mkdirSync(join(web, 'assets'));
-    writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
-    writeFileSync(join(web, 'assets', 'app.js.map'), '{"version":3,"sources":["secret-source.ts"]}');
     t = await createTestApp({
       RUN_WORKERS: 'false',
       NODE_ENV: 'production',
