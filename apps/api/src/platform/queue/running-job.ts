@@ -72,7 +72,7 @@ class StepScope {
 
 class ItemScope implements ItemContext {
   private readonly steps: StepScope;
-  /** The step shown while the governor makes this item wait, restored when the slot is taken. */
+  /** The step the item shows; shown again once a wait for a governor slot (shown instead) is over. */
   private currentStep: string | null;
 
   constructor(
