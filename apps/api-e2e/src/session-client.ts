@@ -3,6 +3,8 @@ import { createApiClient, type ApiClient } from '@proxdeck/api-client';
 export interface SessionClient {
   api: ApiClient;
   login(username: string, password: string): Promise<void>;
+  /** The session cookie (`name=value`), for requests made outside the client (streams). */
+  cookie(): string;
 }
 
 /** The generated client with a cookie jar of one session, as a browser would hold it. */
@@ -20,6 +22,7 @@ export function sessionClient(baseUrl: string): SessionClient {
   const api = createApiClient({ baseUrl, fetch: fetchWithCookies, csrfToken: () => csrf });
   return {
     api,
+    cookie: () => cookie ?? '',
     async login(username, password) {
       const { data, error } = await api.POST('/login', { body: { username, password } });
       if (!data) throw new Error(`login failed: ${JSON.stringify(error)}`);

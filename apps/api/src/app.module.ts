@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './modules/auth';
+import { NotificationsModule } from './modules/notifications';
 import { SelftestModule } from './modules/selftest';
 import { TasksModule } from './modules/tasks';
 import { UsersIdentityDirectory, UsersModule } from './modules/users';
@@ -37,6 +38,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         TasksModule,
+        NotificationsModule,
         SelftestModule,
       ],
     };

@@ -34,10 +34,19 @@ export interface ServerEvent {
   live?: Record<string, unknown>;
 }
 
+/**
+ * Sent instead of a replay when the client's Last-Event-ID is older than the event log keeps: events were
+ * missed, so the client reloads what it shows (refetches its queries) and goes on from here.
+ */
+export interface ReloadEvent {
+  reason: string;
+}
+
 export interface SseEventMap {
   task: TaskEvent;
   notification: NotificationEvent;
   server: ServerEvent;
+  reload: ReloadEvent;
 }
 
 export type SseEventName = keyof SseEventMap;

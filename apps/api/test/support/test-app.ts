@@ -40,6 +40,10 @@ export interface TestApp {
     options?: { permissions?: Permission[] },
   ): Promise<{ username: string; password: string }>;
   login(username: string, password: string): Promise<Caller>;
+  /** The app listening on a free port (started on first use): for streams, which inject cannot follow. */
+  url(): Promise<string>;
+  /** The status a GET of a streaming route answers `caller` (or an anonymous client); the stream is then dropped. */
+  streamStatus(path: string, caller?: Caller): Promise<number>;
   admin(): Promise<Caller>;
   close(): Promise<void>;
 }
@@ -99,11 +103,30 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     };
   };
 
+  let listening: Promise<string> | null = null;
+  const url = (): Promise<string> => {
+    listening ??= app.listen(0, '127.0.0.1').then(() => {
+      const address = app.getHttpServer().address() as { port: number };
+      return `http://127.0.0.1:${String(address.port)}`;
+    });
+    return listening;
+  };
+
   return {
     app,
     config,
     request,
     login,
+    url,
+    async streamStatus(path, caller) {
+      const abort = new AbortController();
+      const response = await fetch(`${await url()}${path}`, {
+        headers: caller ? { cookie: `${config.values.SESSION_COOKIE_NAME}=${caller.cookieValue}` } : {},
+        signal: abort.signal,
+      });
+      abort.abort();
+      return response.status;
+    },
     admin: () => login('admin', ADMIN_PASSWORD),
     async createUser(role, options = {}) {
       const { username, password } = await UserFactory.create(app, {

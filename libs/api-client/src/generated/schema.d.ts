@@ -90,6 +90,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events (Server-Sent Events): task, notification, server, reload
+         * @description Starts with `retry: 3000`; every event has an increasing `id:`; a comment every 15 s. Send `Last-Event-ID` to resume: the missed events are replayed in order, once; when they are no longer kept, a `reload` event says so. Only what the caller may see: their own events, broadcasts with view_all.
+         */
+        get: operations["Notifications_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/profile": {
         parameters: {
             query?: never;
@@ -893,6 +913,49 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ReadinessDto"];
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Notifications_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
                         /** @enum {boolean} */
                         success: false;
                     };

@@ -23,4 +23,8 @@ export class UsersIdentityDirectory implements IdentityDirectory {
   resolveToken(secret: string): Promise<TokenGrant | null> {
     return this.tokens.resolve(secret);
   }
+
+  onUserChanged(listener: (userId: number) => void): () => void {
+    return this.users.onChanged(listener);
+  }
 }

@@ -19,6 +19,7 @@ const DUMMY_HASH_PROMISE = passwordHasher.hash('proxdeck-timing-equaliser');
 @Injectable()
 export class UsersService implements OnModuleInit {
   private readonly cache = new Map<number, { user: AuthUser; at: number }>();
+  private readonly changeListeners = new Set<(userId: number) => void>();
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -32,8 +33,16 @@ export class UsersService implements OnModuleInit {
       this.cache.clear();
     });
     await this.redis.subscribe(USER_CHANGED_CHANNEL, (message) => {
-      this.cache.delete(Number(message));
+      const id = Number(message);
+      this.cache.delete(id);
+      for (const listener of this.changeListeners) listener(id);
     });
+  }
+
+  /** Tells `listener` of every user changed anywhere; returns the unsubscribe. */
+  onChanged(listener: (userId: number) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** An active user by id, or null. Served from the cache on hot paths. */

@@ -26,7 +26,7 @@ export class AccessModule {
         { provide: IDENTITY_DIRECTORY, useExisting: options.identity },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [SessionStore, SessionCookie],
+      exports: [SessionStore, SessionCookie, IDENTITY_DIRECTORY],
     };
   }
 }

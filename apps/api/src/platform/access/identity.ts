@@ -21,6 +21,11 @@ export interface IdentityDirectory {
   peekActive(userId: number): AuthUser | null | undefined;
   /** The grant of a bearer secret, or null when unknown, expired or suspended. */
   resolveToken(secret: string): Promise<TokenGrant | null>;
+  /**
+   * Calls `listener` with the id of every user changed anywhere (permissions, role, deactivation), so that
+   * long-lived connections can check their caller again. Returns the unsubscribe.
+   */
+  onUserChanged(listener: (userId: number) => void): () => void;
 }
 
 export const IDENTITY_DIRECTORY = Symbol('IdentityDirectory');

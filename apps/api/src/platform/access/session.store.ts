@@ -49,6 +49,7 @@ export class SessionStore implements OnModuleInit {
    * costs no hashing. The secret stays in this process's memory, as it already does for the request.
    */
   private readonly local = new Map<string, LocalEntry>();
+  private readonly endedListeners = new Set<(ids: readonly string[]) => void>();
   private readonly idleMs: number;
   private readonly maxAgeMs: number;
   /** How stale `lastSeenAt` may get before a request refreshes the TTL: bounds writes on hot paths. */
@@ -153,8 +154,16 @@ export class SessionStore implements OnModuleInit {
       this.local.clear();
     });
     await this.redis.subscribe(SESSIONS_ENDED_CHANNEL, (message) => {
-      this.forgetLocally(JSON.parse(message) as string[]);
+      const ids = JSON.parse(message) as string[];
+      this.forgetLocally(ids);
+      for (const listener of this.endedListeners) listener(ids);
     });
+  }
+
+  /** Tells `listener` the ids of sessions ended anywhere (this instance included); returns the unsubscribe. */
+  onEnded(listener: (ids: readonly string[]) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
   }
 
   /**

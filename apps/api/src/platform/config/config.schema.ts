@@ -55,6 +55,10 @@ export const configSchema = z
     SCHEDULE_TASKS_RECONCILE: schedule.default('30s'),
     SCHEDULE_TASKS_PRUNE: schedule.default('1h'),
 
+    EVENTS_RETENTION_S: positiveInt.min(60).default(3_600),
+    SSE_HEARTBEAT_S: positiveInt.max(300).default(15),
+    SSE_MAX_BUFFER_BYTES: positiveInt.min(1024).default(1_048_576),
+
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),
     SESSION_COOKIE_NAME: z

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsService } from './events.service';
 
-/** Live events (docs/api.md §9): import it where events are published or read. */
+/** The event log every process appends to (docs/api.md §9). Import it where events are published. */
 @Module({ providers: [EventsService], exports: [EventsService] })
 export class EventsModule {}

@@ -1,41 +1,122 @@
 import { Injectable } from '@nestjs/common';
 import type { SseEventMap, SseEventName } from '@proxdeck/contracts';
+import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 
-/** Who may see an event: one user, or everyone holding `view_all` (and the user it concerns). */
+/** Who may see an event: one user, and (broadcast) everyone holding `view_all`. */
 export interface EventAudience {
   userId: number | null;
   broadcast: boolean;
 }
 
-export interface PublishedEvent<E extends SseEventName = SseEventName> {
+/** An event as the log keeps it: its id in the log (increasing), name, data and audience. */
+export interface LoggedEvent<E extends SseEventName = SseEventName> {
+  id: string;
   event: E;
   data: SseEventMap[E];
   audience: EventAudience;
 }
 
-const EVENTS_CHANNEL = 'events';
+/** Redis stream ids (`<ms>-<seq>`) in order. */
+export function compareEventIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs !== bMs ? aMs - bMs : aSeq - bSeq;
+}
+
+export function parseEntry(id: string, fields: string[]): LoggedEvent | null {
+  const values: Record<string, string> = {};
+  for (let index = 0; index + 1 < fields.length; index += 2)
+    values[fields[index] ?? ''] = fields[index + 1] ?? '';
+  if (!values.e || values.d === undefined || values.a === undefined) return null;
+  return {
+    id,
+    event: values.e as SseEventName,
+    data: JSON.parse(values.d) as SseEventMap[SseEventName],
+    audience: JSON.parse(values.a) as EventAudience,
+  };
+}
 
 /**
- * Publishes live events through Redis so that every API instance (and so every browser) receives what a
- * worker process raised. The SSE stream subscribes to the same channel.
+ * The one event log of the installation (docs/api.md §9): a Redis stream every process appends to (API or
+ * worker), in order, with increasing ids, kept for EVENTS_RETENTION_S. Any API instance reads it live and
+ * replays from it what a client missed (event-hub.ts).
  */
 @Injectable()
 export class EventsService {
-  constructor(private readonly redis: RedisService) {}
+  readonly streamKey: string;
+  private readonly retentionMs: number;
 
+  constructor(
+    private readonly redis: RedisService,
+    config: AppConfig,
+  ) {
+    this.streamKey = redis.key('events');
+    this.retentionMs = config.values.EVENTS_RETENTION_S * 1000;
+  }
+
+  /** Appends an event; returns its id. Entries older than the retention are trimmed as it goes. */
   async publish<E extends SseEventName>(
     event: E,
     data: SseEventMap[E],
     audience: EventAudience,
-  ): Promise<void> {
-    const message: PublishedEvent<E> = { event, data, audience };
-    await this.redis.publish(EVENTS_CHANNEL, JSON.stringify(message));
+  ): Promise<string> {
+    const oldest = Date.now() - this.retentionMs;
+    const id = await this.redis.client.xadd(
+      this.streamKey,
+      'MINID',
+      '~',
+      String(oldest),
+      '*',
+      'e',
+      event,
+      'd',
+      JSON.stringify(data),
+      'a',
+      JSON.stringify(audience),
+    );
+    return id ?? '';
   }
 
-  async subscribe(handler: (event: PublishedEvent) => void): Promise<void> {
-    await this.redis.subscribe(EVENTS_CHANNEL, (message) => {
-      handler(JSON.parse(message) as PublishedEvent);
-    });
+  /** Events after `afterId` (exclusive), oldest first, at most `count`. */
+  async readAfter(afterId: string, count = 1000): Promise<LoggedEvent[]> {
+    const entries = (await this.redis.client.xrange(this.streamKey, `(${afterId}`, '+', 'COUNT', count)) as [
+      string,
+      string[],
+    ][];
+    return entries.map(([id, fields]) => parseEntry(id, fields)).filter((entry) => entry !== null);
+  }
+
+  /**
+   * Whether every event after `afterId` (an id this log gave out) is still in the log. Trimming removes the
+   * oldest entries first, so the events after `afterId` are all kept while `afterId` itself is (it is not
+   * older than the oldest kept entry); once it is older, events after it may be gone and the client is told to
+   * reload. An id the log never reached (Redis lost its data) needs a reload too.
+   */
+  async canReplayFrom(afterId: string): Promise<boolean> {
+    let fields: unknown[];
+    try {
+      fields = (await this.redis.client.xinfo('STREAM', this.streamKey)) as unknown[];
+    } catch {
+      return afterId === '0-0'; // no log at all: a client that saw events missed everything since
+    }
+    const field = (name: string): string => {
+      const value = fields[fields.indexOf(name) + 1];
+      return typeof value === 'string' || typeof value === 'number' ? String(value) : '0-0';
+    };
+    const length = Number(field('length'));
+    const newest = field('last-generated-id');
+    if (compareEventIds(afterId, newest) > 0) return false;
+    if (length === 0) return compareEventIds(afterId, newest) === 0;
+    return compareEventIds(afterId, field('recorded-first-entry-id')) >= 0;
+  }
+
+  /** The id of the newest event, or `0-0` when the log is empty. */
+  async lastId(): Promise<string> {
+    const newest = (await this.redis.client.xrevrange(this.streamKey, '+', '-', 'COUNT', 1)) as [
+      string,
+      string[],
+    ][];
+    return newest[0]?.[0] ?? '0-0';
   }
 }

@@ -85,6 +85,11 @@ export class RedisService implements OnApplicationShutdown {
     return this.subscriberConnection;
   }
 
+  /** A connection of its own, for blocking commands (XREAD BLOCK) that would stall the shared one. */
+  createConnection(role: string): Redis {
+    return this.connect(role);
+  }
+
   private connect(role: string): Redis {
     const connection = new Redis(this.config.values.REDIS_URL, {
       enableAutoPipelining: true,
