@@ -3,15 +3,40 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
 import { TaskAccepted } from '../../platform/http/envelope';
-import { ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
+import { ApiEnvelope, ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
 import { JobQueue } from '../../platform/queue/job-queue';
-import { ErrorTestDto, SimpleTestDto } from './selftest.dto';
+import { NotificationsService } from '../notifications';
+import { ErrorTestDto, SimpleTestDto, TestNotificationDto, TestNotificationResultDto } from './selftest.dto';
 
 /** Test endpoints (docs/api.md §13): exercise the queue, the workers and the failure path end to end. */
 @ApiTags('test')
 @Controller('api/test')
 export class SelftestController {
-  constructor(private readonly jobs: JobQueue) {}
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @Post('notification')
+  @HttpCode(201)
+  @RequirePermission('admin_access')
+  @ApiOperation({
+    summary: 'Raise a notification: to the caller, or broadcast; it is also sent on the stream',
+  })
+  @ApiEnvelope(TestNotificationResultDto, 201)
+  async notification(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: TestNotificationDto = {},
+  ): Promise<TestNotificationResultDto> {
+    const raised = await this.notifications.raise({
+      type: 'test',
+      severity: body.severity ?? 'info',
+      title: body.title ?? 'Test notification',
+      message: body.message ?? 'Raised by POST /api/test/notification',
+      recipientId: body.broadcast ? null : principal.user.id,
+    });
+    return { id: raised.id, broadcast: raised.recipientId === null };
+  }
 
   @Post('simple')
   @HttpCode(202)

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications';
 import { SelftestController } from './selftest.controller';
 import { SelftestJobs } from './selftest.jobs';
 
-@Module({ controllers: [SelftestController], providers: [SelftestJobs] })
+/** Test endpoints (docs/api.md §13): exercise the queue, the workers, notifications and the stream. */
+@Module({ imports: [NotificationsModule], controllers: [SelftestController], providers: [SelftestJobs] })
 export class SelftestModule {}

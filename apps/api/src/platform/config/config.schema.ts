@@ -58,6 +58,9 @@ export const configSchema = z
     EVENTS_RETENTION_S: positiveInt.min(60).default(3_600),
     SSE_HEARTBEAT_S: positiveInt.max(300).default(15),
     SSE_MAX_BUFFER_BYTES: positiveInt.min(1024).default(1_048_576),
+    NOTIFICATION_RETENTION_DAYS: positiveInt.default(90),
+    SCHEDULE_NOTIFICATIONS_PRUNE: schedule.default('1h'),
+    NOTIFY_TASKS_LONGER_THAN_S: z.coerce.number().int().min(0).default(60),
 
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),

@@ -7,6 +7,10 @@ import { PLATFORM_SCHEDULES, type ScheduleTable } from './schedule-table';
  */
 export const SCHEDULES = {
   ...PLATFORM_SCHEDULES,
+  'notifications.prune': {
+    schedule: 'SCHEDULE_NOTIFICATIONS_PRUNE',
+    description: 'Deletes notifications older than NOTIFICATION_RETENTION_DAYS',
+  },
 } satisfies ScheduleTable;
 
 export type AppSchedules = typeof SCHEDULES;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { TaskStatus } from '@proxdeck/contracts';
 import { In, LessThan, type Repository } from 'typeorm';
@@ -21,6 +21,9 @@ export interface ItemUpdate {
  */
 @Injectable()
 export class TaskStore {
+  private readonly logger = new Logger(TaskStore.name);
+  private readonly finishedListeners = new Set<(task: Task) => Promise<void>>();
+
   constructor(
     @InjectRepository(Task) private readonly tasks: Repository<Task>,
     private readonly events: EventsService,
@@ -153,7 +156,7 @@ export class TaskStore {
     const failedItems = task.items.filter((item) => item.status === 'failed').length;
     const status: TaskStatus =
       failedItems === 0 ? 'completed' : failedItems === task.items.length ? 'failed' : 'partial';
-    await this.tasks
+    const update = await this.tasks
       .createQueryBuilder()
       .update(Task)
       .set({
@@ -169,11 +172,12 @@ export class TaskStore {
       .setParameter('result', result === undefined ? null : JSON.stringify(result))
       .execute();
     await this.emitById(id);
+    if (update.affected) await this.announceFinished(id);
   }
 
   /** A try failed: back to `queued` when Bull will try again, else `failed` with the error text. */
   async recordFailure(id: string, error: string, willRetry: boolean): Promise<void> {
-    await this.tasks
+    const update = await this.tasks
       .createQueryBuilder()
       .update(Task)
       .set(
@@ -185,6 +189,31 @@ export class TaskStore {
       .andWhere(UNFINISHED)
       .execute();
     await this.emitById(id);
+    if (!willRetry && update.affected) await this.announceFinished(id);
+  }
+
+  /**
+   * Tells `listener` of every task that reaches a final status in this process (once per task: only the try
+   * that ends it announces it). Domain modules raise notifications from here. Returns the unsubscribe.
+   */
+  onFinished(listener: (task: Task) => Promise<void>): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  private async announceFinished(id: string): Promise<void> {
+    if (this.finishedListeners.size === 0) return;
+    const task = await this.find(id);
+    if (!task) return;
+    for (const listener of this.finishedListeners) {
+      try {
+        await listener(task);
+      } catch (error) {
+        this.logger.error(
+          `A listener of finished tasks failed for ${id}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
   }
 
   private async emitById(id: string): Promise<void> {
