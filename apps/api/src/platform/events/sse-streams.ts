@@ -24,6 +24,17 @@ function frame(id: string, event: SseEventName, data: SseEventMap[SseEventName])
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** An event's frame, written once however many streams send it. */
+const frames = new WeakMap<LoggedEvent, string>();
+function frameOf(event: LoggedEvent): string {
+  let text = frames.get(event);
+  if (text === undefined) {
+    text = frame(event.id, event.event, event.data);
+    frames.set(event, text);
+  }
+  return text;
+}
+
 /**
  * Server-Sent Event streams (docs/api.md §9). Each stream starts with `retry: 3000`, carries an `id:` on every
  * event and a comment every SSE_HEARTBEAT_S, and resumes from `Last-Event-ID` by replaying exactly what the
