@@ -116,8 +116,7 @@ export class SseStreams implements OnApplicationShutdown {
     const send = (event: LoggedEvent): void => {
       if (compareEventIds(event.id, lastSent) <= 0) return; // replayed already
       lastSent = event.id;
-      if (mayReceive(principal.user.id, permissions, event.audience))
-        write(frame(event.id, event.event, event.data));
+      if (mayReceive(principal.user.id, permissions, event.audience)) write(frameOf(event));
     };
 
     // Live events are held back while the missed ones are replayed, and while the caller is checked again
