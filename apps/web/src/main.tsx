@@ -8,10 +8,12 @@ import { createQueryClient } from './app/query-client';
 import { createAppRouter } from './app/router';
 import { installSessionExpiry } from './features/auth/auth.queries';
 import { initI18n } from './lib/i18n';
+import { installLiveEvents } from './lib/sse';
 
 initI18n();
 const queryClient = createQueryClient();
 installSessionExpiry(queryClient);
+installLiveEvents(queryClient);
 const router = createAppRouter(queryClient);
 
 const container = document.getElementById('root');

@@ -80,3 +80,22 @@ export function makeTask(overrides: Partial<Schemas['TaskDto']> = {}): Schemas['
     ...overrides,
   };
 }
+
+/** A notification as GET /api/notifications returns it: unread, informational, by default. */
+export function makeNotification(
+  overrides: Partial<Schemas['NotificationDto']> = {},
+): Schemas['NotificationDto'] {
+  return {
+    id: 1,
+    type: 'test',
+    severity: 'info',
+    title: 'Test notification',
+    message: 'Something happened.',
+    details: null,
+    task_id: null,
+    server: null,
+    read: false,
+    created_at: '2026-11-26T09:00:00.000Z',
+    ...overrides,
+  };
+}

@@ -9,12 +9,13 @@ import { createRoutes } from '../src/app/router';
 import { installSessionExpiry, sessionQueryOptions, type Session } from '../src/features/auth/auth.queries';
 import { setCsrfToken } from '../src/lib/api';
 import { initI18n } from '../src/lib/i18n';
+import { installLiveEvents } from '../src/lib/sse';
 
-let uninstall: (() => void) | null = null;
+let uninstall: (() => void)[] = [];
 
 afterEach(() => {
-  uninstall?.();
-  uninstall = null;
+  for (const undo of uninstall) undo();
+  uninstall = [];
   setCsrfToken(null);
 });
 
@@ -25,7 +26,8 @@ export function testQueryClient(): QueryClient {
 
 export function renderApp(path: string) {
   const queryClient = testQueryClient();
-  uninstall = installSessionExpiry(queryClient);
+  // As main.tsx does. The stream opens only where a test installed a fake EventSource (jsdom has none).
+  uninstall = [installSessionExpiry(queryClient), installLiveEvents(queryClient)];
   const router = createMemoryRouter(createRoutes(queryClient), { initialEntries: [path] });
   const view = render(
     <AppProviders queryClient={queryClient} env="test">

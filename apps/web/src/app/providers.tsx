@@ -5,6 +5,7 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
 import i18n from 'i18next';
+import classes from './providers.module.css';
 
 export const theme = createTheme({
   primaryColor: 'blue',
@@ -28,7 +29,7 @@ export function AppProviders({ queryClient, children, env = 'default' }: AppProv
       <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
         <QueryClientProvider client={queryClient}>
           <ModalsProvider>
-            <Notifications position="top-right" />
+            <Notifications position="top-right" classNames={{ root: classes.toasts }} />
             {children}
           </ModalsProvider>
         </QueryClientProvider>

@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
-import { IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
+import { IconBell, IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
 import { hasPermission } from '../lib/permissions';
 import type { appLocales } from './app.locales';
 
@@ -32,6 +32,17 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: null,
     inNavigation: true,
     load: () => import('../features/dashboard/dashboard-page').then((m) => ({ Component: m.DashboardPage })),
+  },
+  {
+    path: '/notifications',
+    label: 'notifications',
+    icon: IconBell,
+    permission: null,
+    inNavigation: true,
+    load: () =>
+      import('../features/notifications/notifications-page').then((m) => ({
+        Component: m.NotificationsPage,
+      })),
   },
   {
     path: '/profile',

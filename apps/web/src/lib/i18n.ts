@@ -8,6 +8,7 @@ import { initReactI18next } from 'react-i18next';
 import { appLocales } from '../app/app.locales';
 import { authLocales } from '../features/auth/auth.locales';
 import { dashboardLocales } from '../features/dashboard/dashboard.locales';
+import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
 import { statusLocales } from './status.locales';
 
@@ -26,13 +27,21 @@ export type Texts<T> = { readonly [K in keyof T]: T[K] extends string ? string :
  * The texts of every feature folder (`<feature>.locales.ts`) and of the shell. Each owns its namespaces, the
  * first part of a key (`auth.title`): i18n.spec checks that no namespace is claimed twice.
  */
-export const LOCALES = [appLocales, statusLocales, authLocales, dashboardLocales, profileLocales] as const;
+export const LOCALES = [
+  appLocales,
+  statusLocales,
+  authLocales,
+  dashboardLocales,
+  notificationsLocales,
+  profileLocales,
+] as const;
 
 const en = {
   ...appLocales.en,
   ...statusLocales.en,
   ...authLocales.en,
   ...dashboardLocales.en,
+  ...notificationsLocales.en,
   ...profileLocales.en,
 };
 const ko: Texts<typeof en> = {
@@ -40,6 +49,7 @@ const ko: Texts<typeof en> = {
   ...statusLocales.ko,
   ...authLocales.ko,
   ...dashboardLocales.ko,
+  ...notificationsLocales.ko,
   ...profileLocales.ko,
 };
 

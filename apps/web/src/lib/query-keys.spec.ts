@@ -14,6 +14,14 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.tasks.detail('t-1'),
     queryKeys.tasks.config(),
   ],
+  notifications: [
+    queryKeys.notifications.lists(),
+    queryKeys.notifications.list(),
+    queryKeys.notifications.list({ page: 2, per_page: 20, unread: true, severity: 'error' }),
+    queryKeys.notifications.latests(),
+    queryKeys.notifications.latest(8),
+    queryKeys.notifications.unreadCount(),
+  ],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

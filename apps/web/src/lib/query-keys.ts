@@ -13,6 +13,9 @@ import type { operations } from '@proxdeck/api-client';
 /** The filters of GET /api/tasks/status, as the OpenAPI document types them. */
 export type TaskListQuery = NonNullable<operations['Tasks_list']['parameters']['query']>;
 
+/** The filters and page of GET /api/notifications, as the OpenAPI document types them. */
+export type NotificationListQuery = NonNullable<operations['Notifications_list']['parameters']['query']>;
+
 /** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
 interface KeyDomain {
   readonly all: QueryKey;
@@ -23,6 +26,7 @@ const session = ['session'] as const;
 const profile = ['profile'] as const;
 const health = ['health'] as const;
 const tasks = ['tasks'] as const;
+const notifications = ['notifications'] as const;
 
 export const queryKeys = {
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
@@ -46,5 +50,19 @@ export const queryKeys = {
     detail: (taskId: string) => [...tasks, 'detail', taskId] as const,
     /** GET /api/tasks/config */
     config: () => [...tasks, 'config'] as const,
+  },
+  /** The signed-in user's notifications: each user has their own read and hidden state. */
+  notifications: {
+    all: notifications,
+    /** Every page of the list, whatever its filters. */
+    lists: () => [...notifications, 'list'] as const,
+    /** GET /api/notifications with these filters and this page. */
+    list: (query: NotificationListQuery = {}) => [...notifications, 'list', query] as const,
+    /** Every "latest" list, whatever its length. */
+    latests: () => [...notifications, 'latest'] as const,
+    /** GET /api/notifications/latest?limit= */
+    latest: (limit: number) => [...notifications, 'latest', limit] as const,
+    /** GET /api/notifications/unread-count */
+    unreadCount: () => [...notifications, 'unread-count'] as const,
   },
 } satisfies Record<string, KeyDomain>;

@@ -69,9 +69,9 @@ describe('navigation', () => {
     expect(linkNames()).toEqual(['Dashboard']);
   });
 
-  it("lists the application's existing pages: dashboard and profile", () => {
+  it("lists the application's existing pages: dashboard, notifications and profile", () => {
     renderWithSession(<AppNavigation />, makeSession(makeUser({ permissions: [] })));
-    expect(linkNames()).toEqual(['Dashboard', 'Profile']);
-    expect(APP_PAGES.map((page) => page.path)).toEqual(['/', '/profile']);
+    expect(linkNames()).toEqual(['Dashboard', 'Notifications', 'Profile']);
+    expect(APP_PAGES.map((page) => page.path)).toEqual(['/', '/notifications', '/profile']);
   });
 });

@@ -1,5 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { fail, mockApi, ok } from '../../../test/api-mock';
+import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
 import { adminUser, makeSession } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 
@@ -77,5 +78,44 @@ describe('dashboard', () => {
     renderApp('/');
 
     expect(await screen.findByText(/The status could not be loaded\./)).toBeInTheDocument();
+  });
+
+  describe('polling', () => {
+    beforeEach(() => {
+      // Only the clock: promises, and the fetch mock's streams, run as usual.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('asks for the status every 30 s only while the live stream is not open', async () => {
+      installFakeEventSource();
+      const api = mockApi({
+        'GET /api/session/check': () => ok(makeSession(adminUser)),
+        'GET /api/health/ready': () => ok({ status: 'ready', checks: {} }),
+      });
+      renderApp('/');
+      const asked = () => api.calls('GET /api/health/ready').length;
+      const wait = (ms: number) => act(() => jest.advanceTimersByTimeAsync(ms));
+
+      expect(await screen.findByTestId('overall-status')).toHaveTextContent('Ready');
+      expect(asked()).toBe(1);
+      await wait(30_000);
+      expect(asked()).toBe(2);
+
+      act(() => {
+        latestEventSource().open();
+      });
+      await wait(120_000);
+      expect(asked()).toBe(2);
+
+      // The connection dropped: polling again until the stream is back.
+      act(() => {
+        latestEventSource().drop();
+      });
+      await wait(30_000);
+      expect(asked()).toBe(3);
+    });
   });
 });

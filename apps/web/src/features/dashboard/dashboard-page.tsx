@@ -16,9 +16,10 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/i18n';
+import { usePollInterval } from '../../lib/sse';
 import { statusColor, statusLabel } from '../../lib/status';
 import { useCurrentUser } from '../auth/auth.queries';
-import { readinessQueryOptions } from './dashboard.queries';
+import { READINESS_POLL_MS, readinessQueryOptions } from './dashboard.queries';
 
 type CheckName = 'postgres' | 'redis' | 'proxmox';
 const CHECKS: { name: CheckName; icon: typeof IconDatabase }[] = [
@@ -29,7 +30,11 @@ const CHECKS: { name: CheckName; icon: typeof IconDatabase }[] = [
 
 function SystemStatus() {
   const { t } = useTranslation();
-  const readiness = useQuery(readinessQueryOptions);
+  // Polled only while the live stream is not open: then the stream's connection says the API is up.
+  const readiness = useQuery({
+    ...readinessQueryOptions,
+    refetchInterval: usePollInterval(READINESS_POLL_MS),
+  });
   return (
     <Card withBorder padding="lg" radius="md">
       <Group justify="space-between" mb="md">

@@ -25,8 +25,10 @@ export async function fetchReadiness(): Promise<Readiness> {
   throw toApiError(error, response);
 }
 
+/** How often the dashboard asks again while the live stream is not open (lib/sse.ts usePollInterval). */
+export const READINESS_POLL_MS = 30_000;
+
 export const readinessQueryOptions = queryOptions({
   queryKey: queryKeys.health.ready(),
   queryFn: fetchReadiness,
-  refetchInterval: 30_000,
 });

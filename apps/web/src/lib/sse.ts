@@ -1,0 +1,367 @@
+/**
+ * Live events (docs/api.md §9): ONE EventSource per tab on GET /api/notifications/stream while a user is
+ * signed in, typed by the contracts' SseEventMap. Events refresh the TanStack Query caches through
+ * lib/query-keys.ts, so pages show changes as they happen and need not poll while the stream is open:
+ *
+ * - `task`: the task's cached detail is patched (and fetched again once the task has finished); task lists
+ *   are refreshed when the task's status changed.
+ * - `notification`: the notification lists, the latest ones and the unread count are refreshed.
+ * - `reload`: events were missed, so every query is refreshed.
+ *
+ * The browser's EventSource reconnects by itself after a network drop or an API restart (the stream says
+ * `retry: 3000`) and resumes with Last-Event-ID. When it gives up for good (an HTTP error such as the 401 of
+ * an ended session), the session is checked through the API client, whose 401 marks it expired like any
+ * other request's; while the user is still signed in a new EventSource follows, with backoff. A new
+ * EventSource cannot resume (it sends no Last-Event-ID), so when it opens every query is refreshed.
+ *
+ * `installLiveEvents(queryClient)` (main.tsx) follows the session: the stream opens when a user signs in and
+ * closes on sign-out and on session expiry. Components use `useLiveState()`, `useLiveEvent()` and
+ * `usePollInterval()`.
+ */
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { hashKey, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  isFinalTaskStatus,
+  type SseEventMap,
+  type SseEventName,
+  type TaskEvent,
+  type TaskStatus,
+} from '@proxdeck/contracts';
+import { sessionQueryOptions } from '../features/auth/auth.queries';
+import { api, type Schemas } from './api';
+import { queryKeys } from './query-keys';
+
+export const STREAM_PATH = '/api/notifications/stream';
+
+/**
+ * `connecting`: the first connection of this sign-in is being made. `open`: events arrive. `reconnecting`:
+ * the connection was lost (or never made) and is being made again. `closed`: nobody is signed in, or the
+ * browser has no EventSource.
+ */
+export type LiveState = 'closed' | 'connecting' | 'open' | 'reconnecting';
+
+/** What this module needs of an EventSource: the browser's, or a test's fake. */
+export type EventSourceLike = Pick<EventSource, 'readyState' | 'close' | 'addEventListener'>;
+
+/** Every event of the map (a new one fails typecheck here until it is listened to). */
+const EVENT_NAMES = Object.keys({
+  task: true,
+  notification: true,
+  server: true,
+  reload: true,
+} satisfies Record<SseEventName, true>) as SseEventName[];
+/** EventSource.CLOSED: the browser will not reconnect this one by itself. */
+const CLOSED = 2;
+/** Task statuses remembered to tell a status change from a progress update. */
+const REMEMBERED_TASKS = 500;
+
+type Task = Schemas['TaskDto'];
+type EventHandlers = { [E in SseEventName]: (data: SseEventMap[E]) => void };
+type EventListeners = { [E in SseEventName]: Set<(data: SseEventMap[E]) => void> };
+
+export interface LiveEventsOptions {
+  /** The stream's address (default: the API's, at this origin). */
+  url?: string;
+  /** Makes the EventSource; null when the browser has none (pages then keep polling). */
+  createSource?: (url: string) => EventSourceLike | null;
+  /** Milliseconds to wait before the `attempt`-th new EventSource (from 1) after one closed for good. */
+  backoff?: (attempt: number) => number;
+  /**
+   * Asks the API whether the session still exists after the stream closed for good. It goes through the API
+   * client, so a 401 marks the session expired (which closes the stream) like any other request's.
+   */
+  checkSession?: () => Promise<unknown>;
+}
+
+function browserEventSource(url: string): EventSourceLike | null {
+  return 'EventSource' in globalThis ? new globalThis.EventSource(url) : null;
+}
+
+/** 1 s, 2 s, 4 s … up to 30 s, plus up to a fifth more so that many tabs do not come back at once. */
+export function reconnectDelay(attempt: number): number {
+  const base = Math.min(30_000, 1_000 * 2 ** Math.min(Math.max(attempt - 1, 0), 5));
+  return base + Math.floor(Math.random() * base * 0.2);
+}
+
+async function checkSessionThroughApi(): Promise<unknown> {
+  return api.GET('/api/current-user');
+}
+
+/** A cached task with a task event applied: status, progress, message, and the items' state. */
+export function applyTaskEvent(task: Task, event: TaskEvent): Task {
+  const items = event.items
+    ? event.items.map((item) => {
+        const known = task.items.find((candidate) => candidate.name === item.name);
+        return { pve_upids: [], steps_done: [], ...known, ...item };
+      })
+    : task.items;
+  return { ...task, status: event.status, progress: event.progress, message: event.message, items };
+}
+
+/** The stream of one tab, its state, and what it does to the query caches. */
+export class LiveEvents {
+  readonly #queryClient: QueryClient;
+  readonly #url: string;
+  readonly #createSource: (url: string) => EventSourceLike | null;
+  readonly #backoff: (attempt: number) => number;
+  readonly #checkSession: () => Promise<unknown>;
+
+  #state: LiveState = 'closed';
+  #running = false;
+  #source: EventSourceLike | null = null;
+  /** Bumped for every new EventSource and on stop: callbacks of an older one are ignored. */
+  #generation = 0;
+  #attempts = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A stream of this sign-in has been open: events may have been missed since. */
+  #openedBefore = false;
+  /** The current EventSource has received an event id, so the browser resumes from it on reconnect. */
+  #sawEventId = false;
+  readonly #taskStatus = new Map<string, TaskStatus>();
+  readonly #stateListeners = new Set<() => void>();
+  readonly #listeners: EventListeners = {
+    task: new Set(),
+    notification: new Set(),
+    server: new Set(),
+    reload: new Set(),
+  };
+  readonly #cacheUpdates: EventHandlers = {
+    task: (event) => {
+      this.#onTask(event);
+    },
+    notification: () => {
+      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.lists() });
+      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.latests() });
+      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.unreadCount() });
+    },
+    server: () => undefined,
+    reload: () => {
+      void this.#queryClient.invalidateQueries();
+    },
+  };
+
+  constructor(queryClient: QueryClient, options: LiveEventsOptions = {}) {
+    this.#queryClient = queryClient;
+    this.#url = options.url ?? STREAM_PATH;
+    this.#createSource = options.createSource ?? browserEventSource;
+    this.#backoff = options.backoff ?? reconnectDelay;
+    this.#checkSession = options.checkSession ?? checkSessionThroughApi;
+  }
+
+  get state(): LiveState {
+    return this.#state;
+  }
+
+  /** Calls `listener` on every change of `state` (the shape useSyncExternalStore wants). */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#stateListeners.add(listener);
+    return () => {
+      this.#stateListeners.delete(listener);
+    };
+  };
+
+  /** Calls `handler` with every `event` that arrives, after the caches were updated. */
+  on<E extends SseEventName>(event: E, handler: (data: SseEventMap[E]) => void): () => void {
+    const listeners: Set<(data: SseEventMap[E]) => void> = this.#listeners[event];
+    listeners.add(handler);
+    return () => {
+      listeners.delete(handler);
+    };
+  }
+
+  /** Opens the stream (once: calling it again while it runs does nothing). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#openedBefore = false;
+    this.#attempts = 0;
+    this.#connect('connecting');
+  }
+
+  /** Closes the stream and forgets it: nobody is signed in. */
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#generation += 1;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#source?.close();
+    this.#source = null;
+    this.#taskStatus.clear();
+    this.#setState('closed');
+  }
+
+  #setState(state: LiveState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    for (const listener of [...this.#stateListeners]) listener();
+  }
+
+  #connect(state: 'connecting' | 'reconnecting'): void {
+    const source = this.#createSource(this.#url);
+    if (!source) {
+      this.#setState('closed');
+      return;
+    }
+    this.#generation += 1;
+    const generation = this.#generation;
+    const isCurrent = () => generation === this.#generation;
+    let sourceOpened = false;
+    this.#source = source;
+    this.#sawEventId = false;
+
+    source.addEventListener('open', () => {
+      if (!isCurrent()) return;
+      // A new EventSource cannot resume, and one that never saw an id resumes from nothing: what changed
+      // while it was away is fetched again.
+      const missedEvents = this.#openedBefore && (!sourceOpened || !this.#sawEventId);
+      sourceOpened = true;
+      this.#openedBefore = true;
+      this.#attempts = 0;
+      this.#setState('open');
+      if (missedEvents) void this.#queryClient.invalidateQueries();
+    });
+    source.addEventListener('error', () => {
+      if (isCurrent()) this.#onError(source);
+    });
+    for (const name of EVENT_NAMES) {
+      source.addEventListener(name, (event: MessageEvent<unknown>) => {
+        if (isCurrent()) this.#receive(name, event);
+      });
+    }
+    this.#setState(state);
+  }
+
+  #onError(source: EventSourceLike): void {
+    this.#setState('reconnecting');
+    // Still connecting: the browser tries again by itself (network drop, API restarting).
+    if (source.readyState !== CLOSED) return;
+    // Closed for good (an HTTP error: 401 when the session is gone, 5xx): ask whether the session is still
+    // there, and make a new one after a while if it is.
+    source.close();
+    this.#source = null;
+    this.#generation += 1;
+    const generation = this.#generation;
+    void this.#checkSession()
+      .catch(() => undefined)
+      .then(() => {
+        if (generation !== this.#generation || !this.#running) return;
+        this.#attempts += 1;
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = null;
+          if (generation === this.#generation && this.#running) this.#connect('reconnecting');
+        }, this.#backoff(this.#attempts));
+      });
+  }
+
+  #receive(name: SseEventName, event: MessageEvent<unknown>): void {
+    if (event.lastEventId) this.#sawEventId = true;
+    if (typeof event.data !== 'string') return;
+    let data: SseEventMap[SseEventName];
+    try {
+      // The API writes each event's data from the same map (libs/contracts/src/events.ts).
+      data = JSON.parse(event.data) as SseEventMap[SseEventName];
+    } catch {
+      return;
+    }
+    this.#deliver(name, data);
+  }
+
+  #deliver<E extends SseEventName>(name: E, data: SseEventMap[E]): void {
+    this.#cacheUpdates[name](data);
+    for (const listener of [...this.#listeners[name]]) listener(data);
+  }
+
+  #onTask(event: TaskEvent): void {
+    const key = queryKeys.tasks.detail(event.task_id);
+    const cached = this.#queryClient.getQueryData<Task>(key);
+    const previous = this.#taskStatus.get(event.task_id) ?? cached?.status;
+    this.#rememberStatus(event.task_id, event.status);
+    if (cached) this.#queryClient.setQueryData<Task>(key, applyTaskEvent(cached, event));
+    // A finished task has a result, an error and an end time the event does not carry.
+    if (isFinalTaskStatus(event.status)) void this.#queryClient.invalidateQueries({ queryKey: key });
+    // Lists show and filter by status: a new task or another status changes them, progress alone does not.
+    // A refresh already under way is kept rather than restarted by each of many events.
+    if (previous !== event.status)
+      void this.#queryClient.invalidateQueries(
+        { queryKey: queryKeys.tasks.lists() },
+        { cancelRefetch: false },
+      );
+  }
+
+  #rememberStatus(taskId: string, status: TaskStatus): void {
+    this.#taskStatus.delete(taskId);
+    this.#taskStatus.set(taskId, status);
+    if (this.#taskStatus.size > REMEMBERED_TASKS) {
+      const oldest = this.#taskStatus.keys().next();
+      if (!oldest.done) this.#taskStatus.delete(oldest.value);
+    }
+  }
+}
+
+const installed = new WeakMap<QueryClient, LiveEvents>();
+
+/** The stream of the tab using `queryClient`, when installLiveEvents was called for it. */
+export function liveEventsOf(queryClient: QueryClient): LiveEvents | undefined {
+  return installed.get(queryClient);
+}
+
+/**
+ * Opens the stream while a user is signed in (the session query says `authenticated`) and closes it when
+ * they sign out or their session expires. Returns the uninstall function.
+ */
+export function installLiveEvents(queryClient: QueryClient, options: LiveEventsOptions = {}): () => void {
+  const live = new LiveEvents(queryClient, options);
+  installed.set(queryClient, live);
+  const sessionHash = hashKey(sessionQueryOptions.queryKey);
+  const follow = () => {
+    const session = queryClient.getQueryData(sessionQueryOptions.queryKey);
+    if (session?.status === 'authenticated') live.start();
+    else live.stop();
+  };
+  const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+    if (event.query.queryHash === sessionHash) follow();
+  });
+  follow();
+  return () => {
+    unsubscribe();
+    live.stop();
+    if (installed.get(queryClient) === live) installed.delete(queryClient);
+  };
+}
+
+const noSubscription = () => () => undefined;
+
+/** The stream's state, for the header's indicator and for pages that poll only without it. */
+export function useLiveState(): LiveState {
+  const live = liveEventsOf(useQueryClient());
+  return useSyncExternalStore(
+    live?.subscribe ?? noSubscription,
+    () => live?.state ?? 'closed',
+    () => 'closed',
+  );
+}
+
+/** Calls `handler` with each `event` arriving on the stream while the component is mounted. */
+export function useLiveEvent<E extends SseEventName>(
+  event: E,
+  handler: (data: SseEventMap[E]) => void,
+): void {
+  const live = liveEventsOf(useQueryClient());
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(
+    () =>
+      live?.on(event, (data) => {
+        latest.current(data);
+      }),
+    [live, event],
+  );
+}
+
+/** A query's `refetchInterval`: no polling while the stream is open (its events keep data fresh), else `ms`. */
+export function usePollInterval(ms: number): number | false {
+  return useLiveState() === 'open' ? false : ms;
+}
