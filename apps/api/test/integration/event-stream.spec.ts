@@ -70,6 +70,8 @@ describe('the event stream', () => {
     const onA = await streamFor(a, owner.id);
     expect(onA.status).toBe(200);
     await onA.waitFor((c) => c.frames.find((f) => f.retry === 3000), 'retry: 3000');
+    // The first frame also says where the client starts, so a reconnect before any event resumes from there.
+    expect(onA.frames[0]?.id).toMatch(/^\d+-\d+$/);
     await onA.waitFor((c) => c.frames.find((f) => f.comment === 'ping'), 'a heartbeat comment', 3_000);
     expect(onA.frames[0]?.retry).toBe(3000);
 
@@ -98,6 +100,20 @@ describe('the event stream', () => {
     expect(taskIds(resumed)).toEqual(['r3', 'r4', 'r5', 'r6']);
     const ids = resumed.events().map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('resumes from a last_event_id in the URL too (a new EventSource cannot send the header)', async () => {
+    const owner = await UserFactory.create(a.app, { role: 'viewer', permissions: [] });
+    const audience = { userId: owner.id, broadcast: false };
+    const from = await publish(a, 'task', task('u1'), audience);
+    await publish(a, 'task', task('u2'), audience);
+    const session = await SessionFactory.create(a.app, owner.id);
+    const client = await openSse(`${await a.url()}/api/notifications/stream?last_event_id=${from}`, {
+      cookie: session.cookie,
+    });
+    clients.push(client);
+    await client.waitFor((c) => (taskIds(c).includes('u2') ? true : undefined), 'u2, replayed');
+    expect(taskIds(client)).toEqual(['u2']);
   });
 
   it('tells a client to reload when what it missed is no longer kept, or its id is unknown', async () => {

@@ -1529,7 +1529,10 @@ export interface operations {
     };
     Notifications_stream: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Resume after this event id, like the Last-Event-ID header (which wins when both are sent) */
+                last_event_id?: unknown;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
@@ -86,6 +86,11 @@ export class NotificationsController {
       'Starts with `retry: 3000`; every event has an increasing `id:`; a comment every 15 s. Send ' +
       '`Last-Event-ID` to resume: the missed events are replayed in order, once; when they are no longer ' +
       'kept, a `reload` event says so. Only what the caller may see: their own events, broadcasts with view_all.',
+  })
+  @ApiQuery({
+    name: 'last_event_id',
+    required: false,
+    description: 'Resume after this event id, like the Last-Event-ID header (which wins when both are sent)',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'An event stream', content: { 'text/event-stream': {} } })

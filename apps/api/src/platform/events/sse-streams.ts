@@ -110,9 +110,12 @@ export class SseStreams implements OnApplicationShutdown {
       close(true);
     });
 
-    const given = request.headers['last-event-id'];
+    // Browsers resend the last id as a header when they reconnect; a new EventSource can only pass it in the URL.
+    const query = request.query as { last_event_id?: unknown } | undefined;
+    const given = request.headers['last-event-id'] ?? query?.last_event_id;
     const resumeFrom = typeof given === 'string' && EVENT_ID.test(given.trim()) ? given.trim() : null;
-    let lastSent = resumeFrom ?? '0-0';
+    // A new client starts from the newest event now, and (below) gets what is appended after it.
+    let lastSent = resumeFrom ?? (await this.events.lastId());
     const send = (event: LoggedEvent): void => {
       if (compareEventIds(event.id, lastSent) <= 0) return; // replayed already
       lastSent = event.id;
@@ -166,18 +169,18 @@ export class SseStreams implements OnApplicationShutdown {
       clearInterval(heartbeat);
     });
 
-    write('retry: 3000\n\n');
-    if (resumeFrom !== null) {
-      if (await this.events.canReplayFrom(resumeFrom)) {
-        for (;;) {
-          const missed = await this.events.readAfter(lastSent, REPLAY_BATCH);
-          for (const event of missed) send(event);
-          if (missed.length < REPLAY_BATCH || isClosed()) break;
-        }
-      } else {
-        lastSent = await this.events.lastId();
-        write(frame(lastSent, 'reload', { reason: 'Events were missed: reload what is shown' }));
+    // A new client's first frame already carries the id it starts from, so that a reconnect before its first
+    // event misses nothing either (a frame with an id and no data sets the id without an event).
+    write(resumeFrom === null ? `retry: 3000\nid: ${lastSent}\n\n` : 'retry: 3000\n\n');
+    if (resumeFrom === null || (await this.events.canReplayFrom(resumeFrom))) {
+      for (;;) {
+        const missed = await this.events.readAfter(lastSent, REPLAY_BATCH);
+        for (const event of missed) send(event);
+        if (missed.length < REPLAY_BATCH || isClosed()) break;
       }
+    } else {
+      lastSent = await this.events.lastId();
+      write(frame(lastSent, 'reload', { reason: 'Events were missed: reload what is shown' }));
     }
     release();
   }
