@@ -6,26 +6,15 @@
 // On a machine with two or more cores and `taskset`, each server is pinned to core 0 and the load generator
 // to core 1 (BENCH_PIN=0 turns this off): otherwise autocannon and the server fight over the same cores and
 // single runs swing by a third. Both servers run under the same conditions, so the ratio stays fair.
-import { spawn, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { adminCookie, buildProjects, pin, pinTo, root } from './bench-support.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const pin =
-  process.env.BENCH_PIN !== '0' &&
-  availableParallelism() >= 2 &&
-  spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
-
-/** Pins a process and all its threads to one core. */
-function pinTo(pid, core) {
-  const result = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
-  if (result.status !== 0) throw new Error(`taskset failed for pid ${pid}`);
-}
 
 /** CPU time (user + system, in clock ticks of 10 ms) a process has used so far. */
 function cpuTicks(pid) {
@@ -33,16 +22,7 @@ function cpuTicks(pid) {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-const build = spawnSync(
-  'npx',
-  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'testing', '--outputStyle=static'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
-  },
-);
-if (build.status !== 0) process.exit(1);
+buildProjects('api', 'testing');
 
 const { startApiProcess, freePort, waitFor } = await import('@proxdeck/testing');
 
@@ -69,12 +49,7 @@ const stack = await startApiProcess({
 });
 let bareServer;
 try {
-  const login = await fetch(`${stack.baseUrl}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const cookie = await adminCookie(stack);
   const url = `${stack.baseUrl}/api/current-user`;
   const sample = await (await fetch(url, { headers: { cookie } })).text();
   if (!sample.includes('"success":true')) throw new Error(`authenticated request failed: ${sample}`);

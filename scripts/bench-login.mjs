@@ -9,38 +9,16 @@
 // event loop is pinned to core 0 (BENCH_PIN_ALL=1: all its threads, argon2's included), the client and the
 // attacker to core 1 (BENCH_PIN=0 turns pinning off). BENCH_SCENARIO=one|many runs one scenario;
 // BENCH_ENV="LOGIN_CONCURRENT_HASHES=1&..." passes settings to the server.
-import { fork, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
+import { adminCookie, buildProjects, percentile, pin, pinTo, root } from './bench-support.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const bursts = Number(process.env.BENCH_BURSTS ?? 15);
 const burst = Number(process.env.BENCH_BURST ?? 200);
-const pin =
-  process.env.BENCH_PIN !== '0' &&
-  availableParallelism() >= 2 &&
-  spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 
-const build = spawnSync(
-  'npx',
-  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'web', 'testing', '--outputStyle=static'],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' } },
-);
-if (build.status !== 0) process.exit(1);
+buildProjects('api', 'web', 'testing');
 const { startApiProcess } = await import('@proxdeck/testing');
-
-/** Pins a process to one core: all its threads, or (`allThreads` false) only its main thread. */
-function pinTo(pid, core, allThreads = true) {
-  spawnSync('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', String(core), String(pid)], {
-    stdio: 'ignore',
-  });
-}
-
-function percentile(sorted, share) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
-}
 
 function summary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -71,12 +49,7 @@ async function scenario(name, env) {
       pinTo(stack.api.child.pid, 0, process.env.BENCH_PIN_ALL === '1');
       pinTo(process.pid, 1);
     }
-    const login = await fetch(`${stack.baseUrl}/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = await adminCookie(stack);
     const html = await (await fetch(`${stack.baseUrl}/`, { headers: { accept: 'text/html' } })).text();
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     if (!asset) throw new Error('the built SPA has no script asset (run npm run build)');

@@ -4,36 +4,19 @@
 // notes when each event arrives. Reports p50/p99 from publish to receipt at both sizes, the ratio of the
 // p99s (target ≤ 5), and the API's memory per client (resident size before and after the clients connect).
 // The API is pinned to core 0 and the clients and publisher to core 1 when `taskset` exists (BENCH_PIN=0).
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { request } from 'node:http';
-import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { adminCookie, buildProjects, percentile, pin, pinTo, root } from './bench-support.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const events = Number(process.env.BENCH_EVENTS ?? 100);
 const sizes = (process.env.BENCH_CLIENTS ?? '10,1000').split(',').map(Number);
-const pin =
-  process.env.BENCH_PIN !== '0' &&
-  availableParallelism() >= 2 &&
-  spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 
-const build = spawnSync(
-  'npx',
-  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'testing', '--outputStyle=static'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
-  },
-);
-if (build.status !== 0) process.exit(1);
+buildProjects('api', 'testing');
 const { startApiProcess } = await import('@proxdeck/testing');
 
-const pinTo = (pid, core) =>
-  spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-const percentile = (sorted, share) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
 
 /**
  * One stream client on a plain socket. It only notes each chunk with its arrival time (parsing later, after
@@ -82,12 +65,7 @@ try {
     pinTo(stack.api.child.pid, 0);
     pinTo(process.pid, 1);
   }
-  const login = await fetch(`${stack.baseUrl}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const cookie = await adminCookie(stack);
   const publisher = fork(
     resolve(root, 'scripts/bench-sse-publisher.mjs'),
     [stack.env.REDIS_URL, `${stack.env.REDIS_PREFIX}:events`, String(events), '20'],

@@ -5,7 +5,7 @@
  */
 import { startApiProcess, type ApiStack } from '@proxdeck/testing';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './browser';
+import { launchBrowser, signIn, type Browser } from './browser';
 
 let stack: ApiStack | undefined;
 let browser: Browser | undefined;
@@ -23,12 +23,6 @@ afterAll(async () => {
 function path(page: Page): string {
   const url = new URL(page.url());
   return `${url.pathname}${url.search}`;
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** The signed-in user as the API sees it, asked from inside the page (with its cookie). */

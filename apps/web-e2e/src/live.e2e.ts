@@ -12,7 +12,7 @@ import {
   type ManagedProcess,
 } from '@proxdeck/testing';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './browser';
+import { launchBrowser, signIn, type Browser } from './browser';
 
 let stack: ApiStack | undefined;
 let browser: Browser | undefined;
@@ -54,9 +54,7 @@ it('shows a notification raised in one tab in the other, live, and reconnects af
   const { baseUrl, adminUsername, adminPassword } = stack!;
   const first = await browser!.context.newPage();
   await first.goto(`${baseUrl}/login`);
-  await first.locator('input[name="username"]').fill(adminUsername);
-  await first.locator('input[name="password"]').fill(adminPassword);
-  await first.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(first, adminUsername, adminPassword);
   await first.waitForURL(`${baseUrl}/`);
 
   // The second tab shares the session; it shows the notifications page.
