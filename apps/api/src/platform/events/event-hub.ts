@@ -30,10 +30,6 @@ export class EventHub implements OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.connection?.disconnect();

@@ -110,11 +110,14 @@ export class TaskStore {
     });
   }
 
-  /** Changes a task's items and steps under a row lock (items of one task change from several workers). */
+  /**
+   * Changes a task's items and steps under a row lock (items of one task change from several workers), and
+   * sends the changed task as it was written, without reading it again.
+   */
   private async mutate(id: string, change: (task: Task) => void): Promise<void> {
     const changed = await this.tasks.manager.transaction(async (manager) => {
       const task = await manager.findOne(Task, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!task) return false;
+      if (!task) return null;
       change(task);
       await manager
         .createQueryBuilder()
@@ -123,9 +126,9 @@ export class TaskStore {
         .where('id = :id', { id })
         .setParameters({ items: JSON.stringify(task.items), steps: JSON.stringify(task.steps) })
         .execute();
-      return true;
+      return task;
     });
-    if (changed) await this.emitById(id);
+    if (changed) await this.emit(changed);
   }
 
   /** Unfinished tasks not touched since `before`: candidates for the reconciler. */
