@@ -21,8 +21,11 @@ export class AuthService {
    * Keeps a burst of wrong logins from delaying everyone else's requests.
    */
   shedLogin(address: string, username: unknown): void {
-    const windows = this.throttle.loginWindows(typeof username === 'string' ? username : '', address);
-    this.throttle.assertNotBlocked(typeof username === 'string' ? windows : windows.slice(1));
+    this.throttle.assertNotBlocked(
+      typeof username === 'string'
+        ? this.throttle.loginWindows(username, address)
+        : [this.throttle.addressWindow(address)],
+    );
     this.hashing.assertRoom();
   }
 

@@ -73,19 +73,23 @@ export class LoginThrottle {
 
   /** The windows of a login: the username's, then the client address's. */
   loginWindows(username: string, address: string): ThrottleWindow[] {
-    const values = this.config.values;
     return [
       {
         key: this.redis.key('login-failures', username.toLowerCase()),
-        limit: values.LOGIN_MAX_FAILURES,
+        limit: this.config.values.LOGIN_MAX_FAILURES,
         refusal: 'Too many failed logins for this user',
       },
-      {
-        key: this.redis.key('login-failures-from', address),
-        limit: values.LOGIN_MAX_FAILURES_PER_ADDRESS,
-        refusal: 'Too many failed logins from this address',
-      },
+      this.addressWindow(address),
     ];
+  }
+
+  /** The window of failed logins from one client address. */
+  addressWindow(address: string): ThrottleWindow {
+    return {
+      key: this.redis.key('login-failures-from', address),
+      limit: this.config.values.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      refusal: 'Too many failed logins from this address',
+    };
   }
 
   /** The window of password confirmations by a signed-in user (change-password). */
