@@ -28,6 +28,15 @@ export interface NotificationEvent {
   created_at: string;
 }
 
+/**
+ * A user changed their own view of notifications (read, hidden, cleared): sent to that user only, so that their
+ * other tabs show the same. `ids` are the notifications changed (for `cleared`, every one they saw).
+ */
+export interface NotificationStateEvent {
+  change: 'read' | 'hidden' | 'cleared';
+  ids: number[];
+}
+
 export interface ServerEvent {
   name: string;
   status: string;
@@ -45,6 +54,7 @@ export interface ReloadEvent {
 export interface SseEventMap {
   task: TaskEvent;
   notification: NotificationEvent;
+  notification_state: NotificationStateEvent;
   server: ServerEvent;
   reload: ReloadEvent;
 }

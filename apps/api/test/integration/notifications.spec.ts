@@ -86,6 +86,44 @@ describe('notifications', () => {
     );
   });
 
+  it("tells the caller's other tabs what they read, hid and cleared, and nobody else", async () => {
+    const first = await caller('viewer');
+    const second = await caller('viewer');
+    const url = `${await t.url()}/api/notifications/stream`;
+    const firstStream = await openSse(url, { cookie: `proxdeck_session=${first.session.cookieValue}` });
+    const secondStream = await openSse(url, { cookie: `proxdeck_session=${second.session.cookieValue}` });
+    const shared = await raise(null, 'shared with both');
+    const own = await raise(first.user.id, 'first only');
+    const stateChanges = (stream: typeof firstStream) =>
+      stream
+        .events()
+        .filter((e) => e.event === 'notification_state')
+        .map((e) => e.data);
+
+    await first.session.request('POST', `/api/notifications/${String(shared.id)}/read`);
+    await first.session.request('DELETE', `/api/notifications/${String(shared.id)}`);
+    await first.session.request('POST', '/api/notifications/clear-all');
+    await firstStream.waitFor(
+      (s) => (s.events().filter((e) => e.event === 'notification_state').length === 3 ? true : undefined),
+      'three state changes',
+    );
+    expect(stateChanges(firstStream)).toEqual([
+      { change: 'read', ids: [shared.id] },
+      { change: 'hidden', ids: [shared.id] },
+      { change: 'cleared', ids: expect.arrayContaining([own.id]) as unknown },
+    ]);
+    // The second user's stream has seen a later event of theirs, and none of the first user's changes.
+    const marker = await raise(second.user.id, 'marker');
+    await secondStream.waitFor(
+      (s) =>
+        s.events().find((e) => e.event === 'notification' && (e.data as NotificationBody).id === marker.id),
+      'the marker notification',
+    );
+    expect(stateChanges(secondStream)).toEqual([]);
+    firstStream.close();
+    secondStream.close();
+  });
+
   it('clears all for the caller only', async () => {
     const first = await caller('viewer');
     const second = await caller('viewer');

@@ -194,6 +194,23 @@ describe('the live stream', () => {
     expect(received).toEqual([notification]);
   });
 
+  it('refreshes the notifications when this user read, hid or cleared some in another tab', () => {
+    const { client, source } = connected();
+    const notificationKeys = [
+      queryKeys.notifications.list({ page: 1, per_page: 20 }),
+      queryKeys.notifications.latest(8),
+      queryKeys.notifications.unreadCount(),
+    ];
+    for (const key of [...notificationKeys, queryKeys.tasks.detail('t-1')]) client.setQueryData(key, {});
+
+    act(() => {
+      source.emit('notification_state', { change: 'read', ids: [7] });
+    });
+
+    expect(notificationKeys.map((key) => invalidated(client, key))).toEqual([true, true, true]);
+    expect(invalidated(client, queryKeys.tasks.detail('t-1'))).toBe(false);
+  });
+
   it('refreshes everything on a reload event', () => {
     const { client, source } = connected();
     const keys = [

@@ -5,7 +5,8 @@
  *
  * - `task`: the task's cached detail is patched (and fetched again once the task has finished); task lists
  *   are refreshed when the task's status changed.
- * - `notification`: the notification lists, the latest ones and the unread count are refreshed.
+ * - `notification`, and `notification_state` (this user read, hid or cleared some, perhaps in another tab):
+ *   the notification lists, the latest ones and the unread count are refreshed.
  * - `reload`: events were missed, so every query is refreshed.
  *
  * The browser's EventSource reconnects by itself after a network drop or an API restart (the stream says
@@ -47,6 +48,7 @@ export type EventSourceLike = Pick<EventSource, 'readyState' | 'close' | 'addEve
 const EVENT_NAMES = Object.keys({
   task: true,
   notification: true,
+  notification_state: true,
   server: true,
   reload: true,
 } satisfies Record<SseEventName, true>) as SseEventName[];
@@ -122,6 +124,7 @@ export class LiveEvents {
   readonly #listeners: EventListeners = {
     task: new Set(),
     notification: new Set(),
+    notification_state: new Set(),
     server: new Set(),
     reload: new Set(),
   };
@@ -130,9 +133,10 @@ export class LiveEvents {
       this.#onTask(event);
     },
     notification: () => {
-      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.lists() });
-      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.latests() });
-      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.unreadCount() });
+      this.#refreshNotifications();
+    },
+    notification_state: () => {
+      this.#refreshNotifications();
     },
     server: () => undefined,
     reload: () => {
@@ -270,6 +274,13 @@ export class LiveEvents {
   #deliver<E extends SseEventName>(name: E, data: SseEventMap[E]): void {
     this.#cacheUpdates[name](data);
     for (const listener of [...this.#listeners[name]]) listener(data);
+  }
+
+  /** A notification arrived, or this user read, hid or cleared some (perhaps in another tab). */
+  #refreshNotifications(): void {
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.lists() });
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.latests() });
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.notifications.unreadCount() });
   }
 
   #onTask(event: TaskEvent): void {

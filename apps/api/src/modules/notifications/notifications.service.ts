@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { NotificationEvent } from '@proxdeck/contracts';
+import type { NotificationEvent, NotificationStateEvent } from '@proxdeck/contracts';
 import { LessThan, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../../platform/access/principal';
 import { NotFoundError } from '../../platform/errors/app-error';
@@ -121,6 +121,7 @@ export class NotificationsService {
   async markRead(principal: Principal, id: number): Promise<SeenNotification> {
     const notification = await this.get(principal, id);
     await this.upsertState(notification.id, principal.user.id, 'read_at');
+    await this.announceStateChange(principal, 'read', [notification.id]);
     return withReadState(notification, true);
   }
 
@@ -128,6 +129,7 @@ export class NotificationsService {
   async hide(principal: Principal, id: number): Promise<void> {
     const notification = await this.get(principal, id);
     await this.upsertState(notification.id, principal.user.id, 'hidden_at');
+    await this.announceStateChange(principal, 'hidden', [notification.id]);
   }
 
   /** Hides everything the caller sees, for the caller only. Returns how many. */
@@ -142,6 +144,7 @@ export class NotificationsService {
        ON CONFLICT (notification_id, user_id) DO UPDATE SET hidden_at = now()`,
       [ids, principal.user.id],
     );
+    await this.announceStateChange(principal, 'cleared', ids);
     return ids.length;
   }
 
@@ -180,6 +183,19 @@ export class NotificationsService {
     raw: Record<string, unknown>[];
   }): SeenNotification[] {
     return entities.map((entity, index) => withReadState(entity, raw[index]?.state_read_at != null));
+  }
+
+  /** Tells the caller's other tabs (and only the caller: the state is theirs) what they changed. */
+  private async announceStateChange(
+    principal: Principal,
+    change: NotificationStateEvent['change'],
+    ids: number[],
+  ): Promise<void> {
+    await this.events.publish(
+      'notification_state',
+      { change, ids },
+      { userId: principal.user.id, broadcast: false },
+    );
   }
 
   private async upsertState(
