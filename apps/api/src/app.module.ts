@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './modules/auth';
 import { NotificationsModule } from './modules/notifications';
 import { SelftestModule } from './modules/selftest';
+import { ServersModule } from './modules/servers';
 import { TasksModule } from './modules/tasks';
 import { UsersIdentityDirectory, UsersModule } from './modules/users';
 import { AccessModule } from './platform/access/access.module';
@@ -40,6 +41,7 @@ export class AppModule {
         TasksModule,
         NotificationsModule,
         SelftestModule,
+        ServersModule,
       ],
     };
   }

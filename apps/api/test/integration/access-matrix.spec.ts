@@ -35,6 +35,12 @@ const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${
   'POST /api/test/notification': 'perm:admin_access',
   'POST /api/test/simple': 'perm:admin_access',
   'POST /api/test/error': 'perm:admin_access',
+  'GET /api/servers': 'perm:view_all',
+  'GET /api/servers/brief': 'perm:view_all',
+  'GET /api/servers/{name}': 'perm:view_all',
+  'GET /api/all_server_status': 'perm:view_all',
+  'GET /api/server_status/{name}': 'perm:view_all',
+  'POST /api/sync_servers': 'perm:manage_servers',
   'GET /api/health': 'public',
   'GET /api/health/ready': 'public',
   'GET /metrics': 'public',
@@ -149,6 +155,8 @@ describe('access declarations and the permission matrix (docs/api.md §1.4)', ()
   it('administrators are allowed everywhere (each write on a fresh session)', async () => {
     for (const op of ops) {
       const endsSession = op.method !== 'GET' || op.key === 'GET /logout';
+      // A fresh session per write; each may evict the oldest (SESSION_MAX_PER_USER), so reads follow on a new one.
+      if (endsSession) adminCaller = undefined;
       const admin = endsSession ? await t.admin() : await sharedAdmin();
       if (op.streaming) {
         expect(`${op.key} → ${await t.streamStatus(op.path, admin)}`).toBe(`${op.key} → 200`);

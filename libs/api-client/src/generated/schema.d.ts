@@ -5,6 +5,23 @@
  */
 
 export interface paths {
+    "/api/all_server_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every server by name, with the cluster’s figures per node */
+        get: operations["Servers_allStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/celery/status": {
         parameters: {
             query?: never;
@@ -230,6 +247,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/server_status/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A server’s status read from Proxmox now */
+        get: operations["Servers_liveStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Servers: filters status, node, role, firewall_group; q searches names and IPs */
+        get: operations["Servers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One server of the inventory */
+        get: operations["Servers_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/brief": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every server in a few fields, unpaged (for pickers) */
+        get: operations["Servers_brief"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session/check": {
         parameters: {
             query?: never;
@@ -258,6 +343,23 @@ export interface paths {
         put?: never;
         /** Extend the idle timeout */
         post: operations["Auth_refresh[0]"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync_servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compares the inventory with Proxmox now; reports unmanaged VMs and imports them if asked */
+        post: operations["Servers_sync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -474,6 +576,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AllServerStatusDto: {
+            servers: {
+                [key: string]: components["schemas"]["ServerDto"];
+            };
+            stats: components["schemas"]["ClusterStatsDto"];
+        };
         ChangePasswordDto: {
             /** Format: password */
             current_password: string;
@@ -486,6 +594,28 @@ export interface components {
         ClearAllResultDto: {
             /** @description How many notifications were hidden for the caller */
             hidden: number;
+        };
+        ClusterStatsDto: {
+            /** @description Servers per status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** @description Cores given to servers, against the nodes’ cores */
+            cpu_allocation_percent: number;
+            cpu_usage_percent: number;
+            failed: number;
+            /** @description Memory given to servers, against the nodes’ memory */
+            memory_allocation_percent: number;
+            memory_usage_percent: number;
+            nodes: components["schemas"]["NodeFiguresDto"][];
+            /**
+             * Format: date-time
+             * @description When the nodes were read
+             */
+            nodes_read_at: string | null;
+            running: number;
+            stopped: number;
+            total: number;
         };
         DependencyCheckDto: {
             error?: string;
@@ -503,6 +633,21 @@ export interface components {
             uptime_s: number;
             version: string;
         };
+        LiveServerStatusDto: {
+            /** @description The guest agent is enabled in the VM’s config */
+            agent: boolean;
+            cpu: number;
+            lock: string | null;
+            maxmem: number;
+            mem: number;
+            name: string;
+            node: string;
+            qmpstatus: string;
+            /** @example running */
+            status: string;
+            uptime: number;
+            vmid: number;
+        };
         LoginDto: {
             /** Format: password */
             password: string;
@@ -515,6 +660,16 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
             user: components["schemas"]["UserDto"];
+        };
+        NodeFiguresDto: {
+            /** @description CPU use, 0..1 */
+            cpu: number;
+            maxcpu: number;
+            maxmem: number;
+            mem: number;
+            node: string;
+            /** @example online */
+            status: string;
         };
         NotificationDto: {
             /** Format: date-time */
@@ -606,6 +761,84 @@ export interface components {
             /** @example every 30000 ms */
             schedule: string;
         };
+        ServerBriefDto: {
+            firewall_group: string | null;
+            id: number;
+            ip_addresses: string[];
+            name: string;
+            os_type: string | null;
+            role: string | null;
+            /** @enum {string} */
+            status: "creating" | "running" | "stopped" | "paused" | "deleting" | "failed" | "missing" | "unknown";
+            vmid: number | null;
+        };
+        ServerDiskDto: {
+            /** @example local-lvm */
+            datastore: string;
+            /** @example scsi0 */
+            device: string;
+            /** @example 20 */
+            size_gb: number;
+        };
+        ServerDto: {
+            cpu_cores: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by: number | null;
+            description: string;
+            disks: components["schemas"]["ServerDiskDto"][];
+            error: string | null;
+            firewall_group: string | null;
+            id: number;
+            ip_addresses: string[];
+            /** Format: date-time */
+            last_synced_at: string | null;
+            live: components["schemas"]["ServerLiveDto"] | null;
+            memory_mb: number;
+            /** @example web-01 */
+            name: string;
+            networks: components["schemas"]["ServerNetworkDto"][];
+            node: string | null;
+            /**
+             * @description Made by Proxdeck, or imported by a sync
+             * @enum {string}
+             */
+            origin: "created" | "imported";
+            os_type: string | null;
+            role: string | null;
+            /** @enum {string} */
+            status: "creating" | "running" | "stopped" | "paused" | "deleting" | "failed" | "missing" | "unknown";
+            tags: string[];
+            template_vmid: number | null;
+            /** Format: date-time */
+            updated_at: string;
+            vmid: number | null;
+        };
+        ServerLiveDto: {
+            /** @description CPU use, 0..1 of the VM’s cores */
+            cpu_usage: number;
+            disk_bytes: number;
+            /** @description Proxmox’s lock (clone, backup, ...) */
+            lock: string | null;
+            maxmem_bytes: number;
+            mem_bytes: number;
+            netin_bytes: number;
+            netout_bytes: number;
+            uptime_s: number;
+        };
+        ServerNetworkDto: {
+            /** @example vmbr0 */
+            bridge: string;
+            /** @example net0 */
+            device: string;
+            /** @example 10.0.0.1 */
+            gateway: string | null;
+            /** @example 10.0.0.21 */
+            ip_address: string | null;
+            mac: string | null;
+            /** @example 24 */
+            prefix: number | null;
+        };
         SessionCheckDto: {
             authenticated: boolean;
             csrf_token?: string;
@@ -641,6 +874,13 @@ export interface components {
              */
             echo: string;
         };
+        SyncServersDto: {
+            /**
+             * @description Take VMs Proxdeck does not manage into the inventory
+             * @default false
+             */
+            import_unmanaged: boolean;
+        };
         TaskConfigDto: {
             concurrency: Record<string, never>;
             poll_interval_ms: number;
@@ -671,7 +911,7 @@ export interface components {
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
-            type: "test.simple" | "test.error";
+            type: "test.simple" | "test.error" | "servers.sync";
         };
         TaskItemDto: {
             error: string | null;
@@ -745,6 +985,99 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    Servers_allStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AllServerStatusDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Tasks_queueHealth: {
         parameters: {
             query?: never;
@@ -1713,6 +2046,398 @@ export interface operations {
             };
         };
     };
+    Servers_liveStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["LiveServerStatusDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                status?: "creating" | "running" | "stopped" | "paused" | "deleting" | "failed" | "missing" | "unknown";
+                node?: string;
+                role?: string;
+                firewall_group?: string;
+                /** @description A part of the name, or the start of an IP address */
+                q?: string;
+                /** @description `field` ascending, `-field` descending */
+                sort?: "name" | "-name" | "vmid" | "-vmid" | "node" | "-node" | "status" | "-status" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerDto"][];
+                        pagination: {
+                            page: number;
+                            pages: number;
+                            per_page: number;
+                            total: number;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_brief: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerBriefDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     "Auth_sessionCheck[0]": {
         parameters: {
             query?: never;
@@ -1807,6 +2532,109 @@ export interface operations {
             };
             /** @description Not authenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncServersDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1978,7 +2806,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
-                type?: "test.simple" | "test.error";
+                type?: "test.simple" | "test.error" | "servers.sync";
             };
             header?: never;
             path?: never;

@@ -78,6 +78,35 @@ export class EventsService {
     return id ?? '';
   }
 
+  /** Appends many events in one round trip, in the order given; returns their ids. */
+  async publishMany<E extends SseEventName>(
+    event: E,
+    entries: readonly { data: SseEventMap[E]; audience: EventAudience }[],
+  ): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const oldest = String(Date.now() - this.retentionMs);
+    const pipeline = this.redis.client.pipeline();
+    for (const entry of entries)
+      pipeline.xadd(
+        this.streamKey,
+        'MINID',
+        '~',
+        oldest,
+        '*',
+        'e',
+        event,
+        'd',
+        JSON.stringify(entry.data),
+        'a',
+        JSON.stringify(entry.audience),
+      );
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, id]) => {
+      if (error) throw error;
+      return String(id);
+    });
+  }
+
   /** Events after `afterId` (exclusive), oldest first, at most `count`. */
   async readAfter(afterId: string, count = 1000): Promise<LoggedEvent[]> {
     const entries = (await this.redis.client.xrange(this.streamKey, `(${afterId}`, '+', 'COUNT', count)) as [

@@ -18,6 +18,12 @@ export const JOBS = {
     backoffMs: 0,
     timeoutMs: 60_000,
   }),
+  'servers.sync': job<{ import_unmanaged: boolean }>({
+    queue: 'servers',
+    attempts: 2,
+    backoffMs: 2_000,
+    timeoutMs: 300_000,
+  }),
 };
 
 export type AppJobs = typeof JOBS;

@@ -11,6 +11,10 @@ export const SCHEDULES = {
     schedule: 'SCHEDULE_NOTIFICATIONS_PRUNE',
     description: 'Deletes notifications older than NOTIFICATION_RETENTION_DAYS',
   },
+  'servers.sync': {
+    schedule: 'SCHEDULE_SERVERS_SYNC',
+    description: 'Reads Proxmox’s resource list once and brings the server inventory up to date',
+  },
 } satisfies ScheduleTable;
 
 export type AppSchedules = typeof SCHEDULES;

@@ -1,0 +1,8 @@
+/** The servers module's public surface: other modules and the application import only from here. */
+export { ServersModule } from './servers.module';
+export { ServersRepository } from './servers.repository';
+export { ServersService } from './servers.service';
+export { ServerSync } from './server-sync';
+export { Server } from './server.entity';
+export type { ServerDisk, ServerLive, ServerNetwork } from './server.entity';
+export { SERVER_NAME, SERVER_STATUSES, type ServerStatus } from './server-status';

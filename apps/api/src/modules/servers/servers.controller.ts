@@ -1,0 +1,94 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../../platform/access/access.decorators';
+import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
+import { NotFoundError } from '../../platform/errors/app-error';
+import { Page, TaskAccepted } from '../../platform/http/envelope';
+import { ApiEnvelope, ApiListEnvelope, ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
+import { JobQueue } from '../../platform/queue/job-queue';
+import {
+  AllServerStatusDto,
+  LiveServerStatusDto,
+  ServerBriefDto,
+  ServerDto,
+  ServerListQueryDto,
+  SyncServersDto,
+} from './server.dto';
+import { SERVER_NAME } from './server-status';
+import { ServersService } from './servers.service';
+
+/** A server name from the path: a DNS label, else no such server (404). */
+function serverName(raw: string): string {
+  if (!SERVER_NAME.test(raw)) throw new NotFoundError(`Server ${raw.slice(0, 63)}`);
+  return raw;
+}
+
+/** The server inventory (docs/api.md §3.2): lists, the cluster at a glance, live status, sync. */
+@ApiTags('servers')
+@Controller('api')
+export class ServersController {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  @Get('servers')
+  @RequirePermission('view_all')
+  @ApiOperation({ summary: 'Servers: filters status, node, role, firewall_group; q searches names and IPs' })
+  @ApiListEnvelope(ServerDto)
+  async list(@Query() query: ServerListQueryDto): Promise<Page<ServerDto>> {
+    const { items, total } = await this.servers.list(query);
+    return Page.of(items, total, query.page, query.per_page);
+  }
+
+  @Get('servers/brief')
+  @RequirePermission('view_all')
+  @ApiOperation({ summary: 'Every server in a few fields, unpaged (for pickers)' })
+  @ApiEnvelope([ServerBriefDto])
+  async brief(): Promise<ServerBriefDto[]> {
+    return this.servers.brief();
+  }
+
+  @Get('servers/:name')
+  @RequirePermission('view_all')
+  @ApiOperation({ summary: 'One server of the inventory' })
+  @ApiEnvelope(ServerDto)
+  async one(@Param('name') name: string): Promise<ServerDto> {
+    return this.servers.get(serverName(name));
+  }
+
+  @Get('all_server_status')
+  @RequirePermission('view_all')
+  @ApiOperation({ summary: 'Every server by name, with the cluster’s figures per node' })
+  @ApiEnvelope(AllServerStatusDto)
+  async allStatus(): Promise<AllServerStatusDto> {
+    return this.servers.allStatus();
+  }
+
+  @Get('server_status/:name')
+  @RequirePermission('view_all')
+  @ApiOperation({ summary: 'A server’s status read from Proxmox now' })
+  @ApiEnvelope(LiveServerStatusDto)
+  async liveStatus(@Param('name') name: string): Promise<LiveServerStatusDto> {
+    return this.servers.liveStatus(serverName(name));
+  }
+
+  @Post('sync_servers')
+  @HttpCode(202)
+  @RequirePermission('manage_servers')
+  @ApiOperation({
+    summary: 'Compares the inventory with Proxmox now; reports unmanaged VMs and imports them if asked',
+  })
+  @ApiTaskAccepted()
+  async sync(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: SyncServersDto = {},
+  ): Promise<TaskAccepted> {
+    const task = await this.jobs.enqueue(
+      'servers.sync',
+      { import_unmanaged: body.import_unmanaged ?? false },
+      { createdBy: principal.user.id },
+    );
+    return new TaskAccepted(task.id, 'Server sync queued');
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { JobContext, JobResult } from '../../platform/queue/job-context';
+import { JobHandler } from '../../platform/queue/job-handler.decorator';
+import { ScheduledJob, type ScheduledResult } from '../../platform/queue/scheduled-job.decorator';
+import { ServerSync, type SyncOutcome } from './server-sync';
+
+/** The sync, on its schedule and on demand (POST /api/sync_servers). */
+@Injectable()
+export class ServersJobs {
+  constructor(private readonly sync: ServerSync) {}
+
+  @ScheduledJob('servers.sync')
+  async scheduledSync(): Promise<ScheduledResult> {
+    const outcome = await this.sync.run();
+    return summary(outcome);
+  }
+
+  @JobHandler('servers.sync')
+  async requestedSync(context: JobContext<'servers.sync'>): Promise<JobResult> {
+    await context.progress(10, 'Reading Proxmox’s resource list');
+    const outcome = await this.sync.run({
+      importUnmanaged: context.payload.import_unmanaged,
+      importedBy: context.createdBy,
+    });
+    return {
+      ...summary(outcome),
+      unmanaged: outcome.unmanaged.map((vm) => ({ ...vm, tags: [...vm.tags] })),
+      imported: outcome.imported.map((entry) => ({ ...entry })),
+    };
+  }
+}
+
+function summary(outcome: SyncOutcome): Record<string, number> {
+  return {
+    vms: outcome.vms,
+    changed: outcome.changed,
+    missing: outcome.missing,
+    unmanaged: outcome.unmanaged.length,
+    imported: outcome.imported.filter((entry) => entry.imported).length,
+    pve_requests: outcome.pve_requests,
+    duration_ms: outcome.duration_ms,
+  };
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../../platform/events/events.module';
+import { ProxmoxModule } from '../../platform/proxmox/proxmox.module';
+import { Server } from './server.entity';
+import { ServerImporter } from './server-importer';
+import { ServerSync } from './server-sync';
+import { ServersController } from './servers.controller';
+import { ServersJobs } from './servers.jobs';
+import { ServersRepository } from './servers.repository';
+import { ServersService } from './servers.service';
+
+/** The server inventory and its sync with Proxmox (docs/api.md §3). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Server]), EventsModule, ProxmoxModule],
+  controllers: [ServersController],
+  providers: [ServersRepository, ServersService, ServerSync, ServerImporter, ServersJobs],
+  exports: [ServersRepository, ServersService, ServerSync],
+})
+export class ServersModule {}

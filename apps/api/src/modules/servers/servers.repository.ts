@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Server } from './server.entity';
+import type { ServerStatus } from './server-status';
+import type { ServerChange, SyncedServer } from './sync-plan';
+
+export const SERVER_SORT_FIELDS = ['name', 'vmid', 'node', 'status', 'created_at', 'updated_at'] as const;
+export type ServerSortField = (typeof SERVER_SORT_FIELDS)[number];
+
+export interface ServerListFilters {
+  status?: ServerStatus;
+  node?: string;
+  role?: string;
+  firewall_group?: string;
+  /** A part of the name, or the start of an IP address. */
+  q?: string;
+}
+
+export interface ServerSort {
+  field: ServerSortField;
+  descending: boolean;
+}
+
+const SORT_COLUMNS: Record<ServerSortField, string> = {
+  name: 's.name',
+  vmid: 's.vmid',
+  node: 's.node',
+  status: 's.status',
+  created_at: 's.created_at',
+  updated_at: 's.updated_at',
+};
+
+/** Every query of the server inventory. */
+@Injectable()
+export class ServersRepository {
+  constructor(@InjectRepository(Server) private readonly servers: Repository<Server>) {}
+
+  async list(
+    filters: ServerListFilters,
+    sort: ServerSort,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: Server[]; total: number }> {
+    const query = this.servers.createQueryBuilder('s');
+    if (filters.status) query.andWhere('s.status = :status', { status: filters.status });
+    if (filters.node) query.andWhere('s.node = :node', { node: filters.node });
+    if (filters.role) query.andWhere('s.role = :role', { role: filters.role });
+    if (filters.firewall_group)
+      query.andWhere('s.firewall_group = :group', { group: filters.firewall_group });
+    if (filters.q) {
+      const text = filters.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      query.andWhere(
+        '(s.name LIKE :contains OR EXISTS (SELECT 1 FROM unnest(s.ip_addresses) ip WHERE ip LIKE :prefix))',
+        { contains: `%${text.toLowerCase()}%`, prefix: `${text}%` },
+      );
+    }
+    query
+      .orderBy(SORT_COLUMNS[sort.field], sort.descending ? 'DESC' : 'ASC', 'NULLS LAST')
+      .addOrderBy('s.id', 'ASC')
+      .offset(page.offset)
+      .limit(page.limit);
+    const [items, total] = await query.getManyAndCount();
+    return { items, total };
+  }
+
+  /** Every server, ordered by name. */
+  async all(): Promise<Server[]> {
+    return this.servers.find({ order: { name: 'ASC' } });
+  }
+
+  async findByName(name: string): Promise<Server | null> {
+    return this.servers.findOneBy({ name });
+  }
+
+  async countsByStatus(): Promise<Map<ServerStatus, number>> {
+    const rows = await this.servers
+      .createQueryBuilder('s')
+      .select('s.status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('s.status')
+      .getRawMany<{ status: ServerStatus; count: number }>();
+    return new Map(rows.map((row) => [row.status, row.count]));
+  }
+
+  /** Cores and memory given to servers that hold resources in Proxmox. */
+  async allocated(): Promise<{ cores: number; memoryMb: number }> {
+    const row = await this.servers
+      .createQueryBuilder('s')
+      .select('coalesce(sum(s.cpu_cores), 0)::int', 'cores')
+      .addSelect('coalesce(sum(s.memory_mb), 0)::bigint', 'memory')
+      .where("s.status NOT IN ('missing', 'failed')")
+      .getRawOne<{ cores: number; memory: string }>();
+    return { cores: row?.cores ?? 0, memoryMb: Number(row?.memory ?? 0) };
+  }
+
+  /** What the sync compares with Proxmox, for every server. */
+  async forSync(): Promise<SyncedServer[]> {
+    return this.servers.find({ select: ['id', 'name', 'vmid', 'node', 'status', 'live'] });
+  }
+
+  /**
+   * Writes the sync's changes in one statement. A server whose status changed since the sync read it (a job
+   * moved it on meanwhile) is left alone. Returns the changes written.
+   */
+  async applySyncChanges(changes: readonly ServerChange[], at: Date): Promise<ServerChange[]> {
+    if (changes.length === 0) return [];
+    // An UPDATE answers [rows, count] through TypeORM's query().
+    const [rows] = await this.servers.query<[{ id: number }[], number]>(
+      `UPDATE servers s
+          SET status = c.status, node = c.node, live = c.live, updated_at = $6
+         FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[])
+              AS c(id, expected, status, node, live)
+        WHERE s.id = c.id AND s.status = c.expected
+      RETURNING s.id`,
+      [
+        changes.map((change) => change.id),
+        changes.map((change) => change.expectedStatus),
+        changes.map((change) => change.status),
+        changes.map((change) => change.node),
+        changes.map((change) => (change.live === null ? null : JSON.stringify(change.live))),
+        at,
+      ],
+    );
+    const written = new Set(rows.map((row) => row.id));
+    return changes.filter((change) => written.has(change.id));
+  }
+
+  /** The servers whose VM the sync found: their `last_synced_at` becomes `at`. */
+  async markSeen(ids: readonly number[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.servers.query(`UPDATE servers SET last_synced_at = $2 WHERE id = ANY($1::int[])`, [ids, at]);
+  }
+
+  async insert(server: Partial<Server>): Promise<Server> {
+    return this.servers.save(this.servers.create(server));
+  }
+
+  async nameTaken(name: string): Promise<boolean> {
+    return this.servers.existsBy({ name });
+  }
+}
