@@ -166,6 +166,27 @@ describe('the job framework (fixture jobs)', () => {
     expect(simulator.state.vms.some((vm) => vm.vmid === 7301)).toBe(true);
   });
 
+  it('starts nothing when a Proxmox step finds its effect already in place', async () => {
+    const [a] = await installation(['A']);
+    if (!a) throw new Error('stack missing');
+    await a.startProcessing();
+    const first = await finished(
+      a,
+      (await a.jobs.enqueue('fixture.pve-create', { node: 'pve1' }, { createdBy: null, items: ['7401'] })).id,
+    );
+    expect(first.items[0]?.pve_upids).toHaveLength(1);
+    const requests = () => simulator.requestCounts()['POST /nodes/{node}/qemu'] ?? 0;
+    const before = requests();
+    const again = await finished(
+      a,
+      (await a.jobs.enqueue('fixture.pve-create', { node: 'pve1' }, { createdBy: null, items: ['7401'] })).id,
+    );
+    expect(again.status).toBe('completed');
+    expect(again.items[0]?.pve_upids).toEqual([]);
+    expect(again.items[0]?.steps?.find((step) => step.name === 'outcome')?.output).toEqual({ upid: null });
+    expect(requests()).toBe(before);
+  });
+
   it('frees the slots of a worker that died once its leases run out', async () => {
     const [a] = await installation(['A'], { TASK_CONCURRENCY_PER_NODE: '2' });
     if (!a) throw new Error('stack missing');

@@ -22,7 +22,7 @@ import {
 } from '../../src/platform/proxmox/embedded-simulator';
 import { ProxmoxConnection } from '../../src/platform/proxmox/proxmox-connection';
 import { ProxmoxModule } from '../../src/platform/proxmox/proxmox.module';
-import type { JobContext, JobResult } from '../../src/platform/queue/job-context';
+import { ALREADY_DONE, type JobContext, type JobResult } from '../../src/platform/queue/job-context';
 import { jobHandlerDecoratorFor } from '../../src/platform/queue/job-handler.decorator';
 import { JobQueue } from '../../src/platform/queue/job-queue';
 import { JobRunner } from '../../src/platform/queue/job-runner';
@@ -96,9 +96,19 @@ class FixtureHandlers {
     await context.forEachItem(
       async (item) => {
         const vmid = Number(item.name);
-        await item.pveTask('create', () => pve.createVm(node, { vmid, name: `fixture-${vmid}` }), {
-          resources: { node },
-        });
+        const outcome = await item.pveTask(
+          'create',
+          async () => {
+            // A VM of this fixture's making is already there (an earlier try made it): nothing to start.
+            const existing = (await pve.clusterResources('vm')).find(
+              (vm) => 'vmid' in vm && vm.vmid === vmid,
+            );
+            if (existing && 'name' in existing && existing.name === `fixture-${vmid}`) return ALREADY_DONE;
+            return pve.createVm(node, { vmid, name: `fixture-${vmid}` });
+          },
+          { resources: { node } },
+        );
+        await item.step('outcome', () => Promise.resolve({ upid: outcome.upid }));
       },
       { concurrency: 4 },
     );

@@ -19,6 +19,9 @@ export type StepFunction = <R extends JsonValue>(
   run: (previous: StepOutputs) => Promise<R>,
 ) => Promise<R>;
 
+/** What a pveTask's `start` returns when the operation's effect is already in place (see ItemContext.pveTask). */
+export const ALREADY_DONE = Symbol('already done');
+
 /** The Proxmox resources an operation occupies, for the governor (TASK_CONCURRENCY_PER_NODE/_STORAGE). */
 export interface PveResources {
   node?: string;
@@ -26,7 +29,8 @@ export interface PveResources {
 }
 
 export interface PveTaskOutcome {
-  upid: string;
+  /** Null when `start` found the operation's effect already in place and started nothing. */
+  upid: string | null;
   /** `OK` or `WARNINGS: n`. */
   exitstatus: string;
   /** The task log, when asked for (`log: true`). */
@@ -52,8 +56,16 @@ export interface ItemContext {
    * (`can't lock file …`, `VM is locked (…)`), at the call or as the task's exit status, start it again with
    * backoff (PVE_LOCK_RETRIES, PVE_LOCK_RETRY_DELAY_MS). Any other failure throws PveTaskFailedError with
    * Proxmox's text (its exit status and the end of its log).
+   *
+   * `start` returns `ALREADY_DONE` when it finds the operation's effect already in place: a try that crashed
+   * after Proxmox accepted the operation and before its UPID was recorded must not start a second one. The
+   * step then ends with `{ upid: null, exitstatus: 'OK' }`.
    */
-  pveTask(name: string, start: () => Promise<string>, options?: PveTaskStepOptions): Promise<PveTaskOutcome>;
+  pveTask(
+    name: string,
+    start: () => Promise<string | typeof ALREADY_DONE>,
+    options?: PveTaskStepOptions,
+  ): Promise<PveTaskOutcome>;
   /** Runs `work` holding the governor's slots for `resources`. */
   governed<R>(resources: PveResources, work: () => Promise<R>): Promise<R>;
 }

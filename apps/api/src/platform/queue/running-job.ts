@@ -1,11 +1,12 @@
-import type {
-  ItemContext,
-  JobContext,
-  JsonValue,
-  PveResources,
-  PveTaskOutcome,
-  PveTaskStepOptions,
-  StepOutputs,
+import {
+  ALREADY_DONE,
+  type ItemContext,
+  type JobContext,
+  type JsonValue,
+  type PveResources,
+  type PveTaskOutcome,
+  type PveTaskStepOptions,
+  type StepOutputs,
 } from './job-context';
 import type { JobTable, JobTypeOf, PayloadOf } from './job-table';
 import { ProxmoxTaskError, type PveTaskSteps } from './pve-task-steps';
@@ -115,7 +116,7 @@ class ItemScope implements ItemContext {
 
   async pveTask(
     name: string,
-    start: () => Promise<string>,
+    start: () => Promise<string | typeof ALREADY_DONE>,
     options: PveTaskStepOptions = {},
   ): Promise<PveTaskOutcome> {
     const { pveTasks } = this.services;
@@ -127,7 +128,9 @@ class ItemScope implements ItemContext {
             // A previous try that crashed after starting the task left its UPID: follow that one.
             let upid = this.steps.recorded(startedKey);
             if (typeof upid !== 'string') {
-              upid = await start();
+              const started = await start();
+              if (started === ALREADY_DONE) return { upid: null, exitstatus: 'OK' };
+              upid = started;
               await this.steps.record(startedKey, upid);
               await this.services.store.updateItem(this.taskId, this.name, { upid });
             }
