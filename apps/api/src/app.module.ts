@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './modules/auth';
+import { DatastoresModule } from './modules/datastores';
+import { IpPoolsModule } from './modules/ip-pools';
 import { NotificationsModule } from './modules/notifications';
 import { SelftestModule } from './modules/selftest';
 import { ServersModule } from './modules/servers';
@@ -41,6 +43,8 @@ export class AppModule {
         TasksModule,
         NotificationsModule,
         SelftestModule,
+        IpPoolsModule,
+        DatastoresModule,
         ServersModule,
       ],
     };

@@ -32,6 +32,15 @@ const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${
   'GET /api/notifications/{notification_id}': 'authenticated',
   'POST /api/notifications/{notification_id}/read': 'authenticated',
   'DELETE /api/notifications/{notification_id}': 'authenticated',
+  'GET /api/datastores': 'perm:view_all',
+  'POST /api/datastores/refresh': 'perm:manage_servers',
+  'POST /api/datastores/default': 'perm:admin_access',
+  'GET /api/proxmox_storage': 'perm:view_all',
+  'GET /api/ip_pools': 'perm:admin_access',
+  'POST /api/ip_pools': 'perm:admin_access',
+  'GET /api/ip_pools/{id}': 'perm:admin_access',
+  'PUT /api/ip_pools/{id}': 'perm:admin_access',
+  'DELETE /api/ip_pools/{id}': 'perm:admin_access',
   'POST /api/test/notification': 'perm:admin_access',
   'POST /api/test/simple': 'perm:admin_access',
   'POST /api/test/error': 'perm:admin_access',
@@ -91,7 +100,8 @@ describe('access declarations and the permission matrix (docs/api.md §1.4)', ()
   let operator: Caller;
 
   beforeAll(async () => {
-    t = await createTestApp({ RUN_WORKERS: 'false' });
+    // Every write logs the admin in afresh: room for one session per route, so that none evicts the shared one.
+    t = await createTestApp({ RUN_WORKERS: 'false', SESSION_MAX_PER_USER: '1000' });
     ops = operations(buildOpenApiDocument(t.app));
     const viewerUser = await t.createUser('viewer');
     const operatorUser = await t.createUser('operator');
