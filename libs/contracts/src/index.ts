@@ -2,3 +2,4 @@ export * from './permissions';
 export * from './tasks';
 export * from './events';
 export * from './errors';
+export * from './server-creation';

@@ -39,6 +39,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/create_servers_bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates 1-100 servers: a list (servers[]) or a pattern (base_name, count, start_index: base-01..base-NN); one task, an item per server */
+        post: operations["Servers_createBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/current-user": {
         parameters: {
             query?: never;
@@ -391,7 +408,8 @@ export interface paths {
         /** Servers: filters status, node, role, firewall_group; q searches names and IPs */
         get: operations["Servers_list"];
         put?: never;
-        post?: never;
+        /** Creates a server from a cloud-init template: checked first (a 400 names every field at fault), then a task */
+        post: operations["Servers_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -409,6 +427,23 @@ export interface paths {
         get: operations["Servers_one"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/async": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same as POST /api/servers (kept for old clients) */
+        post: operations["Servers_createAsync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -490,7 +525,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One task (own, or any with view_all) */
+        /**
+         * One task (own, or any with view_all)
+         * @description The first time its creator reads a finished task, secrets it made for them (generated VM passwords) are in result.secrets; they are not kept, and no later read shows them.
+         */
         get: operations["Tasks_status"];
         put?: never;
         post?: never;
@@ -699,6 +737,59 @@ export interface components {
             };
             stats: components["schemas"]["ClusterStatsDto"];
         };
+        BulkCreateServersDto: {
+            /**
+             * @description With count: names base-01..base-NN
+             * @example web
+             */
+            base_name?: string;
+            count?: number;
+            /** @default 2 */
+            cpu: number;
+            description?: string;
+            /** @description 1-8 disks; the first is the boot disk */
+            disks?: components["schemas"]["CreateDiskDto"][];
+            /** @description An existing security group */
+            firewall_group?: string;
+            /**
+             * @description MB
+             * @default 2048
+             */
+            memory: number;
+            /**
+             * @description Not used by a bulk creation: see servers[] and base_name
+             * @example web-01
+             */
+            name?: string;
+            /** @description 1-4 network devices */
+            network_devices?: components["schemas"]["CreateNetworkDeviceDto"][];
+            /**
+             * @description Default: the node with the most free memory
+             * @example pve1
+             */
+            node?: string;
+            /**
+             * @description A key of the OS_TEMPLATES setting
+             * @example rocky
+             */
+            os_type?: string;
+            /** @description A role from /api/roles/available */
+            role?: string;
+            /** @description 1-100 servers */
+            servers?: components["schemas"]["CreateServerDto"][];
+            /** @description OpenSSH public keys */
+            ssh_keys?: string[];
+            /** @default 1 */
+            start_index: number;
+            /** @description Proxmox tags; "proxdeck" is always added */
+            tags?: string[];
+            /** @description A template VMID; overrides os_type */
+            template_vm_id?: number;
+            /** @description Never stored in clear nor returned; without it and without keys, one is generated */
+            vm_password?: string;
+            /** @description The cloud-init user; default the VM_USERNAME setting */
+            vm_username?: string;
+        };
         ChangePasswordDto: {
             /** Format: password */
             current_password: string;
@@ -733,6 +824,84 @@ export interface components {
             running: number;
             stopped: number;
             total: number;
+        };
+        CreateDiskDto: {
+            /**
+             * @description A datastore holding images, or "auto" (the default)
+             * @example auto
+             */
+            datastore_id?: string;
+            /**
+             * @default hdd
+             * @enum {string}
+             */
+            disk_type: "hdd" | "ssd";
+            /**
+             * @description scsi, virtio or sata, with or without the index (scsi1); the next free index by default
+             * @example scsi1
+             */
+            interface?: string;
+            /** @example 20 */
+            size_gb: number;
+        };
+        CreateNetworkDeviceDto: {
+            /** @example vmbr0 */
+            bridge: string;
+            /**
+             * @description For an address outside pools
+             * @example 10.0.0.1
+             */
+            gateway?: string;
+            /**
+             * @description An IPv4 address, or "auto" (from the bridge’s pool)
+             * @example auto
+             */
+            ip_address?: string;
+            /** @description Prefix length, for an address outside pools */
+            subnet?: number;
+        };
+        CreateServerDto: {
+            /** @default 2 */
+            cpu: number;
+            description?: string;
+            /** @description 1-8 disks; the first is the boot disk */
+            disks?: components["schemas"]["CreateDiskDto"][];
+            /** @description An existing security group */
+            firewall_group?: string;
+            /**
+             * @description MB
+             * @default 2048
+             */
+            memory: number;
+            /**
+             * @description A DNS label, unique among servers
+             * @example web-01
+             */
+            name: string;
+            /** @description 1-4 network devices */
+            network_devices?: components["schemas"]["CreateNetworkDeviceDto"][];
+            /**
+             * @description Default: the node with the most free memory
+             * @example pve1
+             */
+            node?: string;
+            /**
+             * @description A key of the OS_TEMPLATES setting
+             * @example rocky
+             */
+            os_type?: string;
+            /** @description A role from /api/roles/available */
+            role?: string;
+            /** @description OpenSSH public keys */
+            ssh_keys?: string[];
+            /** @description Proxmox tags; "proxdeck" is always added */
+            tags?: string[];
+            /** @description A template VMID; overrides os_type */
+            template_vm_id?: number;
+            /** @description Never stored in clear nor returned; without it and without keys, one is generated */
+            vm_password?: string;
+            /** @description The cloud-init user; default the VM_USERNAME setting */
+            vm_username?: string;
         };
         DatastoreDefaultsBodyDto: {
             /** @example local-lvm */
@@ -1193,7 +1362,7 @@ export interface components {
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
-            type: "test.simple" | "test.error" | "servers.sync";
+            type: "test.simple" | "test.error" | "servers.create" | "servers.sync";
         };
         TaskItemDto: {
             error: string | null;
@@ -1429,6 +1598,109 @@ export interface operations {
                 };
             };
             /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_createBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCreateServersDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission create_server */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,6 +3662,109 @@ export interface operations {
             };
         };
     };
+    Servers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServerDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission create_server */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Servers_one: {
         parameters: {
             query?: never;
@@ -3461,6 +3836,109 @@ export interface operations {
                 };
             };
             /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_createAsync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServerDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission create_server */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3946,7 +4424,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
-                type?: "test.simple" | "test.error" | "servers.sync";
+                type?: "test.simple" | "test.error" | "servers.create" | "servers.sync";
             };
             header?: never;
             path?: never;

@@ -14,6 +14,9 @@ import {
   ServerListQueryDto,
   SyncServersDto,
 } from './server.dto';
+import { bulkEntries } from './creation-planner';
+import { BulkCreateServersDto, CreateServerDto } from './server-create.dto';
+import { ServerCreation } from './server-creation';
 import { SERVER_NAME } from './server-status';
 import { ServersService } from './servers.service';
 
@@ -30,7 +33,50 @@ export class ServersController {
   constructor(
     private readonly servers: ServersService,
     private readonly jobs: JobQueue,
+    private readonly creation: ServerCreation,
   ) {}
+
+  @Post('servers')
+  @HttpCode(202)
+  @RequirePermission('create_server')
+  @ApiOperation({
+    summary:
+      'Creates a server from a cloud-init template: checked first (a 400 names every field at fault), then a task',
+  })
+  @ApiTaskAccepted()
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateServerDto,
+  ): Promise<TaskAccepted> {
+    return this.creation.create(principal, [{ body, field: '' }]);
+  }
+
+  @Post('servers/async')
+  @HttpCode(202)
+  @RequirePermission('create_server')
+  @ApiOperation({ summary: 'The same as POST /api/servers (kept for old clients)' })
+  @ApiTaskAccepted()
+  async createAsync(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateServerDto,
+  ): Promise<TaskAccepted> {
+    return this.creation.create(principal, [{ body, field: '' }]);
+  }
+
+  @Post('create_servers_bulk')
+  @HttpCode(202)
+  @RequirePermission('create_server')
+  @ApiOperation({
+    summary:
+      'Creates 1-100 servers: a list (servers[]) or a pattern (base_name, count, start_index: base-01..base-NN); one task, an item per server',
+  })
+  @ApiTaskAccepted()
+  async createBulk(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: BulkCreateServersDto,
+  ): Promise<TaskAccepted> {
+    return this.creation.create(principal, bulkEntries(body));
+  }
 
   @Get('servers')
   @RequirePermission('view_all')

@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../../platform/events/events.module';
 import { ProxmoxModule } from '../../platform/proxmox/proxmox.module';
+import { DatastoresModule } from '../datastores';
+import { IpPoolsModule } from '../ip-pools';
+import { CreationPipeline } from './creation-pipeline';
+import { CreationPlanner } from './creation-planner';
+import { ServerCreation } from './server-creation';
 import { Server } from './server.entity';
 import { ServerImporter } from './server-importer';
 import { ServerSync } from './server-sync';
@@ -12,9 +17,18 @@ import { ServersService } from './servers.service';
 
 /** The server inventory and its sync with Proxmox (docs/api.md §3). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Server]), EventsModule, ProxmoxModule],
+  imports: [TypeOrmModule.forFeature([Server]), EventsModule, ProxmoxModule, DatastoresModule, IpPoolsModule],
   controllers: [ServersController],
-  providers: [ServersRepository, ServersService, ServerSync, ServerImporter, ServersJobs],
+  providers: [
+    ServersRepository,
+    ServersService,
+    ServerSync,
+    ServerImporter,
+    ServersJobs,
+    CreationPlanner,
+    CreationPipeline,
+    ServerCreation,
+  ],
   exports: [ServersRepository, ServersService, ServerSync],
 })
 export class ServersModule {}

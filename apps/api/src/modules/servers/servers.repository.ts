@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { Server } from './server.entity';
+import { QueryFailedError, type Repository } from 'typeorm';
+import { ConflictError } from '../../platform/errors/app-error';
+import type { PlannedServer } from './creation-plan';
+import { Server, type ServerLive, type ServerNetwork } from './server.entity';
 import type { ServerStatus } from './server-status';
 import type { ServerChange, SyncedServer } from './sync-plan';
 
@@ -135,7 +137,113 @@ export class ServersRepository {
     return this.servers.save(this.servers.create(server));
   }
 
+  /** Which of `names` servers already have. */
+  async takenNames(names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await this.servers
+      .createQueryBuilder('s')
+      .select('s.name', 'name')
+      .where('s.name = ANY(:names)', { names })
+      .getRawMany<{ name: string }>();
+    return new Set(rows.map((row) => row.name));
+  }
+
   async nameTaken(name: string): Promise<boolean> {
     return this.servers.existsBy({ name });
+  }
+
+  /**
+   * Records the servers of a creation request as `creating`, all or none. A name taken meanwhile (by a request
+   * that won the race) is a 409 naming it.
+   */
+  async insertCreating(servers: readonly PlannedServer[], createdBy: number | null): Promise<void> {
+    try {
+      await this.servers.manager.transaction(async (manager) => {
+        for (const server of servers)
+          await manager.insert(Server, {
+            name: server.name,
+            vmid: null,
+            node: server.node,
+            status: 'creating',
+            origin: 'created',
+            cpuCores: server.cores,
+            memoryMb: server.memory_mb,
+            disks: server.disks.map((disk) => ({ ...disk })),
+            networks: server.nics.map((nic) => ({
+              device: nic.device,
+              bridge: nic.bridge,
+              ip_address: null,
+              prefix: null,
+              gateway: null,
+              mac: null,
+            })),
+            osType: server.os_type,
+            templateVmid: server.template.vmid,
+            firewallGroup: server.firewall_group,
+            tags: server.tags,
+            description: server.description,
+            createdBy,
+          });
+      });
+    } catch (error) {
+      if (error instanceof QueryFailedError && error.message.includes('servers_name_key'))
+        throw new ConflictError('A server of one of these names was created meanwhile', { field: 'name' });
+      throw error;
+    }
+  }
+
+  /**
+   * The server's VMID: the one it holds, or the lowest of `range` that no server holds and `isFree` (Proxmox)
+   * confirms, recorded under a lock so that two creations never take the same one.
+   */
+  async reserveVmid(
+    name: string,
+    range: { min: number; max: number },
+    isFree: (vmid: number) => Promise<boolean>,
+  ): Promise<number> {
+    return this.servers.manager.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('proxdeck:vmid-reservation'))`);
+      const rows = await manager.query<{ vmid: number | null }[]>(
+        `SELECT vmid FROM servers WHERE name = $1 FOR UPDATE`,
+        [name],
+      );
+      const row = rows[0];
+      if (!row) throw new ConflictError(`Server ${name} no longer exists`);
+      if (row.vmid !== null) return row.vmid;
+      const held = new Set(
+        (
+          await manager.query<{ vmid: number }[]>(`SELECT vmid FROM servers WHERE vmid BETWEEN $1 AND $2`, [
+            range.min,
+            range.max,
+          ])
+        ).map((entry) => entry.vmid),
+      );
+      for (let vmid = range.min; vmid <= range.max; vmid += 1) {
+        if (held.has(vmid) || !(await isFree(vmid))) continue;
+        await manager.query(`UPDATE servers SET vmid = $2, updated_at = now() WHERE name = $1`, [name, vmid]);
+        return vmid;
+      }
+      throw new ConflictError(`No free VMID left in ${String(range.min)}-${String(range.max)} (VMID_RANGE)`);
+    });
+  }
+
+  async setNetworks(name: string, networks: ServerNetwork[]): Promise<void> {
+    await this.servers.update(
+      { name },
+      {
+        networks,
+        ipAddresses: networks.flatMap((nic) => (nic.ip_address ? [nic.ip_address] : [])),
+      },
+    );
+  }
+
+  /** Moves a server to `status` (with `error` when it failed); returns the server as it is now. */
+  async setStatus(
+    name: string,
+    status: ServerStatus,
+    fields: { error?: string | null; live?: ServerLive | null } = {},
+  ): Promise<Server | null> {
+    await this.servers.update({ name }, { status, ...fields });
+    return this.findByName(name);
   }
 }

@@ -29,7 +29,7 @@ function encode(digest: Buffer): string {
   const put = (value: number, characters: number): void => {
     let word = value;
     for (let n = 0; n < characters; n += 1) {
-      text += ITOA64[word & 0x3f];
+      text += ITOA64.charAt(word & 0x3f);
       word >>>= 6;
     }
   };
@@ -79,7 +79,7 @@ export function sha512Crypt(password: string, salt: string, rounds = DEFAULT_ROU
 
 /** A fresh 16-character salt. */
 export function randomSalt(): string {
-  return [...randomBytes(16)].map((byte) => ITOA64[byte & 0x3f]).join('');
+  return [...randomBytes(16)].map((byte) => ITOA64.charAt(byte & 0x3f)).join('');
 }
 
 /** Hashes a VM password with a fresh salt. */

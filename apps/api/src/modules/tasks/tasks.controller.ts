@@ -59,10 +59,15 @@ export class TasksController {
 
   @Get('tasks/:task_id/status')
   @Authenticated()
-  @ApiOperation({ summary: 'One task (own, or any with view_all)' })
+  @ApiOperation({
+    summary: 'One task (own, or any with view_all)',
+    description:
+      'The first time its creator reads a finished task, secrets it made for them (generated VM passwords) are ' +
+      'in result.secrets; they are not kept, and no later read shows them.',
+  })
   @ApiEnvelope(TaskDto)
   async status(@CurrentPrincipal() principal: Principal, @Param('task_id') taskId: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.getVisible(taskId, principal));
+    return this.tasks.readStatus(taskId, principal);
   }
 
   @Get('celery/status')

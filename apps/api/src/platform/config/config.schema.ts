@@ -12,6 +12,32 @@ const booleanFlag = z
 const positiveInt = z.coerce.number().int().positive();
 
 /** An interval (`30s`, `5m`) or a cron expression, for a recurring job. */
+/** `os=vmid,os=vmid`: the template to clone for each `os_type`. */
+const osTemplates = z.string().transform((text, ctx): Record<string, number> => {
+  const map: Record<string, number> = {};
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const match = /^([a-z][a-z0-9_-]{0,31})=(\d{3,9})$/.exec(entry);
+    if (!match?.[1] || !match[2]) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not os=vmid` });
+      return z.NEVER;
+    }
+    map[match[1]] = Number(match[2]);
+  }
+  return map;
+});
+
+/** `min-max`: the VMIDs Proxdeck gives its servers. */
+const vmidRange = z.string().transform((text, ctx): { min: number; max: number } => {
+  const match = /^(\d{3,9})-(\d{3,9})$/.exec(text.trim());
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2]);
+  if (!match || min < 100 || max < min) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'min-max, with 100 <= min <= max <= 999999999' });
+    return z.NEVER;
+  }
+  return { min, max };
+});
+
 const schedule = z.string().transform((text, ctx): Schedule => {
   const parsed = parseSchedule(text);
   if (typeof parsed === 'string') {
@@ -63,6 +89,24 @@ export const configSchema = z
     SCHEDULE_SERVERS_SYNC: schedule.default('10s'),
     NOTIFY_TASKS_LONGER_THAN_S: z.coerce.number().int().min(0).default(60),
 
+    OS_TEMPLATES: osTemplates.default('rocky=8000,centos=8001,ubuntu=9000,debian=9001'),
+    DEFAULT_OS_TYPE: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,31}$/)
+      .default('rocky'),
+    DEFAULT_BRIDGE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,15}$/, 'a bridge name such as vmbr0')
+      .default('vmbr0'),
+    VMID_RANGE: vmidRange.default('10000-19999'),
+    VM_USERNAME: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Linux user name')
+      .default('cloud'),
+    VM_SSH_KEYS: optionalText,
+    SERVER_CREATE_CONCURRENCY: positiveInt.max(100).default(8),
+    SERVER_READY_TIMEOUT_S: positiveInt.default(600),
+
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),
     SESSION_COOKIE_NAME: z
@@ -109,6 +153,13 @@ export const configSchema = z
     DATA_DIR: z.string().default('.data'),
   })
   .superRefine((config, ctx) => {
+    if (!(config.DEFAULT_OS_TYPE in config.OS_TEMPLATES)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['DEFAULT_OS_TYPE'],
+        message: `must be one of OS_TEMPLATES (${Object.keys(config.OS_TEMPLATES).join(', ')})`,
+      });
+    }
     if (config.PVE_URL !== undefined) {
       const hasToken = config.PVE_TOKEN_ID !== undefined && config.PVE_TOKEN_SECRET !== undefined;
       const hasUser = config.PVE_USER !== undefined && config.PVE_PASSWORD !== undefined;

@@ -1,3 +1,4 @@
+import type { PlannedServer } from '@proxdeck/contracts';
 import { job, type JobTypeOf, type PayloadOf } from './job-table';
 
 /**
@@ -17,6 +18,12 @@ export const JOBS = {
     attempts: 1,
     backoffMs: 0,
     timeoutMs: 60_000,
+  }),
+  'servers.create': job<{ servers: PlannedServer[] }>({
+    queue: 'servers',
+    attempts: 3,
+    backoffMs: 5_000,
+    timeoutMs: 3_600_000,
   }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',

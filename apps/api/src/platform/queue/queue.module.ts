@@ -10,6 +10,7 @@ import { JOB_TABLE, JobQueue } from './job-queue';
 import { JobRunner } from './job-runner';
 import { queueNamesOf, type JobTable } from './job-table';
 import { PveTaskSteps } from './pve-task-steps';
+import { TaskSecrets } from './task-secrets';
 import { ResourceGovernor } from './resource-governor';
 import { SCHEDULE_TABLE, SCHEDULED_QUEUE, Scheduler } from './scheduler';
 import { PLATFORM_SCHEDULES, type ScheduleTable } from './schedule-table';
@@ -64,10 +65,20 @@ export class QueueModule {
         Scheduler,
         ResourceGovernor,
         PveTaskSteps,
+        TaskSecrets,
         TaskMaintenance,
         WorkerRegistry,
       ],
-      exports: [JobQueue, TaskStore, JobRunner, Scheduler, ResourceGovernor, WorkerRegistry],
+      exports: [
+        JobQueue,
+        TaskStore,
+        JobRunner,
+        Scheduler,
+        ResourceGovernor,
+        WorkerRegistry,
+        PveTaskSteps,
+        TaskSecrets,
+      ],
     };
   }
 }
