@@ -15,7 +15,10 @@ const positiveInt = z.coerce.number().int().positive();
 /** `os=vmid,os=vmid`: the template to clone for each `os_type`. */
 const osTemplates = z.string().transform((text, ctx): Record<string, number> => {
   const map: Record<string, number> = {};
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^([a-z][a-z0-9_-]{0,31})=(\d{3,9})$/.exec(entry);
     if (!match?.[1] || !match[2]) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not os=vmid` });
