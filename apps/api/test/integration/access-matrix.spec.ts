@@ -23,6 +23,8 @@ const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${
   'GET /api/tasks/status': 'authenticated',
   'GET /api/tasks/config': 'authenticated',
   'GET /api/tasks/{task_id}/status': 'authenticated',
+  'POST /api/tasks/{task_id}/retry': 'authenticated',
+  'POST /api/tasks/{task_id}/cancel': 'authenticated',
   'GET /api/celery/status': 'perm:view_all',
   'GET /api/notifications': 'authenticated',
   'GET /api/notifications/latest': 'authenticated',

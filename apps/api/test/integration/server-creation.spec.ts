@@ -64,7 +64,7 @@ describe('servers: creation', () => {
       async () => {
         const task = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{ data: TaskBody }>()
           .data;
-        return ['completed', 'failed', 'partial'].includes(task.status) ? task : undefined;
+        return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
       },
       { timeoutMs, intervalMs: 100, what: `task ${taskId}` },
     );
@@ -111,7 +111,7 @@ describe('servers: creation', () => {
     }
     expect(addresses.size).toBe(20);
     expect(vmids.size).toBe(20);
-  });
+  }, 120_000);
 
   it('gives two concurrent bulk requests different addresses and VMIDs', async () => {
     const [first, second] = await Promise.all(
@@ -142,7 +142,7 @@ describe('servers: creation', () => {
     expect(ours[0]?.config.cipassword).toMatch(/^\$6\$/);
     const stored = (await admin.request('GET', `/api/tasks/${first ?? ''}/status`)).body;
     expect(stored).not.toContain('a-long-password');
-  });
+  }, 90_000);
 
   it('shows a generated password once, to the creator, with the finished task', async () => {
     const taskId = accepted(
@@ -187,6 +187,97 @@ describe('servers: creation', () => {
     } finally {
       simulator.setFaults({});
     }
+  });
+
+  it('retries only the failed items of a bulk task, and completes them', async () => {
+    const lockedName = `retry-${tag}-02`;
+    simulator.setFaults({ failTasks: { qmstart: 'start failed: injected' } });
+    let taskId: string;
+    try {
+      taskId = accepted(
+        await admin.request('POST', '/api/create_servers_bulk', {
+          body: { base_name: `retry-${tag}`, count: 3, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+        }),
+      );
+      const failed = await finished(taskId);
+      expect(failed.status).toBe('failed');
+      expect(failed.items.map((item) => item.error)).toEqual(
+        Array(3).fill(expect.stringContaining('start failed: injected')),
+      );
+    } finally {
+      simulator.setFaults({});
+    }
+    const clonesBefore = simulator.requestCounts()['POST /nodes/{node}/qemu/{vmid}/clone'] ?? 0;
+    const retried = await admin.request('POST', `/api/tasks/${taskId}/retry`);
+    expect(retried.status).toBe(202);
+    const done = await finished(taskId);
+    expect(done.status).toBe('completed');
+    // Each resumed at its failed step: no second clone, the same VM.
+    expect(simulator.requestCounts()['POST /nodes/{node}/qemu/{vmid}/clone'] ?? 0).toBe(clonesBefore);
+    expect(vmNamed(lockedName)?.running).toBe(true);
+    expect(
+      (await admin.request('GET', `/api/servers/${lockedName}`)).json<{
+        data: { status: string; error: string | null };
+      }>().data,
+    ).toMatchObject({ status: 'running', error: null });
+    // Nothing left to retry.
+    expect((await admin.request('POST', `/api/tasks/${taskId}/retry`)).status).toBe(409);
+  });
+
+  it('cancels the items not started yet; a retry then creates them', async () => {
+    const taskId = accepted(
+      await admin.request('POST', '/api/create_servers_bulk', {
+        body: { base_name: `cancel-${tag}`, count: 14, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+      }),
+    );
+    expect((await admin.request('POST', `/api/tasks/${taskId}/cancel`)).status).toBe(202);
+    const ended = await finished(taskId);
+    const cancelled = ended.items.filter((item) => item.status === 'cancelled');
+    expect(cancelled.length).toBeGreaterThanOrEqual(4); // SERVER_CREATE_CONCURRENCY is 10
+    expect(ended.items.every((item) => ['completed', 'cancelled'].includes(item.status))).toBe(true);
+    expect(ended.status).toBe('cancelled');
+    for (const item of cancelled) {
+      expect(vmNamed(item.name)).toBeUndefined();
+      expect(
+        (await admin.request('GET', `/api/servers/${item.name}`)).json<{ data: { status: string } }>().data
+          .status,
+      ).toBe('failed');
+    }
+    expect((await admin.request('POST', `/api/tasks/${taskId}/cancel`)).status).toBe(409);
+
+    expect((await admin.request('POST', `/api/tasks/${taskId}/retry`)).status).toBe(202);
+    const retried = await finished(taskId, 120_000);
+    expect(retried.status).toBe('completed');
+    for (const item of cancelled) expect(vmNamed(item.name)?.running).toBe(true);
+  }, 120_000);
+
+  it('lets only the creator retry, and refuses tasks that cannot be retried or cancelled', async () => {
+    const other = await t.createUser('operator');
+    const session = await t.login(other.username, other.password);
+    simulator.setFaults({ failTasks: { qmclone: 'clone failed: injected' } });
+    let taskId: string;
+    try {
+      taskId = accepted(
+        await admin.request('POST', '/api/servers', {
+          body: { name: `owned-${tag}`, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+        }),
+      );
+      await finished(taskId);
+    } finally {
+      simulator.setFaults({});
+    }
+    expect((await session.request('POST', `/api/tasks/${taskId}/retry`)).status).toBe(403);
+    const simple = accepted(await admin.request('POST', '/api/test/simple', { body: { duration_ms: 0 } }));
+    await finished(simple);
+    expect((await admin.request('POST', `/api/tasks/${simple}/retry`)).json()).toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect((await admin.request('POST', `/api/tasks/${simple}/cancel`)).json()).toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(
+      (await admin.request('POST', '/api/tasks/00000000-0000-4000-8000-000000000000/retry')).status,
+    ).toBe(404);
   });
 
   describe('refuses a bad request with a 400 naming the field, and creates nothing', () => {

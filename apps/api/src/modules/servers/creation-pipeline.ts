@@ -67,6 +67,11 @@ export class CreationPipeline {
     }
   }
 
+  /** A server whose creation was cancelled before it started. */
+  async cancelled(name: string): Promise<void> {
+    await this.announce(name, 'failed', 'Creation cancelled before it started');
+  }
+
   private async create(item: ItemContext, plan: PlannedServer): Promise<void> {
     const pve = this.proxmox.pve();
     const storages = [...new Set(plan.disks.map((disk) => disk.datastore))];

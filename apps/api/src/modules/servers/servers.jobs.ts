@@ -25,7 +25,11 @@ export class ServersJobs {
         if (!plan) throw new Error(`no plan for ${item.name} in the task`);
         await this.pipeline.run(item, plan);
       },
-      { concurrency: this.config.values.SERVER_CREATE_CONCURRENCY },
+      {
+        concurrency: this.config.values.SERVER_CREATE_CONCURRENCY,
+        // Never started: the server has nothing in Proxmox; it is failed, for a retry or for cleanup.
+        onCancelled: (item) => this.pipeline.cancelled(item.name),
+      },
     );
     return { servers: [...plans.keys()] };
   }

@@ -1,10 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../platform/config/app-config';
 import { Authenticated, RequirePermission } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
-import { Page } from '../../platform/http/envelope';
-import { ApiEnvelope, ApiListEnvelope } from '../../platform/openapi/api-envelope.decorator';
+import { Page, TaskAccepted } from '../../platform/http/envelope';
+import { ApiEnvelope, ApiListEnvelope, ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { Scheduler } from '../../platform/queue/scheduler';
 import { WorkerRegistry } from '../../platform/queue/worker-registry';
@@ -68,6 +68,40 @@ export class TasksController {
   @ApiEnvelope(TaskDto)
   async status(@CurrentPrincipal() principal: Principal, @Param('task_id') taskId: string): Promise<TaskDto> {
     return this.tasks.readStatus(taskId, principal);
+  }
+
+  @Post('tasks/:task_id/retry')
+  @HttpCode(202)
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Runs an ended task again for its failed and cancelled items only',
+    description:
+      'Its creator only, holding the permission its type needs (create_server for a creation); 409 when the ' +
+      'task has not ended, has nothing to retry, or its type cannot be retried.',
+  })
+  @ApiTaskAccepted()
+  async retry(
+    @CurrentPrincipal() principal: Principal,
+    @Param('task_id') taskId: string,
+  ): Promise<TaskAccepted> {
+    return this.tasks.retry(taskId, principal);
+  }
+
+  @Post('tasks/:task_id/cancel')
+  @HttpCode(202)
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Cancels the items of a task not started yet; running ones end as they do',
+    description:
+      'Its creator, or anyone with the permission its type names (manage_servers for server tasks); 409 when ' +
+      'the task has ended or its type cannot be cancelled.',
+  })
+  @ApiTaskAccepted()
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('task_id') taskId: string,
+  ): Promise<TaskAccepted> {
+    return this.tasks.cancel(taskId, principal);
   }
 
   @Get('celery/status')

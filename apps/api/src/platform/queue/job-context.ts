@@ -70,6 +70,16 @@ export interface ItemContext {
   governed<R>(resources: PveResources, work: () => Promise<R>): Promise<R>;
 }
 
+export interface ForEachItemOptions {
+  /** Items run at once (default 4). */
+  concurrency?: number;
+  /**
+   * Called for each item a cancel (POST /api/tasks/<id>/cancel) kept from starting, after it is marked
+   * `cancelled`: undo what was reserved for it before the task ran.
+   */
+  onCancelled?: (item: ItemContext) => Promise<void>;
+}
+
 /** What a job handler gets: ids and the stored payload, and ways to report progress and to resume. */
 export interface JobContext<T extends JobTypeOf<Table>, Table extends JobTable = AppJobs> {
   readonly taskId: string;
@@ -86,9 +96,10 @@ export interface JobContext<T extends JobTypeOf<Table>, Table extends JobTable =
   /**
    * Works through the task's items, `concurrency` at a time: each is marked running, then completed, or
    * failed with its error (one item failing does not stop the others; the task ends `partial`). Items a
-   * previous try completed or skipped are not run again.
+   * previous try completed or skipped are not run again. Once a cancel is asked for, items not started are
+   * marked `cancelled` instead of run.
    */
-  forEachItem(work: (item: ItemContext) => Promise<void>, options?: { concurrency?: number }): Promise<void>;
+  forEachItem(work: (item: ItemContext) => Promise<void>, options?: ForEachItemOptions): Promise<void>;
 }
 
 export type JobResult = Record<string, JsonValue> | undefined;

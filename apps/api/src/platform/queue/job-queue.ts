@@ -74,6 +74,16 @@ export class JobQueue<Table extends JobTable = AppJobs> {
     );
   }
 
+  /**
+   * Runs an ended task again (its items ready for it: TaskStore.prepareRetry): the Bull job of its last run,
+   * kept a while after it ended, is removed first, since Bull ignores a second job with the same id.
+   */
+  async enqueueRetry(task: Pick<Task, 'id' | 'type'>): Promise<void> {
+    const previous = await this.findJob(task);
+    if (previous) await previous.remove();
+    await this.enqueueExisting(task);
+  }
+
   /** A task's Bull job, while Bull holds it (waiting, delayed, active, or kept a while after it ended). */
   async findJob(task: Pick<Task, 'id' | 'type'>): Promise<Job<JobData> | null> {
     const definition = this.definitionOf(task.type);

@@ -1,3 +1,5 @@
+import type { Permission } from '@proxdeck/contracts';
+
 /**
  * The shape of a job table: every job type a table names, its queue, tries, backoff and timeout, and (as a
  * type only) its payload. The application's table is `jobs.ts`; tests build their own tables of fixture jobs.
@@ -12,6 +14,16 @@ export interface JobOptions {
   backoffMs: number;
   /** Bull fails a try that runs longer than this. */
   timeoutMs: number;
+  /**
+   * Its creator may run it again for its failed and cancelled items (POST /api/tasks/<id>/retry) while they
+   * hold this permission. Absent: the task cannot be retried.
+   */
+  retryableBy?: Permission;
+  /**
+   * Its items not yet started may be cancelled (POST /api/tasks/<id>/cancel) by its creator, or by anyone
+   * holding this permission. Absent: the task cannot be cancelled.
+   */
+  cancellableBy?: Permission;
 }
 
 declare const PAYLOAD: unique symbol;

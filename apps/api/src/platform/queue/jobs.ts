@@ -24,6 +24,8 @@ export const JOBS = {
     attempts: 3,
     backoffMs: 5_000,
     timeoutMs: 3_600_000,
+    retryableBy: 'create_server',
+    cancellableBy: 'manage_servers',
   }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',

@@ -1,5 +1,6 @@
 import {
   ALREADY_DONE,
+  type ForEachItemOptions,
   type ItemContext,
   type JobContext,
   type JsonValue,
@@ -202,7 +203,7 @@ export class RunningJob<Table extends JobTable, T extends JobTypeOf<Table>> impl
 
   async forEachItem(
     work: (item: ItemContext) => Promise<void>,
-    { concurrency = 4 }: { concurrency?: number } = {},
+    { concurrency = 4, onCancelled }: ForEachItemOptions = {},
   ): Promise<void> {
     const pending = this.task.items.filter(
       (item) => item.status !== 'completed' && item.status !== 'skipped',
@@ -215,6 +216,13 @@ export class RunningJob<Table extends JobTable, T extends JobTypeOf<Table>> impl
         const entry = pending[next++];
         if (!entry) return;
         const item = this.item(entry.name);
+        // A cancel asked for meanwhile: items not started are not started (those running end as they do).
+        if (await this.services.store.isCancelRequested(this.taskId)) {
+          await item.update({ status: 'cancelled', error: null });
+          await onCancelled?.(item);
+          finished += 1;
+          continue;
+        }
         await item.update({ status: 'running', error: null });
         try {
           await work(item);

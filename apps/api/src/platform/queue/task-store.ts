@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { TaskStatus } from '@proxdeck/contracts';
+import { isFinalTaskStatus, type TaskStatus } from '@proxdeck/contracts';
 import { In, LessThan, type Repository } from 'typeorm';
 import { EventsService } from '../events/events.service';
 import { Task, type StepRecord, type TaskItem } from './task.entity';
@@ -150,15 +150,14 @@ export class TaskStore {
   }
 
   /**
-   * Ends a task after its handler returned: `completed`, or `partial`/`failed` by its items. Only an unfinished
-   * task changes, so a worker that comes back from the dead cannot overwrite what another try concluded.
+   * Ends a task after its handler returned: `completed` when every item did, else by its items (conclusionOf):
+   * `failed` when all failed, `cancelled` when none failed, `partial` otherwise. Only an unfinished task
+   * changes, so a worker that comes back from the dead cannot overwrite what another try concluded.
    */
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
     const task = await this.find(id);
     if (!task) return;
-    const failedItems = task.items.filter((item) => item.status === 'failed').length;
-    const status: TaskStatus =
-      failedItems === 0 ? 'completed' : failedItems === task.items.length ? 'failed' : 'partial';
+    const { status, message } = conclusionOf(task.items);
     const update = await this.tasks
       .createQueryBuilder()
       .update(Task)
@@ -166,8 +165,7 @@ export class TaskStore {
         status,
         progress: 100,
         result: () => ':result',
-        message:
-          status === 'completed' ? 'Completed' : `${failedItems} of ${task.items.length} item(s) failed`,
+        message,
         finishedAt: new Date(),
       })
       .where('id = :id', { id })
@@ -176,6 +174,58 @@ export class TaskStore {
       .execute();
     await this.emitById(id);
     if (update.affected) await this.announceFinished(id);
+  }
+
+  /** Asks a running or queued task to cancel its items not started yet; false when it has ended already. */
+  async requestCancel(id: string): Promise<boolean> {
+    const update = await this.tasks
+      .createQueryBuilder()
+      .update(Task)
+      .set({ cancelRequestedAt: () => 'COALESCE(cancel_requested_at, now())', message: 'Cancelling…' })
+      .where('id = :id', { id })
+      .andWhere(UNFINISHED)
+      .execute();
+    await this.emitById(id);
+    return (update.affected ?? 0) > 0;
+  }
+
+  async isCancelRequested(id: string): Promise<boolean> {
+    const row = await this.tasks.findOne({ where: { id }, select: { id: true, cancelRequestedAt: true } });
+    return row?.cancelRequestedAt != null;
+  }
+
+  /**
+   * Makes an ended task ready to run again for its failed and cancelled items (their recorded steps are kept,
+   * so each resumes where it stopped): back to `queued`. Returns the task, or null when it has not ended or has
+   * nothing to retry.
+   */
+  async prepareRetry(id: string): Promise<Task | null> {
+    const retried = await this.tasks.manager.transaction(async (manager) => {
+      const task = await manager.findOne(Task, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!task || !isFinalTaskStatus(task.status)) return null;
+      const again = task.items.filter((item) => item.status === 'failed' || item.status === 'cancelled');
+      if (again.length === 0) return null;
+      for (const item of again) Object.assign(item, { status: 'queued', error: null, progress: 0 });
+      const done = task.items.length - again.length;
+      await manager
+        .createQueryBuilder()
+        .update(Task)
+        .set({
+          status: 'queued',
+          items: () => ':items',
+          progress: Math.round((done / task.items.length) * 100),
+          message: `Retrying ${String(again.length)} item(s)`,
+          error: null,
+          finishedAt: null,
+          cancelRequestedAt: null,
+        })
+        .where('id = :id', { id })
+        .setParameter('items', JSON.stringify(task.items))
+        .execute();
+      return task;
+    });
+    if (retried) await this.emitById(id);
+    return retried;
   }
 
   /** A try failed: back to `queued` when Bull will try again, else `failed` with the error text. */
@@ -247,6 +297,22 @@ export class TaskStore {
       { userId: task.createdBy, broadcast: true },
     );
   }
+}
+
+/** How a task's items end it (see TaskStore.complete). */
+export function conclusionOf(items: readonly TaskItem[]): { status: TaskStatus; message: string } {
+  const count = (status: TaskItem['status']) => items.filter((item) => item.status === status).length;
+  const failed = count('failed');
+  const cancelled = count('cancelled');
+  if (failed === 0 && cancelled === 0) return { status: 'completed', message: 'Completed' };
+  const parts = [
+    failed > 0 ? `${String(failed)} failed` : '',
+    cancelled > 0 ? `${String(cancelled)} cancelled` : '',
+  ].filter(Boolean);
+  const message = `${parts.join(', ')} of ${String(items.length)} item(s)`;
+  if (failed === items.length) return { status: 'failed', message };
+  if (failed === 0) return { status: 'cancelled', message };
+  return { status: 'partial', message };
 }
 
 function itemOf(task: Task, name: string): TaskItem {

@@ -77,4 +77,8 @@ export class Task {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /** Set by POST /api/tasks/<id>/cancel: items not started yet are cancelled instead of run. */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt!: Date | null;
 }
