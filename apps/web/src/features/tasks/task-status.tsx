@@ -33,7 +33,13 @@ export function taskTypeLabel(type: TaskType, t: TFunction): string {
 export function TaskStatusBadge({ status }: { status: TaskStatus | TaskItemStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={STATUS_COLOR[status]} variant="light" data-status={status} style={{ flexShrink: 0 }}>
+    <Badge
+      color={STATUS_COLOR[status]}
+      variant="light"
+      data-status={status}
+      // Never cut to "COMPLE…" when a table column is narrow.
+      styles={{ root: { flexShrink: 0 }, label: { overflow: 'visible' } }}
+    >
       {t(`tasks.status.${status}`)}
     </Badge>
   );
