@@ -169,6 +169,23 @@ describe('the live stream', () => {
     expect(lists.map((key) => invalidated(client, key))).toEqual([true, true]);
   });
 
+  it('fetches the task again when it starts, for its start time', () => {
+    const { client, source } = connected();
+    client.setQueryData(queryKeys.tasks.detail('t-1'), {
+      ...runningTask,
+      status: 'queued',
+      progress: 0,
+      started_at: null,
+    });
+
+    act(() => {
+      source.emit('task', taskEvent({ status: 'running', progress: 0 }));
+    });
+
+    expect(client.getQueryData(queryKeys.tasks.detail('t-1'))).toMatchObject({ status: 'running' });
+    expect(invalidated(client, queryKeys.tasks.detail('t-1'))).toBe(true);
+  });
+
   it('takes the status of a task it has seen only on a list page from that page', () => {
     const { client, source } = connected();
     client.setQueryData(queryKeys.tasks.list(), taskPage([runningTask]));

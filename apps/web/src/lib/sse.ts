@@ -3,8 +3,9 @@
  * signed in, typed by the contracts' SseEventMap. Events refresh the TanStack Query caches through
  * lib/query-keys.ts, so pages show changes as they happen and need not poll while the stream is open:
  *
- * - `task`: the task's cached detail and its row on cached list pages are patched (the detail is fetched
- *   again once the task has finished); task lists are refreshed when the task's status changed.
+ * - `task`: the task's cached detail and its row on cached list pages are patched; when its status changed
+ *   (it started or finished: times, result and error the event does not carry) the detail is fetched
+ *   again, and the task lists are refreshed.
  * - `notification`: the notification lists, the latest ones and the unread count are refreshed.
  * - `reload`: events were missed, so every query is refreshed.
  *
@@ -293,8 +294,9 @@ export class LiveEvents {
         ),
       });
     }
-    // A finished task has a result, an error and an end time the event does not carry.
-    if (isFinalTaskStatus(event.status)) void this.#queryClient.invalidateQueries({ queryKey: key });
+    // A task that started or finished has times (and then a result or an error) the event does not carry.
+    if (previous !== event.status || isFinalTaskStatus(event.status))
+      void this.#queryClient.invalidateQueries({ queryKey: key });
     // Lists show and filter by status: a new task or another status changes them, progress alone does not.
     // A refresh already under way is kept rather than restarted by each of many events.
     if (previous !== event.status)

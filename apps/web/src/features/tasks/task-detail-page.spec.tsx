@@ -222,4 +222,44 @@ describe('the task page', () => {
     expect(screen.getByRole('button', { name: '결과 보기' })).toBeInTheDocument();
     expect(item('web-1').getByRole('button', { name: `${UPID} 복사` })).toBeInTheDocument();
   });
+
+  describe('polling', () => {
+    beforeEach(() => {
+      // Only the clock: promises, and the fetch mock's streams, run as usual.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('asks for an unfinished task every 5 s only while the live stream is not open, and not once it ended', async () => {
+      installFakeEventSource();
+      let answer: Task = running;
+      const api = taskApi(() => answer);
+      renderApp(`/tasks/${TASK_ID}`);
+      const asked = () => api.calls('GET /api/tasks/{task_id}/status').length;
+      const wait = (ms: number) => act(() => jest.advanceTimersByTimeAsync(ms));
+
+      await screen.findByRole('heading', { name: 'Test task' });
+      expect(asked()).toBe(1);
+      await wait(5_000);
+      expect(asked()).toBe(2);
+
+      act(() => {
+        latestEventSource().open();
+      });
+      await wait(30_000);
+      expect(asked()).toBe(2);
+
+      act(() => {
+        latestEventSource().drop();
+      });
+      answer = { ...running, status: 'completed', progress: 100, finished_at: '2026-11-26T09:00:04.000Z' };
+      await wait(5_000);
+      expect(asked()).toBe(3);
+      expect((await screen.findAllByText('Completed'))[0]).toBeInTheDocument();
+      await wait(30_000);
+      expect(asked()).toBe(3);
+    });
+  });
 });

@@ -87,7 +87,14 @@ function ItemsTable({ items }: { items: TaskItem[] }) {
   const { t } = useTranslation();
   if (items.length === 0) return <Text c="dimmed">{t('tasks.detail.noItems')}</Text>;
   return (
-    <Table.ScrollContainer minWidth={860} type="native">
+    // On a narrow screen the table scrolls sideways (also from the keyboard, once focused).
+    <Table.ScrollContainer
+      minWidth={860}
+      type="native"
+      tabIndex={0}
+      role="region"
+      aria-label={t('tasks.detail.itemsScroll')}
+    >
       <Table verticalSpacing="sm" aria-label={t('tasks.detail.items')}>
         <Table.Thead>
           <Table.Tr>

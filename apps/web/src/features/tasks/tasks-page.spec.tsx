@@ -78,6 +78,8 @@ describe('the tasks page', () => {
     expect(row(failed).getByText('User #7')).toBeInTheDocument();
     expect(row(failed).getByText('3 min 5 s')).toBeInTheDocument();
     expect(screen.getByText('2 in all')).toBeInTheDocument();
+    // On a narrow screen the table scrolls sideways, also from the keyboard.
+    expect(screen.getByRole('region', { name: 'Table of tasks' })).toHaveAttribute('tabindex', '0');
 
     expect(api.calls('GET /api/tasks/status').map((call) => call.query.toString())).toEqual([
       'page=1&per_page=20',
@@ -198,5 +200,33 @@ describe('the tasks page', () => {
     expect(row(failed).getByText('실패')).toBeInTheDocument();
     expect(row(failed).getByText('3분 5초')).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: '상태' })).toBeInTheDocument();
+  });
+
+  describe('polling', () => {
+    beforeEach(() => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('asks for the list every 5 s only while the live stream is not open', async () => {
+      installFakeEventSource();
+      const api = tasksApi();
+      renderApp('/tasks');
+      const asked = () => api.calls('GET /api/tasks/status').length;
+      const wait = (ms: number) => act(() => jest.advanceTimersByTimeAsync(ms));
+
+      await screen.findByTestId(`task-${running.task_id}`);
+      expect(asked()).toBe(1);
+      await wait(5_000);
+      expect(asked()).toBe(2);
+
+      act(() => {
+        latestEventSource().open();
+      });
+      await wait(30_000);
+      expect(asked()).toBe(2);
+    });
   });
 });

@@ -173,8 +173,14 @@ export function TasksPage() {
         </Paper>
       ) : (
         <Paper withBorder radius="md" aria-busy={list.isPlaceholderData}>
-          {/* On a narrow screen the table scrolls sideways rather than squeezing its columns. */}
-          <Table.ScrollContainer minWidth={900} type="native">
+          {/* On a narrow screen the table scrolls sideways (also from the keyboard, once focused). */}
+          <Table.ScrollContainer
+            minWidth={900}
+            type="native"
+            tabIndex={0}
+            role="region"
+            aria-label={t('tasks.list.scroll')}
+          >
             <Table verticalSpacing="sm" highlightOnHover aria-label={t('tasks.title')}>
               <Table.Thead>
                 <Table.Tr>

@@ -56,6 +56,7 @@ const en = {
       loadFailed: 'The tasks could not be loaded.',
       total: '{{total}} in all',
       pagination: 'Pages of tasks',
+      scroll: 'Table of tasks',
       previous: 'Previous page',
       next: 'Next page',
       first: 'First page',
@@ -80,6 +81,7 @@ const en = {
       hideResult: 'Hide the result',
       items: 'Items',
       noItems: 'This task has no items.',
+      itemsScroll: 'Table of items',
     },
     items: {
       name: 'Name',
@@ -146,6 +148,7 @@ const ko: Texts<typeof en> = {
       loadFailed: '작업 목록을 불러오지 못했습니다.',
       total: '모두 {{total}}개',
       pagination: '작업 페이지',
+      scroll: '작업 표',
       previous: '이전 페이지',
       next: '다음 페이지',
       first: '첫 페이지',
@@ -170,6 +173,7 @@ const ko: Texts<typeof en> = {
       hideResult: '결과 숨기기',
       items: '항목',
       noItems: '이 작업에는 항목이 없습니다.',
+      itemsScroll: '항목 표',
     },
     items: {
       name: '이름',
