@@ -86,6 +86,36 @@ describe('the tasks page', () => {
     ]);
   });
 
+  it('shows one card per task on a phone', async () => {
+    const matchMedia = window.matchMedia;
+    window.matchMedia = (query) => {
+      const list = matchMedia(query);
+      Object.defineProperty(list, 'matches', { value: query === '(max-width: 48em)' });
+      return list;
+    };
+    try {
+      tasksApi();
+      renderApp('/tasks');
+
+      const cards = await screen.findByRole('list', { name: 'Tasks' });
+      expect(screen.queryByRole('table')).not.toBeInTheDocument();
+      expect(within(cards).getAllByRole('listitem')).toHaveLength(2);
+      expect(row(running).getByRole('link', { name: 'Test task' })).toHaveAttribute(
+        'href',
+        `/tasks/${running.task_id}`,
+      );
+      expect(row(running).getByRole('progressbar', { name: 'Progress of Test task' })).toHaveAttribute(
+        'aria-valuenow',
+        '25',
+      );
+      expect(row(running).getByText('Step 1 of 4')).toBeInTheDocument();
+      expect(row(failed).getByText('Failed')).toBeInTheDocument();
+      expect(screen.getByTestId(`task-${failed.task_id}`)).toHaveTextContent(/User #7 · .+ · 3 min 5 s/);
+    } finally {
+      window.matchMedia = matchMedia;
+    }
+  });
+
   it('filters by status and type from the address, and keeps a change of filter in the address', async () => {
     const api = tasksApi([failed]);
     const { location } = renderApp('/tasks?status=failed');

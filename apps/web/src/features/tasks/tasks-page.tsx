@@ -13,7 +13,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
+import { useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { TASK_STATUSES, type TaskStatus } from '@proxdeck/contracts';
@@ -36,9 +36,11 @@ import {
   TASK_TYPES,
   taskDurationMs,
   taskListQueryOptions,
+  type Task,
   type TaskListQuery,
   type TaskType,
 } from './tasks.queries';
+import classes from './tasks.module.css';
 
 function isStatus(value: string | null): value is TaskStatus {
   return TASK_STATUSES.some((status) => status === value);
@@ -82,6 +84,119 @@ function LoadingRows() {
   );
 }
 
+interface TaskRowsProps {
+  tasks: Task[];
+  /** For the duration of running tasks. */
+  now: number;
+  /** The signed-in user, whose tasks say "You". */
+  userId: number | undefined;
+}
+
+function TaskTable({ tasks, now, userId }: TaskRowsProps) {
+  const { t } = useTranslation();
+  return (
+    // Narrower than its columns (a tablet), the table scrolls sideways, also from the keyboard once focused.
+    <Table.ScrollContainer
+      minWidth={900}
+      type="native"
+      tabIndex={0}
+      role="region"
+      aria-label={t('tasks.list.scroll')}
+    >
+      <Table verticalSpacing="sm" highlightOnHover aria-label={t('tasks.title')}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('tasks.columns.type')}</Table.Th>
+            <Table.Th>{t('tasks.columns.status')}</Table.Th>
+            <Table.Th w={180}>{t('tasks.columns.progress')}</Table.Th>
+            <Table.Th>{t('tasks.columns.message')}</Table.Th>
+            <Table.Th>{t('tasks.columns.createdBy')}</Table.Th>
+            <Table.Th>{t('tasks.columns.createdAt')}</Table.Th>
+            <Table.Th>{t('tasks.columns.duration')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {tasks.map((task) => {
+            const type = taskTypeLabel(task.type, t);
+            return (
+              <Table.Tr key={task.task_id} data-testid={`task-${task.task_id}`}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/tasks/${task.task_id}`} fw={500} size="sm">
+                    {type}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <TaskStatusBadge status={task.status} />
+                </Table.Td>
+                <Table.Td>
+                  <TaskProgress
+                    progress={task.progress}
+                    status={task.status}
+                    label={t('tasks.progressOf', { name: type })}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" lineClamp={2} style={{ wordBreak: 'break-word' }}>
+                    {task.error ?? task.message ?? '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{createdByLabel(task.created_by, userId, t)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" component="time" dateTime={task.created_at}>
+                    {formatDateTime(task.created_at)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{formatDuration(taskDurationMs(task, now), t)}</Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** On a phone: one card per task, its facts stacked. */
+function TaskCards({ tasks, now, userId }: TaskRowsProps) {
+  const { t } = useTranslation();
+  return (
+    <ul className={classes.cards} aria-label={t('tasks.title')}>
+      {tasks.map((task) => {
+        const type = taskTypeLabel(task.type, t);
+        return (
+          <Stack key={task.task_id} component="li" gap={6} p="md" data-testid={`task-${task.task_id}`}>
+            <Group justify="space-between" gap="xs" wrap="nowrap">
+              <Anchor component={Link} to={`/tasks/${task.task_id}`} fw={500} size="sm">
+                {type}
+              </Anchor>
+              <TaskStatusBadge status={task.status} />
+            </Group>
+            <TaskProgress
+              progress={task.progress}
+              status={task.status}
+              label={t('tasks.progressOf', { name: type })}
+            />
+            {(task.error ?? task.message) ? (
+              <Text size="sm" lineClamp={2} style={{ wordBreak: 'break-word' }}>
+                {task.error ?? task.message}
+              </Text>
+            ) : null}
+            <Text size="xs" c="dimmed">
+              {createdByLabel(task.created_by, userId, t)} ·{' '}
+              <time dateTime={task.created_at}>{formatDateTime(task.created_at)}</time> ·{' '}
+              {formatDuration(taskDurationMs(task, now), t)}
+            </Text>
+          </Stack>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** The tasks the user may see, newest first, filtered by status and type, a page at a time; live. */
 export function TasksPage() {
   const { t } = useTranslation();
@@ -94,6 +209,7 @@ export function TasksPage() {
     refetchInterval: usePollInterval(TASK_POLL_MS),
   });
   const now = useNow(list.data?.items.some((task) => task.status === 'running') ?? false);
+  const narrow = useMediaQuery('(max-width: 48em)');
   useDocumentTitle(`${t('tasks.title')} · ${t('app.name')}`);
 
   const filtered = filters.status !== null || filters.type !== null;
@@ -173,68 +289,11 @@ export function TasksPage() {
         </Paper>
       ) : (
         <Paper withBorder radius="md" aria-busy={list.isPlaceholderData}>
-          {/* On a narrow screen the table scrolls sideways (also from the keyboard, once focused). */}
-          <Table.ScrollContainer
-            minWidth={900}
-            type="native"
-            tabIndex={0}
-            role="region"
-            aria-label={t('tasks.list.scroll')}
-          >
-            <Table verticalSpacing="sm" highlightOnHover aria-label={t('tasks.title')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('tasks.columns.type')}</Table.Th>
-                  <Table.Th>{t('tasks.columns.status')}</Table.Th>
-                  <Table.Th w={180}>{t('tasks.columns.progress')}</Table.Th>
-                  <Table.Th>{t('tasks.columns.message')}</Table.Th>
-                  <Table.Th>{t('tasks.columns.createdBy')}</Table.Th>
-                  <Table.Th>{t('tasks.columns.createdAt')}</Table.Th>
-                  <Table.Th>{t('tasks.columns.duration')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((task) => {
-                  const type = taskTypeLabel(task.type, t);
-                  return (
-                    <Table.Tr key={task.task_id} data-testid={`task-${task.task_id}`}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/tasks/${task.task_id}`} fw={500} size="sm">
-                          {type}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>
-                        <TaskStatusBadge status={task.status} />
-                      </Table.Td>
-                      <Table.Td>
-                        <TaskProgress
-                          progress={task.progress}
-                          status={task.status}
-                          label={t('tasks.progressOf', { name: type })}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" lineClamp={2} style={{ wordBreak: 'break-word' }}>
-                          {task.error ?? task.message ?? '—'}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{createdByLabel(task.created_by, user?.id, t)}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" component="time" dateTime={task.created_at}>
-                          {formatDateTime(task.created_at)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{formatDuration(taskDurationMs(task, now), t)}</Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          {narrow ? (
+            <TaskCards tasks={list.data.items} now={now} userId={user?.id} />
+          ) : (
+            <TaskTable tasks={list.data.items} now={now} userId={user?.id} />
+          )}
         </Paper>
       )}
 
