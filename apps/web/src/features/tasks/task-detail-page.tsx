@@ -28,7 +28,6 @@ import {
 } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { isFinalTaskStatus } from '@proxdeck/contracts';
-import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -193,7 +192,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Timings({ task, t }: { task: Task; t: TFunction }) {
+/** When the task was created, started and finished, and how long it ran (growing while it runs). */
+function Timings({ task }: { task: Task }) {
+  const { t } = useTranslation();
   const now = useNow(task.status === 'running');
   const time = (iso: string | null) => (iso ? <time dateTime={iso}>{formatDateTime(iso)}</time> : '—');
   return (
@@ -246,7 +247,7 @@ function TaskView({ task }: { task: Task }) {
             </Alert>
           ) : null}
           <section aria-label={t('tasks.detail.timings')}>
-            <Timings task={task} t={t} />
+            <Timings task={task} />
           </section>
           {task.result ? (
             <section aria-label={t('tasks.detail.result')}>
