@@ -1,7 +1,8 @@
 /**
  * Live events in the browser: two tabs of one signed-in admin. A notification raised in one tab reaches the
  * other through the event stream (a toast, the bell's count, the open notifications page) without a reload;
- * after an API restart the stream comes back by itself.
+ * so does a task started in one tab (its progress on its page, then its end, and the toast of its
+ * notification); after an API restart the stream comes back by itself and the dashboard follows a new task.
  */
 import { join } from 'node:path';
 import {
@@ -11,7 +12,7 @@ import {
   type ApiStack,
   type ManagedProcess,
 } from '@proxdeck/testing';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, signIn, type Browser } from './browser';
 
 let stack: ApiStack | undefined;
@@ -19,7 +20,8 @@ let browser: Browser | undefined;
 let restarted: ManagedProcess | undefined;
 
 beforeAll(async () => {
-  stack = await startApiProcess();
+  // A task longer than a second notifies its creator when it completes (the default is a minute).
+  stack = await startApiProcess({ env: { NOTIFY_TASKS_LONGER_THAN_S: '1' } });
   browser = await launchBrowser({ locale: 'en-US' });
 }, 180_000);
 
@@ -48,6 +50,25 @@ async function raiseNotification(page: Page, title: string, message: string): Pr
     },
     { title, message },
   );
+}
+
+/** POST /api/test/simple from inside the page (as raiseNotification does): a task of four equal steps. */
+async function startTestTask(page: Page, durationMs: number): Promise<string> {
+  return page.evaluate(async (duration_ms) => {
+    const check = await fetch('/api/session/check');
+    const session = (await check.json()) as { data: { csrf_token: string } };
+    const response = await fetch('/api/test/simple', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.data.csrf_token },
+      body: JSON.stringify({ duration_ms }),
+    });
+    if (response.status !== 202) throw new Error(`POST /api/test/simple answered ${String(response.status)}`);
+    return ((await response.json()) as { data: { task_id: string } }).data.task_id;
+  }, durationMs);
+}
+
+function statusBadge(scope: Page | Locator, status: string) {
+  return scope.locator(`[data-status="${status}"]`).first();
 }
 
 it('shows a notification raised in one tab in the other, live, and reconnects after an API restart', async () => {
@@ -79,14 +100,51 @@ it('shows a notification raised in one tab in the other, live, and reconnects af
     .waitFor();
   expect(await second.evaluate(() => document.documentElement.dataset.marker)).toBe('not reloaded');
 
+  // A task started in the first tab: the second follows it from the tasks page to its own page, live.
+  await second
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Tasks' })
+    .click();
+  await second.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
+  const taskId = await startTestTask(first, 6_000);
+  await second.getByTestId(`task-${taskId}`).getByRole('link', { name: 'Test task' }).click();
+  await second.waitForURL(`${baseUrl}/tasks/${taskId}`);
+  const progress = second.getByRole('progressbar', { name: 'Progress of Test task' });
+  // The four steps end at 25, 50, 75 and 100 %: one between start and end is seen as it happens.
+  await progress
+    .and(second.locator('[aria-valuenow="50"], [aria-valuenow="75"]'))
+    .waitFor({ timeout: 15_000 });
+  await statusBadge(second, 'completed').waitFor({ timeout: 15_000 });
+  expect(await progress.getAttribute('aria-valuenow')).toBe('100');
+  // Its notification (it ran longer than NOTIFY_TASKS_LONGER_THAN_S) arrives as a toast linking to it.
+  const taskToast = second.getByRole('alert').filter({ hasText: 'Task test.simple completed' });
+  await taskToast.waitFor();
+  expect(await taskToast.getByRole('link', { name: 'View the task' }).getAttribute('href')).toBe(
+    `/tasks/${taskId}`,
+  );
+  await second.getByRole('button', { name: 'Show the result' }).waitFor();
+  expect(await second.evaluate(() => document.documentElement.dataset.marker)).toBe('not reloaded');
+
   // The API restarts: the indicator says so, and the stream comes back by itself.
   await stack!.api.stop();
   await liveIndicator(second, 'reconnecting').waitFor();
   restarted = startNodeProcess(join(WORKSPACE_ROOT, 'apps/api/dist/main.js'), stack!.env, 'api');
   await liveIndicator(second, 'open').waitFor({ timeout: 60_000 });
 
-  // Still live: the next notification arrives too.
+  // Still live: the next notification arrives too (the task's was the second) ...
   expect(await raiseNotification(first, 'Disk of db-1 almost full', '91 % used')).toBe(201);
-  await second.getByRole('button', { name: 'Notifications, 2 unread' }).waitFor();
+  await second.getByRole('button', { name: 'Notifications, 3 unread' }).waitFor();
+
+  // ... and the dashboard follows a new task to its end.
+  await second
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Dashboard' })
+    .click();
+  await second.getByRole('region', { name: 'Tasks' }).waitFor();
+  const nextTaskId = await startTestTask(first, 2_000);
+  const finished = second
+    .getByRole('list', { name: 'Recently finished' })
+    .getByTestId(`dashboard-task-${nextTaskId}`);
+  await statusBadge(finished, 'completed').waitFor({ timeout: 15_000 });
   expect(await second.evaluate(() => document.documentElement.dataset.marker)).toBe('not reloaded');
 });

@@ -4,7 +4,13 @@
  */
 import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
-import { IconBell, IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
+import {
+  IconBell,
+  IconLayoutDashboard,
+  IconListCheck,
+  IconUserCircle,
+  type TablerIcon,
+} from '@tabler/icons-react';
 import { hasPermission } from '../lib/permissions';
 import type { appLocales } from './app.locales';
 
@@ -32,6 +38,22 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: null,
     inNavigation: true,
     load: () => import('../features/dashboard/dashboard-page').then((m) => ({ Component: m.DashboardPage })),
+  },
+  {
+    path: '/tasks',
+    label: 'tasks',
+    icon: IconListCheck,
+    permission: null,
+    inNavigation: true,
+    load: () => import('../features/tasks/tasks-page').then((m) => ({ Component: m.TasksPage })),
+  },
+  {
+    path: '/tasks/:taskId',
+    label: 'tasks',
+    icon: IconListCheck,
+    permission: null,
+    inNavigation: false,
+    load: () => import('../features/tasks/task-detail-page').then((m) => ({ Component: m.TaskDetailPage })),
   },
   {
     path: '/notifications',

@@ -82,6 +82,10 @@ const runningTask = makeTask({
   ],
 });
 
+function taskPage(items: unknown[]) {
+  return { items, pagination: { page: 1, per_page: 20, total: items.length, pages: 1 } };
+}
+
 function taskEvent(overrides: Partial<TaskEvent> = {}): TaskEvent {
   return {
     task_id: 't-1',
@@ -127,22 +131,28 @@ describe('the live stream', () => {
     expect(FakeEventSource.instances).toHaveLength(2);
   });
 
-  it("patches the task's cached detail, and refreshes the lists only when its status changes", () => {
+  it("patches the task's cached detail and list rows, and refreshes the lists only when its status changes", () => {
     const { client, source } = connected();
-    const lists = [queryKeys.tasks.list(), queryKeys.tasks.list({ status: 'failed' })];
+    const [all, failed] = [queryKeys.tasks.list(), queryKeys.tasks.list({ status: 'failed' })];
+    const lists = [all, failed];
+    const otherTask = makeTask({ task_id: 't-2' });
     client.setQueryData(queryKeys.tasks.detail('t-1'), runningTask);
-    for (const key of lists) client.setQueryData(key, []);
+    client.setQueryData(all, taskPage([otherTask, runningTask]));
+    client.setQueryData(failed, taskPage([]));
 
     act(() => {
       source.emit('task', taskEvent());
     });
 
-    expect(client.getQueryData(queryKeys.tasks.detail('t-1'))).toEqual({
+    const patched = {
       ...runningTask,
       progress: 50,
       message: 'Configuring',
       items: [{ ...runningTask.items[0], step: 'configure', progress: 50 }],
-    });
+    };
+    expect(client.getQueryData(queryKeys.tasks.detail('t-1'))).toEqual(patched);
+    expect(client.getQueryData(all)).toEqual(taskPage([otherTask, patched]));
+    expect(client.getQueryData(failed)).toEqual(taskPage([]));
     expect(invalidated(client, queryKeys.tasks.detail('t-1'))).toBe(false);
     expect(lists.map((key) => invalidated(client, key))).toEqual([false, false]);
 
@@ -159,9 +169,38 @@ describe('the live stream', () => {
     expect(lists.map((key) => invalidated(client, key))).toEqual([true, true]);
   });
 
+  it('fetches the task again when it starts, for its start time', () => {
+    const { client, source } = connected();
+    client.setQueryData(queryKeys.tasks.detail('t-1'), {
+      ...runningTask,
+      status: 'queued',
+      progress: 0,
+      started_at: null,
+    });
+
+    act(() => {
+      source.emit('task', taskEvent({ status: 'running', progress: 0 }));
+    });
+
+    expect(client.getQueryData(queryKeys.tasks.detail('t-1'))).toMatchObject({ status: 'running' });
+    expect(invalidated(client, queryKeys.tasks.detail('t-1'))).toBe(true);
+  });
+
+  it('takes the status of a task it has seen only on a list page from that page', () => {
+    const { client, source } = connected();
+    client.setQueryData(queryKeys.tasks.list(), taskPage([runningTask]));
+
+    act(() => {
+      source.emit('task', taskEvent());
+    });
+
+    expect(client.getQueryData(queryKeys.tasks.list())).toMatchObject({ items: [{ progress: 50 }] });
+    expect(invalidated(client, queryKeys.tasks.list())).toBe(false);
+  });
+
   it('refreshes the task lists for a task it has not seen', () => {
     const { client, source } = connected();
-    client.setQueryData(queryKeys.tasks.list(), []);
+    client.setQueryData(queryKeys.tasks.list(), taskPage([]));
 
     act(() => {
       source.emit('task', taskEvent({ task_id: 't-new', status: 'queued', progress: 0, items: [] }));

@@ -3,8 +3,9 @@
  * signed in, typed by the contracts' SseEventMap. Events refresh the TanStack Query caches through
  * lib/query-keys.ts, so pages show changes as they happen and need not poll while the stream is open:
  *
- * - `task`: the task's cached detail is patched (and fetched again once the task has finished); task lists
- *   are refreshed when the task's status changed.
+ * - `task`: the task's cached detail and its row on cached list pages are patched; when its status changed
+ *   (it started or finished: times, result and error the event does not carry) the detail is fetched
+ *   again, and the task lists are refreshed.
  * - `notification`, and `notification_state` (this user read, hid or cleared some, perhaps in another tab):
  *   the notification lists, the latest ones and the unread count are refreshed.
  * - `reload`: events were missed, so every query is refreshed.
@@ -29,6 +30,7 @@ import {
   type TaskStatus,
 } from '@proxdeck/contracts';
 import { sessionQueryOptions } from '../features/auth/auth.queries';
+import type { TaskPage } from '../features/tasks/tasks.queries';
 import { api, type Schemas } from './api';
 import { queryKeys } from './query-keys';
 
@@ -286,11 +288,26 @@ export class LiveEvents {
   #onTask(event: TaskEvent): void {
     const key = queryKeys.tasks.detail(event.task_id);
     const cached = this.#queryClient.getQueryData<Task>(key);
-    const previous = this.#taskStatus.get(event.task_id) ?? cached?.status;
+    const pages = this.#queryClient
+      .getQueriesData<TaskPage>({ queryKey: queryKeys.tasks.lists() })
+      .filter(([, page]) => page?.items.some((task) => task.task_id === event.task_id));
+    const listed = pages[0]?.[1]?.items.find((task) => task.task_id === event.task_id);
+    const previous = this.#taskStatus.get(event.task_id) ?? cached?.status ?? listed?.status;
     this.#rememberStatus(event.task_id, event.status);
     if (cached) this.#queryClient.setQueryData<Task>(key, applyTaskEvent(cached, event));
-    // A finished task has a result, an error and an end time the event does not carry.
-    if (isFinalTaskStatus(event.status)) void this.#queryClient.invalidateQueries({ queryKey: key });
+    // The lists' rows show progress too: a task on a cached page is patched in place.
+    for (const [listKey, page] of pages) {
+      if (!page) continue;
+      this.#queryClient.setQueryData<TaskPage>(listKey, {
+        ...page,
+        items: page.items.map((task) =>
+          task.task_id === event.task_id ? applyTaskEvent(task, event) : task,
+        ),
+      });
+    }
+    // A task that started or finished has times (and then a result or an error) the event does not carry.
+    if (previous !== event.status || isFinalTaskStatus(event.status))
+      void this.#queryClient.invalidateQueries({ queryKey: key });
     // Lists show and filter by status: a new task or another status changes them, progress alone does not.
     // A refresh already under way is kept rather than restarted by each of many events.
     if (previous !== event.status)

@@ -69,9 +69,15 @@ describe('navigation', () => {
     expect(linkNames()).toEqual(['Dashboard']);
   });
 
-  it("lists the application's existing pages: dashboard, notifications and profile", () => {
+  it("lists the application's existing pages: dashboard, tasks, notifications and profile", () => {
     renderWithSession(<AppNavigation />, makeSession(makeUser({ permissions: [] })));
-    expect(linkNames()).toEqual(['Dashboard', 'Notifications', 'Profile']);
-    expect(APP_PAGES.map((page) => page.path)).toEqual(['/', '/notifications', '/profile']);
+    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Profile']);
+    expect(APP_PAGES.map((page) => page.path)).toEqual([
+      '/',
+      '/tasks',
+      '/tasks/:taskId',
+      '/notifications',
+      '/profile',
+    ]);
   });
 });

@@ -20,6 +20,7 @@ import { usePollInterval } from '../../lib/sse';
 import { statusColor, statusLabel } from '../../lib/status';
 import { useCurrentUser } from '../auth/auth.queries';
 import { READINESS_POLL_MS, readinessQueryOptions } from './dashboard.queries';
+import { TasksCard } from './tasks-card';
 
 type CheckName = 'postgres' | 'redis' | 'proxmox';
 const CHECKS: { name: CheckName; icon: typeof IconDatabase }[] = [
@@ -115,7 +116,7 @@ function SystemStatus() {
   );
 }
 
-/** The start page: who is signed in, and whether the platform's dependencies are up. */
+/** The start page: who is signed in, the tasks running and just finished, and whether the platform is up. */
 export function DashboardPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
@@ -132,6 +133,7 @@ export function DashboardPage() {
           {t('dashboard.summary', { username: user.username, role: t(`roles.${user.role}`) })}
         </Text>
       </div>
+      <TasksCard />
       <SystemStatus />
     </Stack>
   );

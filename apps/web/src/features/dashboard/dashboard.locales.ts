@@ -21,6 +21,16 @@ const en = {
       redis: 'Redis',
       proxmox: 'Proxmox VE',
     },
+    tasks: {
+      title: 'Tasks',
+      viewAll: 'All tasks',
+      running: 'Running',
+      finished: 'Recently finished',
+      empty: 'No tasks yet. Long jobs appear here with their progress.',
+      noneRunning: 'No task is running.',
+      noneFinished: 'No task has finished yet.',
+      unavailable: 'The tasks could not be loaded.',
+    },
   },
 } as const;
 
@@ -39,6 +49,16 @@ const ko: Texts<typeof en> = {
       postgres: 'PostgreSQL',
       redis: 'Redis',
       proxmox: 'Proxmox VE',
+    },
+    tasks: {
+      title: '작업',
+      viewAll: '전체 작업',
+      running: '실행 중',
+      finished: '최근 종료',
+      empty: '아직 작업이 없습니다. 오래 걸리는 작업이 진행 상황과 함께 여기에 표시됩니다.',
+      noneRunning: '실행 중인 작업이 없습니다.',
+      noneFinished: '아직 종료된 작업이 없습니다.',
+      unavailable: '작업을 불러오지 못했습니다.',
     },
   },
 };

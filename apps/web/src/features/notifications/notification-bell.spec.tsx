@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { notifications as toasts } from '@mantine/notifications';
 import { fail, mockApi, ok } from '../../../test/api-mock';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
-import { adminUser, makeNotification, makeSession } from '../../../test/fixtures';
+import { adminUser, makeNotification, makeSession, makeTask } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 
 afterEach(() => {
@@ -225,6 +225,58 @@ describe('live notifications', () => {
       },
       { timeout: 2_000 },
     );
+  });
+
+  it("links a task's notification, in the dropdown and in its toast, to the task's page", async () => {
+    installFakeEventSource();
+    const taskId = '6f1c0b0e-8a57-4d0c-9a53-2f3c1d7e9b10';
+    const taskFailed = makeNotification({
+      id: 13,
+      type: 'task.failed',
+      severity: 'error',
+      title: 'Task test.error failed',
+      message: 'Deliberate failure',
+      task_id: taskId,
+    });
+    const api = mockApi({
+      'GET /api/session/check': () => ok(makeSession(adminUser)),
+      'GET /api/health/ready': () => ok({ status: 'ready', checks: {} }),
+      'GET /api/notifications/unread-count': () => ok({ count: 1 }),
+      'GET /api/notifications/latest': () => ok([taskFailed, backupFailed]),
+      'GET /api/tasks/{task_id}/status': ({ params }) =>
+        ok(makeTask({ task_id: params.task_id, type: 'test.error', status: 'failed' })),
+    });
+    const { location, router } = renderApp('/');
+    const user = userEvent.setup();
+    await screen.findByRole('button', { name: 'Notifications, 1 unread' });
+    act(() => {
+      latestEventSource().open();
+      latestEventSource().emit('notification', taskFailed);
+    });
+
+    const toast = (await screen.findByText('Deliberate failure')).closest<HTMLElement>('[role="alert"]');
+    if (!toast) throw new Error('no toast');
+    await user.click(within(toast).getByRole('link', { name: 'View the task' }));
+    await waitFor(() => {
+      expect(location()).toBe(`/tasks/${taskId}`);
+    });
+    expect(await screen.findByRole('heading', { name: 'Failing test task' })).toBeInTheDocument();
+
+    await act(() => router.navigate('/'));
+    await screen.findByRole('heading', { name: 'Welcome, Park Admin' });
+    await user.click(screen.getByRole('button', { name: 'Notifications, 1 unread' }));
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByText('Task test.error failed');
+    // Only the notification about a task links to one.
+    expect(within(dialog).getAllByRole('link', { name: 'View the task' })).toHaveLength(1);
+    await user.click(within(dialog).getByRole('link', { name: 'View the task' }));
+    await waitFor(() => {
+      expect(location()).toBe(`/tasks/${taskId}`);
+    });
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+    expect(api.calls('GET /api/tasks/{task_id}/status').map((call) => call.params.task_id)).toContain(taskId);
   });
 
   it('says when the stream is reconnecting', async () => {

@@ -58,7 +58,12 @@ function LatestNotifications({ onClose, onClearAll }: { onClose: () => void; onC
         ) : (
           <ul className={classes.list} aria-labelledby="latest-notifications-title">
             {latest.data.map((notification) => (
-              <NotificationItem key={notification.id} notification={notification} compact />
+              <NotificationItem
+                key={notification.id}
+                notification={notification}
+                compact
+                onOpenTask={onClose}
+              />
             ))}
           </ul>
         )}

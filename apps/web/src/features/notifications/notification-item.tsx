@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Box,
   Group,
@@ -20,6 +21,7 @@ import {
   type TablerIcon,
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { formatDateTime } from '../../lib/i18n';
 import classes from './notifications.module.css';
 import { useHideNotification, useMarkRead, type Notification, type Severity } from './notifications.queries';
@@ -40,12 +42,14 @@ export const SEVERITY_ICON: Record<Severity, TablerIcon> = {
 
 export interface NotificationItemProps {
   notification: Notification;
-  /** The bell's dropdown: shorter, without the severity badge and the task. */
+  /** The bell's dropdown: shorter, without the severity badge, and the task as a short link. */
   compact?: boolean;
+  /** Called when the link to the notification's task is followed (the bell closes its dropdown). */
+  onOpenTask?: () => void;
 }
 
 /** One notification as a list item: what happened, when, and the actions "mark as read" and "hide". */
-export function NotificationItem({ notification, compact = false }: NotificationItemProps) {
+export function NotificationItem({ notification, compact = false, onOpenTask }: NotificationItemProps) {
   const { t } = useTranslation();
   const markRead = useMarkRead();
   const hide = useHideNotification();
@@ -113,10 +117,18 @@ export function NotificationItem({ notification, compact = false }: Notification
                 {t('notifications.server', { server: notification.server })}
               </Text>
             ) : null}
-            {!compact && notification.task_id ? (
-              <Text size="xs" c="dimmed" ff="monospace">
-                {t('notifications.task', { task: notification.task_id })}
-              </Text>
+            {notification.task_id ? (
+              <Anchor
+                component={Link}
+                to={`/tasks/${notification.task_id}`}
+                size="xs"
+                ff={compact ? undefined : 'monospace'}
+                onClick={onOpenTask}
+              >
+                {compact
+                  ? t('notifications.viewTask')
+                  : t('notifications.task', { task: notification.task_id })}
+              </Anchor>
             ) : null}
           </Group>
         </Stack>

@@ -82,7 +82,10 @@ describe('the notifications page', () => {
     const first = screen.getByTestId('notification-45');
     expect(within(first).getByText('Unread')).toBeInTheDocument();
     expect(within(first).getByText('Success')).toBeInTheDocument();
-    expect(within(first).getByText('Task 6f1c0b0e-8a57-4d0c-9a53-2f3c1d7e9b10')).toBeInTheDocument();
+    expect(
+      within(first).getByRole('link', { name: 'Task 6f1c0b0e-8a57-4d0c-9a53-2f3c1d7e9b10' }),
+    ).toHaveAttribute('href', '/tasks/6f1c0b0e-8a57-4d0c-9a53-2f3c1d7e9b10');
+    expect(within(screen.getByTestId('notification-44')).queryByRole('link')).not.toBeInTheDocument();
     expect(within(screen.getByTestId('notification-44')).queryByText('Unread')).not.toBeInTheDocument();
   });
 
