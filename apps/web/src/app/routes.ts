@@ -4,7 +4,14 @@
  */
 import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
-import { IconBell, IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
+import {
+  IconBell,
+  IconDatabase,
+  IconLayoutDashboard,
+  IconNetwork,
+  IconUserCircle,
+  type TablerIcon,
+} from '@tabler/icons-react';
 import { hasPermission } from '../lib/permissions';
 import type { appLocales } from './app.locales';
 
@@ -43,6 +50,23 @@ export const APP_PAGES: readonly AppPage[] = [
       import('../features/notifications/notifications-page').then((m) => ({
         Component: m.NotificationsPage,
       })),
+  },
+  {
+    path: '/datastores',
+    label: 'datastores',
+    icon: IconDatabase,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () =>
+      import('../features/datastores/datastores-page').then((m) => ({ Component: m.DatastoresPage })),
+  },
+  {
+    path: '/ip-pools',
+    label: 'ipPools',
+    icon: IconNetwork,
+    permission: 'admin_access',
+    inNavigation: true,
+    load: () => import('../features/ip-pools/ip-pools-page').then((m) => ({ Component: m.IpPoolsPage })),
   },
   {
     path: '/profile',

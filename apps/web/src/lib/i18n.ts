@@ -8,6 +8,8 @@ import { initReactI18next } from 'react-i18next';
 import { appLocales } from '../app/app.locales';
 import { authLocales } from '../features/auth/auth.locales';
 import { dashboardLocales } from '../features/dashboard/dashboard.locales';
+import { datastoresLocales } from '../features/datastores/datastores.locales';
+import { ipPoolsLocales } from '../features/ip-pools/ip-pools.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
 import { statusLocales } from './status.locales';
@@ -34,6 +36,8 @@ export const LOCALES = [
   dashboardLocales,
   notificationsLocales,
   profileLocales,
+  datastoresLocales,
+  ipPoolsLocales,
 ] as const;
 
 const en = {
@@ -43,6 +47,8 @@ const en = {
   ...dashboardLocales.en,
   ...notificationsLocales.en,
   ...profileLocales.en,
+  ...datastoresLocales.en,
+  ...ipPoolsLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -51,6 +57,8 @@ const ko: Texts<typeof en> = {
   ...dashboardLocales.ko,
   ...notificationsLocales.ko,
   ...profileLocales.ko,
+  ...datastoresLocales.ko,
+  ...ipPoolsLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

@@ -69,9 +69,23 @@ describe('navigation', () => {
     expect(linkNames()).toEqual(['Dashboard']);
   });
 
-  it("lists the application's existing pages: dashboard, notifications and profile", () => {
+  it("lists the application's existing pages, each to those holding its permission", () => {
     renderWithSession(<AppNavigation />, makeSession(makeUser({ permissions: [] })));
     expect(linkNames()).toEqual(['Dashboard', 'Notifications', 'Profile']);
-    expect(APP_PAGES.map((page) => page.path)).toEqual(['/', '/notifications', '/profile']);
+    expect(APP_PAGES.map((page) => page.path)).toEqual([
+      '/',
+      '/notifications',
+      '/datastores',
+      '/ip-pools',
+      '/profile',
+    ]);
+  });
+
+  it('offers datastores to viewers, and IP pools only to administrators', () => {
+    const { unmount } = renderWithSession(<AppNavigation />, makeSession(viewerUser));
+    expect(linkNames()).toEqual(['Dashboard', 'Notifications', 'Datastores', 'Profile']);
+    unmount();
+    renderWithSession(<AppNavigation />, makeSession(adminUser));
+    expect(linkNames()).toEqual(['Dashboard', 'Notifications', 'Datastores', 'IP pools', 'Profile']);
   });
 });
