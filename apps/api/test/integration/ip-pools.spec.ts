@@ -349,6 +349,23 @@ describe('IP pools and allocation', () => {
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     });
 
+    it('counts an address given before its pool existed: the new pool adopts it and "auto" skips it', async () => {
+      await allocations.allocate({
+        owner: 'server:early',
+        nic: 0,
+        bridge: 'vmbrt15',
+        address: '10.201.15.50',
+        subnet: { prefix: 24, gateway: '10.201.15.1' },
+      });
+      const created = await createPool(15, { range_start: '10.201.15.50', range_end: '10.201.15.51' });
+      expect(created).toMatchObject({ capacity: 2, allocated: 1, free: 1 });
+      expect(
+        (await allocations.allocate({ owner: 'server:late', nic: 0, bridge: 'vmbrt15', address: 'auto' }))
+          .address,
+      ).toBe('10.201.15.51');
+      expect((await admin.request('DELETE', `/api/ip_pools/${String(created.id)}`)).status).toBe(409);
+    });
+
     it('checks without allocating', async () => {
       await createPool(11);
       const lease = await allocations.check({

@@ -165,10 +165,11 @@ export class IpAllocationService {
         [request.field ?? 'ip_address']: `no IP pool on bridge ${request.bridge}: give an address`,
       });
     for (const pool of pools) {
-      const taken = await manager.find(IpAllocation, {
-        select: { address: true },
-        where: { poolId: pool.id },
-      });
+      // Every address held in the pool's network, also one given before the pool existed (pool_id null).
+      const taken: { address: string }[] = await manager.query(
+        `SELECT address FROM ip_allocations WHERE address::inet << $1::cidr`,
+        [pool.cidr],
+      );
       const free = lowestFree(
         ipv4(pool.rangeStart),
         ipv4(pool.rangeEnd),
