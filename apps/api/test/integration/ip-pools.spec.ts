@@ -302,6 +302,20 @@ describe('IP pools and allocation', () => {
       });
     });
 
+    it('names the caller’s field for a malformed bridge', async () => {
+      await expect(
+        allocations.allocate({
+          owner: 'server:bridgeless',
+          nic: 0,
+          bridge: 'not a bridge',
+          address: 'auto',
+          bridgeField: 'network_devices[1].bridge',
+        }),
+      ).rejects.toMatchObject({
+        fields: { 'network_devices[1].bridge': 'must be a bridge name such as vmbr0' },
+      });
+    });
+
     it('accepts an explicit address anywhere in its pool’s network, or in a subnet given outside every pool', async () => {
       await createPool(10);
       const pinned = await allocations.allocate({
