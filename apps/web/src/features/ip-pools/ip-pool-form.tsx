@@ -98,6 +98,7 @@ export function IpPoolForm({ pool, onClose }: { pool: IpPool | null; onClose: ()
       error={fieldErrors[field]}
       autoComplete="off"
       spellCheck={false}
+      data-autofocus={field === 'bridge' ? true : undefined}
       onChange={(event) => {
         const value = event.currentTarget.value;
         setValues((previous) => ({ ...previous, [field]: value }));
@@ -128,10 +129,10 @@ export function IpPoolForm({ pool, onClose }: { pool: IpPool | null; onClose: ()
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             {input('bridge', t('ipPools.form.bridge'), t('ipPools.form.bridgeHint'))}
             {input('cidr', t('ipPools.form.cidr'), t('ipPools.form.cidrHint'))}
-            {input('gateway', t('ipPools.form.gateway'))}
-            {input('dns', t('ipPools.form.dns'), t('ipPools.form.dnsHint'))}
             {input('range_start', t('ipPools.form.rangeStart'))}
             {input('range_end', t('ipPools.form.rangeEnd'))}
+            {input('gateway', t('ipPools.form.gateway'))}
+            {input('dns', t('ipPools.form.dns'), t('ipPools.form.dnsHint'))}
           </SimpleGrid>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

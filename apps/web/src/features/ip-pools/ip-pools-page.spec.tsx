@@ -122,6 +122,10 @@ describe('the IP pools page', () => {
     await user.click(await screen.findByRole('button', { name: 'New IP pool' }));
     const dialog = await screen.findByRole('dialog', { name: 'New IP pool' });
     const field = (name: string) => within(dialog).getByRole('textbox', { name: new RegExp(`^${name}`) });
+    // The keyboard starts in the first field.
+    await waitFor(() => {
+      expect(field('Bridge')).toHaveFocus();
+    });
 
     await user.type(field('Bridge'), 'vmbr1');
     await user.type(field('Network'), '10.10.0.0/25');
