@@ -425,7 +425,7 @@ describe('IP pools and allocation', () => {
       expect(response.status).toBe(400);
       expect(response.json<ErrorBody>().details?.fields).toEqual({
         cidr: 'must still hold the addresses in use: 10.201.13.200',
-        bridge: 'the pool holds 1 addresses on vmbrt13',
+        bridge: 'must stay vmbrt13 while the pool holds addresses (1 in use)',
       });
       const gateway = await admin.request('PUT', `/api/ip_pools/${String(created.id)}`, {
         body: definition(13, { gateway: '10.201.13.200' }),

@@ -79,7 +79,7 @@ export class IpPoolsService {
       const gatewayHolder = held.find((allocation) => allocation.address === formatIpv4(next.gateway));
       if (gatewayHolder) problems.gateway = `is in use by ${gatewayHolder.owner}`;
       if (held.length > 0 && next.bridge !== pool.bridge)
-        problems.bridge = `the pool holds ${String(held.length)} addresses on ${pool.bridge}`;
+        problems.bridge = `must stay ${pool.bridge} while the pool holds addresses (${String(held.length)} in use)`;
       if (Object.keys(problems).length > 0) throw new ValidationFailedError(problems);
       const saved = await manager.save(Object.assign(pool, columns(next)));
       const [withUsage] = await this.withUsage(manager, [saved]);
