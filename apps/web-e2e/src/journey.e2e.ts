@@ -1,7 +1,7 @@
 /**
  * The operator's first journey through the real stack: the built API (with the built SPA at the same
  * origin) on a fresh database, in Chromium. Sign in, see the dashboard, lose the session and come back to
- * the same page, look at the profile, sign out.
+ * the same page, look at the profile, sign out; look at the datastores and IP pools; change the password.
  */
 import { startApiProcess, type ApiStack } from '@proxdeck/testing';
 import type { Page } from 'playwright-core';
@@ -62,6 +62,8 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
     'Dashboard',
     'Tasks',
     'Notifications',
+    'Datastores',
+    'IP pools',
     'Profile',
   ]);
 
@@ -96,6 +98,58 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
   // The profile is out of reach now.
   await page.goto(`${baseUrl}/profile`);
   await page.waitForURL(`${baseUrl}/login?next=%2Fprofile`);
+});
+
+it('shows the simulator’s datastores and IP pool, and creates and deletes a pool', async () => {
+  const { baseUrl, adminUsername, adminPassword } = stack!;
+  const page = await browser!.context.newPage();
+  await page.goto(`${baseUrl}/login?next=%2Fdatastores`);
+  await signIn(page, adminUsername, adminPassword);
+  await page.waitForURL(`${baseUrl}/datastores`);
+
+  // Read from the simulator on first visit: the shared SSD pool once, the HDD default per node.
+  const datastores = page.getByRole('table', { name: 'Datastores' });
+  await datastores.getByRole('rowheader', { name: 'ssd-pool' }).waitFor();
+  expect(await datastores.getByRole('rowheader', { name: 'local-lvm' }).count()).toBe(3);
+  expect(await page.getByRole('combobox', { name: 'HDD datastore' }).inputValue()).toBe('local-lvm');
+
+  // The simulator's bridge has its pool out of the box.
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'IP pools' })
+    .click();
+  const pools = page.getByRole('table', { name: 'IP pools' });
+  await pools.getByRole('rowheader', { name: '10.10.0.0/24' }).waitFor();
+  await pools.getByText('0 of 151 in use · 151 free').waitFor();
+
+  // A new pool: the server's refusal on its field, then created; deleted after a confirmation naming it.
+  await page.getByRole('button', { name: 'New IP pool' }).click();
+  const form = page.getByRole('dialog', { name: 'New IP pool' });
+  await form.getByRole('textbox', { name: /^Bridge/ }).fill('vmbr1');
+  await form.getByRole('textbox', { name: /^Network/ }).fill('10.10.0.128/25');
+  await form.getByRole('textbox', { name: /^Gateway/ }).fill('10.10.0.129');
+  await form.getByRole('textbox', { name: /^Range start/ }).fill('10.10.0.130');
+  await form.getByRole('textbox', { name: /^Range end/ }).fill('10.10.0.140');
+  await form.getByRole('button', { name: 'Create pool' }).click();
+  await form.getByText(/^overlaps pool \d+ \(10\.10\.0\.0\/24 on vmbr0\)$/).waitFor();
+  await form.getByRole('textbox', { name: /^Network/ }).fill('10.30.0.0/24');
+  await form.getByRole('textbox', { name: /^Gateway/ }).fill('10.30.0.1');
+  await form.getByRole('textbox', { name: /^Range start/ }).fill('10.30.0.10');
+  await form.getByRole('textbox', { name: /^Range end/ }).fill('10.30.0.20');
+  await form.getByRole('button', { name: 'Create pool' }).click();
+  await pools.getByRole('rowheader', { name: '10.30.0.0/24' }).waitFor();
+
+  await page.getByRole('button', { name: 'Delete 10.30.0.0/24' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete IP pool 10.30.0.0/24?' });
+  await confirm.getByText('The pool 10.30.0.0/24 on bridge vmbr1', { exact: false }).waitFor();
+  await confirm.getByRole('button', { name: 'Delete 10.30.0.0/24' }).click();
+  await pools.getByRole('rowheader', { name: '10.30.0.0/24' }).waitFor({ state: 'detached' });
+
+  // Signed out again, as the next journey starts.
+  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.waitForURL(`${baseUrl}/login`);
+  await page.close();
 });
 
 it('changes the password: server errors on their field, then the new password signs in', async () => {

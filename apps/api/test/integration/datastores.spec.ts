@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { DataSource } from 'typeorm';
 import { DatastoreCatalog } from '../../src/modules/datastores';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
@@ -223,6 +225,70 @@ describe('datastores', () => {
           Object.keys(response.json<{ details: { fields: Record<string, string> } }>().details.fields),
         ).toEqual(['node']);
       }
+    });
+  });
+
+  /** A cluster of its own, whose faults the tests set; the cache (shared) holds what the tests above read. */
+  describe('when Proxmox fails', () => {
+    const token = { id: 'root@pam!faults', secret: randomBytes(12).toString('hex') };
+    let cluster: RunningPveSimulator;
+    let faulty: TestApp;
+    let faultyAdmin: Caller;
+
+    beforeAll(async () => {
+      cluster = await startPveSimulator({
+        port: 0,
+        protocol: 'http',
+        rootPassword: randomBytes(12).toString('hex'),
+        apiToken: token,
+      });
+      faulty = await createTestApp({
+        RUN_WORKERS: 'false',
+        PVE_URL: cluster.url,
+        PVE_TOKEN_ID: token.id,
+        PVE_TOKEN_SECRET: token.secret,
+      });
+      faultyAdmin = await faulty.admin();
+    });
+    afterAll(async () => {
+      await faulty.close();
+      await cluster.close();
+    });
+    afterEach(() => {
+      cluster.setFaults({});
+    });
+
+    it('answers 502 with Proxmox’s own status and message, and keeps the cache', async () => {
+      const cached = (await faultyAdmin.request('GET', '/api/datastores')).json<{ data: ListBody }>().data;
+      cluster.setFaults({ serverErrorRate: 1, serverErrorStatus: 500 });
+      const response = await faultyAdmin.request('POST', '/api/datastores/refresh');
+      expect(response.status).toBe(502);
+      expect(response.json()).toMatchObject({ code: 'PVE_ERROR', details: { pve: { status: 500 } } });
+      expect((await faultyAdmin.request('GET', '/api/datastores')).json<{ data: ListBody }>().data).toEqual(
+        cached,
+      );
+      expect((await faultyAdmin.request('GET', '/api/proxmox_storage')).status).toBe(502);
+    });
+
+    it('reads the nodes it reaches, and says which one it could not', async () => {
+      cluster.setFaults({ unreachableNodes: ['pve3'] });
+      const refreshed = (await faultyAdmin.request('POST', '/api/datastores/refresh')).json<{
+        data: ListBody;
+      }>();
+      expect(
+        refreshed.data.datastores.filter((row) => row.id === 'local-lvm').map((row) => row.node),
+      ).toEqual(['pve1', 'pve2']);
+      const nodes = (await faultyAdmin.request('GET', '/api/proxmox_storage')).json<{
+        data: { node: string; error: string | null }[];
+      }>().data;
+      expect(nodes.map((entry) => [entry.node, entry.error === null])).toEqual([
+        ['pve1', true],
+        ['pve2', true],
+        ['pve3', false],
+      ]);
+      // Leave the shared cache whole again.
+      cluster.setFaults({});
+      expect((await faultyAdmin.request('POST', '/api/datastores/refresh')).status).toBe(200);
     });
   });
 });

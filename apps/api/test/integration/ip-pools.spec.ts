@@ -302,6 +302,20 @@ describe('IP pools and allocation', () => {
       });
     });
 
+    it('names the caller’s field for a malformed bridge', async () => {
+      await expect(
+        allocations.allocate({
+          owner: 'server:bridgeless',
+          nic: 0,
+          bridge: 'not a bridge',
+          address: 'auto',
+          bridgeField: 'network_devices[1].bridge',
+        }),
+      ).rejects.toMatchObject({
+        fields: { 'network_devices[1].bridge': 'must be a bridge name such as vmbr0' },
+      });
+    });
+
     it('accepts an explicit address anywhere in its pool’s network, or in a subnet given outside every pool', async () => {
       await createPool(10);
       const pinned = await allocations.allocate({
@@ -349,6 +363,23 @@ describe('IP pools and allocation', () => {
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     });
 
+    it('counts an address given before its pool existed: the new pool adopts it and "auto" skips it', async () => {
+      await allocations.allocate({
+        owner: 'server:early',
+        nic: 0,
+        bridge: 'vmbrt15',
+        address: '10.201.15.50',
+        subnet: { prefix: 24, gateway: '10.201.15.1' },
+      });
+      const created = await createPool(15, { range_start: '10.201.15.50', range_end: '10.201.15.51' });
+      expect(created).toMatchObject({ capacity: 2, allocated: 1, free: 1 });
+      expect(
+        (await allocations.allocate({ owner: 'server:late', nic: 0, bridge: 'vmbrt15', address: 'auto' }))
+          .address,
+      ).toBe('10.201.15.51');
+      expect((await admin.request('DELETE', `/api/ip_pools/${String(created.id)}`)).status).toBe(409);
+    });
+
     it('checks without allocating', async () => {
       await createPool(11);
       const lease = await allocations.check({
@@ -394,7 +425,7 @@ describe('IP pools and allocation', () => {
       expect(response.status).toBe(400);
       expect(response.json<ErrorBody>().details?.fields).toEqual({
         cidr: 'must still hold the addresses in use: 10.201.13.200',
-        bridge: 'the pool holds 1 addresses on vmbrt13',
+        bridge: 'must stay vmbrt13 while the pool holds addresses (1 in use)',
       });
       const gateway = await admin.request('PUT', `/api/ip_pools/${String(created.id)}`, {
         body: definition(13, { gateway: '10.201.13.200' }),

@@ -20,6 +20,8 @@ const en = {
     firewall: 'Firewall',
     backups: 'Backups',
     monitoring: 'Monitoring',
+    datastores: 'Datastores',
+    ipPools: 'IP pools',
     administration: 'Administration',
     profile: 'Profile',
   },
@@ -43,6 +45,8 @@ const en = {
   },
   common: {
     loading: 'Loading…',
+    cancel: 'Cancel',
+    retry: 'Try again',
   },
 } as const;
 
@@ -61,6 +65,8 @@ const ko: Texts<typeof en> = {
     firewall: '방화벽',
     backups: '백업',
     monitoring: '모니터링',
+    datastores: '데이터스토어',
+    ipPools: 'IP 풀',
     administration: '관리',
     profile: '내 정보',
   },
@@ -84,6 +90,8 @@ const ko: Texts<typeof en> = {
   },
   common: {
     loading: '불러오는 중…',
+    cancel: '취소',
+    retry: '다시 시도',
   },
 };
 

@@ -6,8 +6,10 @@ import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
 import {
   IconBell,
+  IconDatabase,
   IconLayoutDashboard,
   IconListCheck,
+  IconNetwork,
   IconUserCircle,
   type TablerIcon,
 } from '@tabler/icons-react';
@@ -65,6 +67,23 @@ export const APP_PAGES: readonly AppPage[] = [
       import('../features/notifications/notifications-page').then((m) => ({
         Component: m.NotificationsPage,
       })),
+  },
+  {
+    path: '/datastores',
+    label: 'datastores',
+    icon: IconDatabase,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () =>
+      import('../features/datastores/datastores-page').then((m) => ({ Component: m.DatastoresPage })),
+  },
+  {
+    path: '/ip-pools',
+    label: 'ipPools',
+    icon: IconNetwork,
+    permission: 'admin_access',
+    inNavigation: true,
+    load: () => import('../features/ip-pools/ip-pools-page').then((m) => ({ Component: m.IpPoolsPage })),
   },
   {
     path: '/profile',

@@ -8,6 +8,8 @@ import { initReactI18next } from 'react-i18next';
 import { appLocales } from '../app/app.locales';
 import { authLocales } from '../features/auth/auth.locales';
 import { dashboardLocales } from '../features/dashboard/dashboard.locales';
+import { datastoresLocales } from '../features/datastores/datastores.locales';
+import { ipPoolsLocales } from '../features/ip-pools/ip-pools.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
@@ -36,6 +38,8 @@ export const LOCALES = [
   notificationsLocales,
   profileLocales,
   tasksLocales,
+  datastoresLocales,
+  ipPoolsLocales,
 ] as const;
 
 const en = {
@@ -46,6 +50,8 @@ const en = {
   ...notificationsLocales.en,
   ...profileLocales.en,
   ...tasksLocales.en,
+  ...datastoresLocales.en,
+  ...ipPoolsLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -55,6 +61,8 @@ const ko: Texts<typeof en> = {
   ...notificationsLocales.ko,
   ...profileLocales.ko,
   ...tasksLocales.ko,
+  ...datastoresLocales.ko,
+  ...ipPoolsLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

@@ -22,6 +22,8 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.notifications.latest(8),
     queryKeys.notifications.unreadCount(),
   ],
+  datastores: [queryKeys.datastores.list()],
+  ipPools: [queryKeys.ipPools.list(), queryKeys.ipPools.detail(3)],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

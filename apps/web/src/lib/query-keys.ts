@@ -27,6 +27,8 @@ const profile = ['profile'] as const;
 const health = ['health'] as const;
 const tasks = ['tasks'] as const;
 const notifications = ['notifications'] as const;
+const datastores = ['datastores'] as const;
+const ipPools = ['ip-pools'] as const;
 
 export const queryKeys = {
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
@@ -64,5 +66,19 @@ export const queryKeys = {
     latest: (limit: number) => [...notifications, 'latest', limit] as const,
     /** GET /api/notifications/unread-count */
     unreadCount: () => [...notifications, 'unread-count'] as const,
+  },
+  /** Proxmox storage as Proxdeck caches it, with the HDD and SSD defaults. */
+  datastores: {
+    all: datastores,
+    /** GET /api/datastores (POST /api/datastores/refresh and /default answer the same list) */
+    list: () => [...datastores, 'list'] as const,
+  },
+  /** IP pools with their usage; a pool's detail lists the addresses held in it. */
+  ipPools: {
+    all: ipPools,
+    /** GET /api/ip_pools */
+    list: () => [...ipPools, 'list'] as const,
+    /** GET /api/ip_pools/{id} */
+    detail: (id: number) => [...ipPools, 'detail', id] as const,
   },
 } satisfies Record<string, KeyDomain>;

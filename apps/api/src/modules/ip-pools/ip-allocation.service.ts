@@ -4,7 +4,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ValidationFailedError } from '../../platform/errors/app-error';
 import { IpAllocation } from './ip-allocation.entity';
 import { IpPool } from './ip-pool.entity';
-import { violatedUniqueConstraint } from './ip-pool-locks';
 import { BRIDGE_NAME } from './ip-pool-rules';
 import { formatCidr, formatIpv4, isUsableHost, lowestFree, networkOf, parseCidr, parseIpv4 } from './ipv4';
 
@@ -23,8 +22,10 @@ export interface IpAllocationRequest {
    * pool covers the address (the pool's prefix and gateway apply).
    */
   subnet?: { prefix: number; gateway: string };
-  /** The request field to name in validation errors; default `ip_address`. */
+  /** The request field to name when the address is refused; default `ip_address`. */
   field?: string;
+  /** The request field to name when the bridge name is malformed; default `bridge`. */
+  bridgeField?: string;
 }
 
 /** An address held by one NIC of one owner, with what the guest needs to configure it. */
@@ -46,9 +47,6 @@ class CheckOnly extends Error {
     super('check only: rolled back');
   }
 }
-
-const OWNER_NIC_KEY = 'ip_allocations_owner_nic_key';
-const ADDRESS_KEY = 'ip_allocations_address_key';
 
 /**
  * IP address allocation (docs/api.md §3.3), for the server-creation pipeline and cleanup.
@@ -73,17 +71,7 @@ export class IpAllocationService {
 
   /** Allocates (or returns the lease the NIC already holds). See the class comment for the rules. */
   async allocate(request: IpAllocationRequest): Promise<IpLease> {
-    try {
-      return await this.dataSource.transaction((manager) => this.allocateIn(manager, request));
-    } catch (error) {
-      const constraint = violatedUniqueConstraint(error);
-      // A concurrent call for the same NIC won: what it allocated is this call's answer too.
-      if (constraint === OWNER_NIC_KEY)
-        return this.dataSource.transaction((manager) => this.allocateIn(manager, request));
-      if (constraint === ADDRESS_KEY)
-        throw new ValidationFailedError({ [request.field ?? 'ip_address']: 'is already in use' });
-      throw error;
-    }
+    return this.dataSource.transaction((manager) => this.allocateIn(manager, request));
   }
 
   /** Whether `allocate(request)` would succeed now, with the lease it would give; throws as allocate does. */
@@ -123,10 +111,21 @@ export class IpAllocationService {
     return (await query.getMany()).map((allocation) => toLease(allocation, allocation.pool ?? null));
   }
 
-  private async allocateIn(manager: EntityManager, request: IpAllocationRequest): Promise<IpLease> {
+  /**
+   * One try inside a transaction. When the INSERT meets a concurrent allocation (same NIC, or same address),
+   * the other one has committed by then: trying again in the same transaction sees it, and answers with it
+   * (same NIC) or refuses the address (in use).
+   */
+  private async allocateIn(
+    manager: EntityManager,
+    request: IpAllocationRequest,
+    afterConflict = false,
+  ): Promise<IpLease> {
     const field = request.field ?? 'ip_address';
     if (!BRIDGE_NAME.test(request.bridge))
-      throw new ValidationFailedError({ bridge: 'must be a bridge name such as vmbr0' });
+      throw new ValidationFailedError({
+        [request.bridgeField ?? 'bridge']: 'must be a bridge name such as vmbr0',
+      });
     if (
       request.owner.length === 0 ||
       request.owner.length > 128 ||
@@ -148,12 +147,17 @@ export class IpAllocationService {
         { owner: request.owner, nic: request.nic, address: held.address },
       );
     }
-    return request.address === 'auto'
-      ? this.allocateAuto(manager, request)
-      : this.allocateExplicit(manager, request, field);
+    const lease =
+      request.address === 'auto'
+        ? await this.allocateAuto(manager, request)
+        : await this.allocateExplicit(manager, request, field);
+    if (lease) return lease;
+    if (afterConflict)
+      throw new Error(`allocation for ${request.owner} NIC ${String(request.nic)} conflicted twice`);
+    return this.allocateIn(manager, request, true);
   }
 
-  private async allocateAuto(manager: EntityManager, request: IpAllocationRequest): Promise<IpLease> {
+  private async allocateAuto(manager: EntityManager, request: IpAllocationRequest): Promise<IpLease | null> {
     const pools = await manager
       .createQueryBuilder(IpPool, 'p')
       .where('p.bridge = :bridge', { bridge: request.bridge })
@@ -165,10 +169,11 @@ export class IpAllocationService {
         [request.field ?? 'ip_address']: `no IP pool on bridge ${request.bridge}: give an address`,
       });
     for (const pool of pools) {
-      const taken = await manager.find(IpAllocation, {
-        select: { address: true },
-        where: { poolId: pool.id },
-      });
+      // Every address held in the pool's network, also one given before the pool existed (pool_id null).
+      const taken: { address: string }[] = await manager.query(
+        `SELECT address FROM ip_allocations WHERE address::inet << $1::cidr`,
+        [pool.cidr],
+      );
       const free = lowestFree(
         ipv4(pool.rangeStart),
         ipv4(pool.rangeEnd),
@@ -186,7 +191,7 @@ export class IpAllocationService {
     manager: EntityManager,
     request: IpAllocationRequest,
     field: string,
-  ): Promise<IpLease> {
+  ): Promise<IpLease | null> {
     const address = parseIpv4(request.address);
     const refuse = (problem: string): never => {
       throw new ValidationFailedError({ [field]: problem });
@@ -227,25 +232,33 @@ export class IpAllocationService {
     return this.insert(manager, request, request.address, lease.pool, lease);
   }
 
+  /** Inserts the allocation; null when a concurrent one took the NIC or the address first. */
   private async insert(
     manager: EntityManager,
     request: IpAllocationRequest,
     address: string,
     pool: IpPool | null,
     subnet?: { prefix: number; gateway: string },
-  ): Promise<IpLease> {
-    const saved = await manager.save(
-      manager.create(IpAllocation, {
-        poolId: pool?.id ?? null,
-        address,
-        prefix: pool ? poolNetwork(pool).prefix : (subnet?.prefix ?? 32),
-        gateway: pool ? pool.gateway : (subnet?.gateway ?? ''),
-        bridge: request.bridge,
-        owner: request.owner,
-        nic: request.nic,
-      }),
+  ): Promise<IpLease | null> {
+    const prefix = pool ? poolNetwork(pool).prefix : (subnet?.prefix ?? 32);
+    const gateway = pool ? pool.gateway : (subnet?.gateway ?? '');
+    // ON CONFLICT DO NOTHING: losing a race is expected, not an error to log.
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO ip_allocations (pool_id, address, prefix, gateway, bridge, owner, nic)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
+      [pool?.id ?? null, address, prefix, gateway, request.bridge, request.owner, request.nic],
     );
-    return toLease(saved, pool);
+    if (inserted.length === 0) return null;
+    return {
+      address,
+      prefix,
+      gateway,
+      dns: pool ? [...pool.dns] : [],
+      bridge: request.bridge,
+      poolId: pool?.id ?? null,
+      owner: request.owner,
+      nic: request.nic,
+    };
   }
 }
 

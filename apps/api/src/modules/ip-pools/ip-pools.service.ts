@@ -50,6 +50,7 @@ export class IpPoolsService {
       await lockPoolDefinitions(manager);
       const pool = checkedPool(definition, await manager.find(IpPool));
       const saved = await manager.save(manager.create(IpPool, columns(pool)));
+      await this.adoptAddresses(manager, saved);
       const [withUsage] = await this.withUsage(manager, [saved]);
       return withUsage ?? { pool: saved, capacity: rangeCapacity(pool), allocated: 0, free: 0 };
     });
@@ -78,7 +79,7 @@ export class IpPoolsService {
       const gatewayHolder = held.find((allocation) => allocation.address === formatIpv4(next.gateway));
       if (gatewayHolder) problems.gateway = `is in use by ${gatewayHolder.owner}`;
       if (held.length > 0 && next.bridge !== pool.bridge)
-        problems.bridge = `the pool holds ${String(held.length)} addresses on ${pool.bridge}`;
+        problems.bridge = `must stay ${pool.bridge} while the pool holds addresses (${String(held.length)} in use)`;
       if (Object.keys(problems).length > 0) throw new ValidationFailedError(problems);
       const saved = await manager.save(Object.assign(pool, columns(next)));
       const [withUsage] = await this.withUsage(manager, [saved]);
@@ -101,6 +102,17 @@ export class IpPoolsService {
       await manager.delete(IpPool, { id });
       return pool;
     });
+  }
+
+  /**
+   * Addresses given in a subnet no pool covered, which the new pool covers, become the pool's: they count in
+   * its usage and keep it from being deleted while they are held.
+   */
+  private async adoptAddresses(manager: EntityManager, pool: IpPool): Promise<void> {
+    await manager.query(
+      `UPDATE ip_allocations SET pool_id = $1 WHERE pool_id IS NULL AND address::inet << $2::cidr`,
+      [pool.id, pool.cidr],
+    );
   }
 
   /** The pool row, locked against concurrent allocation until the transaction ends. */

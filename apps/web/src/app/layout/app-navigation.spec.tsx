@@ -69,7 +69,7 @@ describe('navigation', () => {
     expect(linkNames()).toEqual(['Dashboard']);
   });
 
-  it("lists the application's existing pages: dashboard, tasks, notifications and profile", () => {
+  it("lists the application's existing pages, each to those holding its permission", () => {
     renderWithSession(<AppNavigation />, makeSession(makeUser({ permissions: [] })));
     expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Profile']);
     expect(APP_PAGES.map((page) => page.path)).toEqual([
@@ -77,7 +77,17 @@ describe('navigation', () => {
       '/tasks',
       '/tasks/:taskId',
       '/notifications',
+      '/datastores',
+      '/ip-pools',
       '/profile',
     ]);
+  });
+
+  it('offers datastores to viewers, and IP pools only to administrators', () => {
+    const { unmount } = renderWithSession(<AppNavigation />, makeSession(viewerUser));
+    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Datastores', 'Profile']);
+    unmount();
+    renderWithSession(<AppNavigation />, makeSession(adminUser));
+    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Datastores', 'IP pools', 'Profile']);
   });
 });
