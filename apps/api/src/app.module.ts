@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './modules/auth';
+import { CleanupModule } from './modules/cleanup';
 import { DatastoresModule } from './modules/datastores';
 import { IpPoolsModule } from './modules/ip-pools';
 import { NotificationsModule } from './modules/notifications';
@@ -46,6 +47,7 @@ export class AppModule {
         IpPoolsModule,
         DatastoresModule,
         ServersModule,
+        CleanupModule,
       ],
     };
   }

@@ -280,6 +280,103 @@ describe('servers: creation', () => {
     ).toBe(404);
   });
 
+  describe('cleanup', () => {
+    interface CleanupStatus {
+      db: { exists: boolean; status: string | null };
+      pve: { exists: boolean; vmid: number | null; lock: string | null; tagged: boolean };
+      ips_reserved: string[];
+      needs_cleanup: boolean;
+      reasons: string[];
+    }
+    const status = async (name: string) =>
+      (await admin.request('GET', `/api/cleanup/status/${name}`)).json<{ data: CleanupStatus }>().data;
+
+    it('removes what a failed creation left: the VM (once its stale clone lock is lifted), its IPs, its record', async () => {
+      const name = `leftover-${tag}`;
+      simulator.setFaults({ failTasks: { qmstart: 'start failed: injected' } });
+      try {
+        await finished(
+          accepted(
+            await admin.request('POST', '/api/servers', {
+              body: { name, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+            }),
+          ),
+        );
+      } finally {
+        simulator.setFaults({});
+      }
+      const vm = vmNamed(name);
+      if (!vm) throw new Error('the failed server left no VM');
+      vm.config.lock = 'clone'; // as a clone interrupted by a crash leaves it
+      const before = await status(name);
+      expect(before).toMatchObject({
+        db: { exists: true, status: 'failed' },
+        pve: { exists: true, vmid: vm.vmid, lock: 'clone', tagged: true },
+        needs_cleanup: true,
+        reasons: ['its creation failed'],
+      });
+      expect(before.ips_reserved).toHaveLength(1);
+      const listed = (await admin.request('GET', '/api/cleanup/failed-servers')).json<{
+        data: { server_name: string; kind: string }[];
+      }>().data;
+      expect(listed).toContainEqual(expect.objectContaining({ server_name: name, kind: 'failed' }));
+
+      // Only root@pam may lift a lock through the API (skiplock); a token is told what to do instead.
+      const cleanupTask = accepted(await admin.request('POST', `/api/cleanup/clean/${name}`));
+      const refused = await finished(cleanupTask);
+      expect(refused.status).toBe('failed');
+      expect(refused.items[0]?.error).toBe(
+        `VM ${String(vm.vmid)} is locked (clone) and only root@pam may unlock it through the API: run "qm unlock ${String(vm.vmid)}" on ${vm.node}, then clean again`,
+      );
+      delete vm.config.lock; // the administrator ran qm unlock
+      expect((await admin.request('POST', `/api/tasks/${cleanupTask}/retry`)).status).toBe(202);
+      const task = await finished(cleanupTask);
+      expect(task.status).toBe('completed');
+      expect(vmNamed(name)).toBeUndefined();
+      expect((await admin.request('GET', `/api/servers/${name}`)).status).toBe(404);
+      expect((await admin.request('GET', `/api/cleanup/status/${name}`)).status).toBe(404);
+      const leases = (await admin.request('GET', '/api/ip_pools')).body;
+      expect(leases).not.toContain(`server:${name}`);
+    });
+
+    it('removes VMs tagged proxdeck that have no record, and never a VM Proxdeck did not make', async () => {
+      const model = vmNamed(`bulk-${tag}-01`);
+      if (!model) throw new Error('no model VM');
+      const orphan = {
+        ...structuredClone(model),
+        vmid: 48_001,
+        running: false,
+        config: { ...model.config, name: `orphan-${tag}` },
+      };
+      simulator.state.vms.push(orphan);
+      const listed = (await admin.request('GET', '/api/cleanup/failed-servers')).json<{
+        data: { server_name: string; kind: string }[];
+      }>().data;
+      expect(listed).toContainEqual(
+        expect.objectContaining({ server_name: `orphan-${tag}`, kind: 'orphan_vm' }),
+      );
+      expect(listed.map((candidate) => candidate.server_name)).not.toContain('legacy-mail');
+      const task = await finished(
+        accepted(
+          await admin.request('POST', '/api/cleanup/bulk-clean', {
+            body: { server_names: [`orphan-${tag}`] },
+          }),
+        ),
+      );
+      expect(task.status).toBe('completed');
+      expect(vmNamed(`orphan-${tag}`)).toBeUndefined();
+
+      // Not Proxdeck's: no record and no tag.
+      expect((await admin.request('POST', '/api/cleanup/clean/legacy-mail')).status).toBe(409);
+      // Healthy: nothing to clean.
+      expect((await admin.request('POST', `/api/cleanup/clean/bulk-${tag}-01`)).status).toBe(409);
+      expect((await admin.request('POST', '/api/cleanup/clean/no-such-server')).status).toBe(404);
+      expect(
+        (await admin.request('POST', '/api/cleanup/bulk-clean', { body: { server_names: [] } })).status,
+      ).toBe(400);
+    });
+  });
+
   describe('refuses a bad request with a 400 naming the field, and creates nothing', () => {
     beforeAll(async () => {
       await t.app

@@ -6,3 +6,6 @@ export { ServerSync } from './server-sync';
 export { Server } from './server.entity';
 export type { ServerDisk, ServerLive, ServerNetwork } from './server.entity';
 export { SERVER_NAME, SERVER_STATUSES, type ServerStatus } from './server-status';
+export { ipOwner } from './creation-plan';
+export { failureText } from './creation-pipeline';
+export { parseTags } from './sync-plan';

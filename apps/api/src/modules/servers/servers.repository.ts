@@ -246,4 +246,29 @@ export class ServersRepository {
     await this.servers.update({ name }, { status, ...fields });
     return this.findByName(name);
   }
+
+  /** Servers that may need cleaning: failed, missing, or creating without a change since `stuckBefore`. */
+  async cleanupCandidates(stuckBefore: Date): Promise<Server[]> {
+    return this.servers
+      .createQueryBuilder('s')
+      .where("s.status IN ('failed', 'missing')")
+      .orWhere("s.status = 'creating' AND s.updated_at < :stuckBefore", { stuckBefore })
+      .orderBy('s.name')
+      .getMany();
+  }
+
+  /** Every VMID the inventory holds. */
+  async vmids(): Promise<Set<number>> {
+    const rows = await this.servers
+      .createQueryBuilder('s')
+      .select('s.vmid', 'vmid')
+      .where('s.vmid IS NOT NULL')
+      .getRawMany<{ vmid: number }>();
+    return new Set(rows.map((row) => row.vmid));
+  }
+
+  /** Removes a server's record (its VMID is free again with it). */
+  async remove(name: string): Promise<void> {
+    await this.servers.delete({ name });
+  }
 }

@@ -109,6 +109,7 @@ export const configSchema = z
     VM_SSH_KEYS: optionalText,
     SERVER_CREATE_CONCURRENCY: positiveInt.max(100).default(8),
     SERVER_READY_TIMEOUT_S: positiveInt.default(600),
+    CLEANUP_CREATING_AFTER_MIN: positiveInt.default(60),
 
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),

@@ -27,6 +27,14 @@ export const JOBS = {
     retryableBy: 'create_server',
     cancellableBy: 'manage_servers',
   }),
+  'servers.cleanup': job<{ servers: string[] }>({
+    queue: 'servers',
+    attempts: 2,
+    backoffMs: 5_000,
+    timeoutMs: 1_800_000,
+    retryableBy: 'manage_servers',
+    cancellableBy: 'manage_servers',
+  }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',
     attempts: 2,

@@ -24,6 +24,7 @@ const TYPE_TEXT = {
   'test.error': 'tasks.types.testError',
   'servers.create': 'tasks.types.serversCreate',
   'servers.sync': 'tasks.types.serversSync',
+  'servers.cleanup': 'tasks.types.serversCleanup',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

@@ -14,6 +14,7 @@ const en = {
       testError: 'Failing test task',
       serversCreate: 'Create servers',
       serversSync: 'Sync servers with Proxmox',
+      serversCleanup: 'Clean up servers',
     },
     status: {
       queued: 'Queued',
@@ -108,6 +109,7 @@ const ko: Texts<typeof en> = {
       testError: '실패하는 테스트 작업',
       serversCreate: '서버 생성',
       serversSync: 'Proxmox와 서버 동기화',
+      serversCleanup: '서버 정리',
     },
     status: {
       queued: '대기 중',

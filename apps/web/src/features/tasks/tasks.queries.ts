@@ -18,6 +18,7 @@ export const TASK_TYPES = Object.keys({
   'test.error': true,
   'servers.create': true,
   'servers.sync': true,
+  'servers.cleanup': true,
 } satisfies Record<TaskType, true>) as TaskType[];
 
 /** Tasks per page of the tasks page. */

@@ -1,0 +1,2 @@
+/** The cleanup module's public surface. */
+export { CleanupModule } from './cleanup.module';
