@@ -11,5 +11,12 @@ export function isFinalTaskStatus(status: TaskStatus): boolean {
 // Task types are not listed here: the API's job table (apps/api/src/platform/queue/jobs.ts) is their one
 // list, and the SPA reads them from the OpenAPI document (TaskDto.type).
 
-export const TASK_ITEM_STATUSES = ['queued', 'running', 'completed', 'failed', 'skipped', 'cancelled'] as const;
+export const TASK_ITEM_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
 export type TaskItemStatus = (typeof TASK_ITEM_STATUSES)[number];
