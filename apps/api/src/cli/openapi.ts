@@ -46,7 +46,14 @@ async function renderDocument(): Promise<string> {
 
 function renderTypes(documentPath: string, outputPath: string): void {
   const bin = join(ROOT, 'node_modules/openapi-typescript/bin/cli.js');
-  execFileSync(process.execPath, [bin, documentPath, '--output', outputPath], { stdio: 'pipe' });
+  // Defaults are what the server fills in: a client may leave such a field out of a request.
+  execFileSync(
+    process.execPath,
+    [bin, documentPath, '--output', outputPath, '--default-non-nullable', 'false'],
+    {
+      stdio: 'pipe',
+    },
+  );
   const header =
     '// Generated from libs/api-client/openapi.json by `npm run openapi:generate`. Do not edit.\n';
   writeFileSync(outputPath, header + readFileSync(outputPath, 'utf8'));

@@ -856,7 +856,7 @@ export interface components {
             base_name?: string;
             count?: number;
             /** @default 2 */
-            cpu: number;
+            cpu?: number;
             description?: string;
             /** @description 1-8 disks; the first is the boot disk */
             disks?: components["schemas"]["CreateDiskDto"][];
@@ -866,7 +866,7 @@ export interface components {
              * @description MB
              * @default 2048
              */
-            memory: number;
+            memory?: number;
             /**
              * @description Not used by a bulk creation: see servers[] and base_name
              * @example web-01
@@ -891,7 +891,7 @@ export interface components {
             /** @description OpenSSH public keys */
             ssh_keys?: string[];
             /** @default 1 */
-            start_index: number;
+            start_index?: number;
             /** @description Proxmox tags; "proxdeck" is always added */
             tags?: string[];
             /** @description A template VMID; overrides os_type */
@@ -979,7 +979,7 @@ export interface components {
              * @default hdd
              * @enum {string}
              */
-            disk_type: "hdd" | "ssd";
+            disk_type?: "hdd" | "ssd";
             /**
              * @description scsi, virtio or sata, with or without the index (scsi1); the next free index by default
              * @example scsi1
@@ -1006,7 +1006,7 @@ export interface components {
         };
         CreateServerDto: {
             /** @default 2 */
-            cpu: number;
+            cpu?: number;
             description?: string;
             /** @description 1-8 disks; the first is the boot disk */
             disks?: components["schemas"]["CreateDiskDto"][];
@@ -1016,7 +1016,7 @@ export interface components {
              * @description MB
              * @default 2048
              */
-            memory: number;
+            memory?: number;
             /**
              * @description A DNS label, unique among servers
              * @example web-01
@@ -1144,7 +1144,7 @@ export interface components {
              *       "10.20.0.1"
              *     ]
              */
-            dns: string[];
+            dns?: string[];
             /**
              * @description A host of the network; never handed out
              * @example 10.20.0.1
@@ -1462,19 +1462,19 @@ export interface components {
              * @description How long the job runs
              * @default 1000
              */
-            duration_ms: number;
+            duration_ms?: number;
             /**
              * @description Returned as result.echo
              * @default hello
              */
-            echo: string;
+            echo?: string;
         };
         SyncServersDto: {
             /**
              * @description Take VMs Proxdeck does not manage into the inventory
              * @default false
              */
-            import_unmanaged: boolean;
+            import_unmanaged?: boolean;
         };
         TaskConfigDto: {
             concurrency: Record<string, never>;
@@ -1524,15 +1524,15 @@ export interface components {
              * @description To everyone with view_all instead of the caller
              * @default false
              */
-            broadcast: boolean;
+            broadcast?: boolean;
             message?: string;
             /**
              * @default info
              * @enum {string}
              */
-            severity: "info" | "success" | "warning" | "error";
+            severity?: "info" | "success" | "warning" | "error";
             /** @default Test notification */
-            title: string;
+            title?: string;
         };
         TestNotificationResultDto: {
             broadcast: boolean;
