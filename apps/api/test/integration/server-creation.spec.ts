@@ -189,6 +189,48 @@ describe('servers: creation', () => {
     }
   });
 
+  it('fails with Proxmox’s answer when a node stops answering (596) or a lock never clears; a retry completes', async () => {
+    const unreachable = accepted(
+      await admin.request('POST', '/api/servers', {
+        body: { name: `far-${tag}`, node: 'pve3', cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+      }),
+    );
+    simulator.setFaults({ unreachableNodes: ['pve3'] });
+    try {
+      const failed = await finished(unreachable);
+      expect(failed.status).toBe('failed');
+      expect(failed.items[0]?.error).toMatch(
+        /Connection refused \(Proxmox answered 596 to \w+ \/nodes\/pve3\//,
+      );
+    } finally {
+      simulator.setFaults({});
+    }
+    expect((await admin.request('POST', `/api/tasks/${unreachable}/retry`)).status).toBe(202);
+    expect((await finished(unreachable)).status).toBe('completed');
+
+    // Every VMID the next creation could take is locked for good: its clone fails with the lock timeout, after retries.
+    const vmids = Array.from({ length: 400 }, (_, index) => 10_000 + index);
+    simulator.setFaults({ lockTimeoutVmids: vmids });
+    let locked: string;
+    try {
+      locked = accepted(
+        await admin.request('POST', '/api/servers', {
+          body: { name: `locked-${tag}`, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+        }),
+      );
+      const failed = await finished(locked);
+      expect(failed.status).toBe('failed');
+      expect(failed.items[0]?.error).toMatch(
+        /can't lock file '\/var\/lock\/qemu-server\/lock-\d+\.conf' - got timeout/,
+      );
+    } finally {
+      simulator.setFaults({});
+    }
+    expect((await admin.request('POST', `/api/tasks/${locked}/retry`)).status).toBe(202);
+    expect((await finished(locked)).status).toBe('completed');
+    expect(vmNamed(`locked-${tag}`)?.running).toBe(true);
+  }, 90_000);
+
   it('retries only the failed items of a bulk task, and completes them', async () => {
     const lockedName = `retry-${tag}-02`;
     simulator.setFaults({ failTasks: { qmstart: 'start failed: injected' } });

@@ -31,7 +31,9 @@ type DiskKey = Parameters<PveClient['resizeDisk']>[2]['disk'];
 export function failureText(error: unknown): string {
   if (error instanceof PveApiError) {
     const fields = Object.entries(error.errors).map(([field, problem]) => `${field}: ${problem}`);
-    return fields.length > 0 ? `${error.message} (${fields.join('; ')})` : error.message;
+    const where = error.path ? ` to ${error.method} ${error.path}` : '';
+    const detail = fields.length > 0 ? `: ${fields.join('; ')}` : '';
+    return `${error.message}${detail} (Proxmox answered ${String(error.status)}${where})`;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -62,8 +64,9 @@ export class CreationPipeline {
     try {
       await this.create(item, plan);
     } catch (error) {
-      await this.announce(plan.name, 'failed', failureText(error));
-      throw error;
+      const text = failureText(error);
+      await this.announce(plan.name, 'failed', text);
+      throw new Error(text, { cause: error }); // the item shows the same text as the server
     }
   }
 
