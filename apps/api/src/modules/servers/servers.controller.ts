@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
 import { NotFoundError } from '../../platform/errors/app-error';
-import { Page, TaskAccepted } from '../../platform/http/envelope';
+import { JsonTextPage, TaskAccepted } from '../../platform/http/envelope';
 import { ApiEnvelope, ApiListEnvelope, ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
 import { JobQueue } from '../../platform/queue/job-queue';
 import {
@@ -82,9 +82,8 @@ export class ServersController {
   @RequirePermission('view_all')
   @ApiOperation({ summary: 'Servers: filters status, node, role, firewall_group; q searches names and IPs' })
   @ApiListEnvelope(ServerDto)
-  async list(@Query() query: ServerListQueryDto): Promise<Page<ServerDto>> {
-    const { items, total } = await this.servers.list(query);
-    return Page.of(items, total, query.page, query.per_page);
+  async list(@Query() query: ServerListQueryDto): Promise<JsonTextPage> {
+    return this.servers.list(query);
   }
 
   @Get('servers/brief')

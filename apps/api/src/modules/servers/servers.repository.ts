@@ -65,6 +65,60 @@ export class ServersRepository {
     return { items, total };
   }
 
+  /**
+   * A page of servers as the JSON of ServerDto, written by Postgres in one query with the total: the list is
+   * the inventory's hottest read, and the rows need no objects in between. `servers.spec.ts` checks that it is
+   * the same JSON as ServerDto.from gives.
+   */
+  async listJson(
+    filters: ServerListFilters,
+    sort: ServerSort,
+    page: { offset: number; limit: number },
+  ): Promise<{ itemsJson: string; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${String(params.length)}`;
+    };
+    if (filters.status) where.push(`s.status = ${param(filters.status)}`);
+    if (filters.node) where.push(`s.node = ${param(filters.node)}`);
+    if (filters.role) where.push(`s.role = ${param(filters.role)}`);
+    if (filters.firewall_group) where.push(`s.firewall_group = ${param(filters.firewall_group)}`);
+    if (filters.q) {
+      const text = filters.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      where.push(
+        `(s.name LIKE ${param(`%${text.toLowerCase()}%`)} OR EXISTS (SELECT 1 FROM unnest(s.ip_addresses) ip WHERE ip LIKE ${param(`${text}%`)}))`,
+      );
+    }
+    // Names are unique: sorting by name needs no tie-breaker, and then walks the name index.
+    const order =
+      `${SORT_COLUMNS[sort.field]} ${sort.descending ? 'DESC' : 'ASC'} NULLS LAST` +
+      (sort.field === 'name' ? '' : ', s.id ASC');
+    const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    // Two subqueries rather than one CTE: a CTE used twice is materialized, and then no index serves the page.
+    const rows = await this.servers.query<{ total: number; items: string }[]>(
+      `SELECT (SELECT count(*)::int FROM servers s${filter}) AS total,
+              COALESCE((
+                SELECT json_agg(json_build_object(
+                  'id', s.id, 'name', s.name, 'vmid', s.vmid, 'node', s.node, 'status', s.status, 'origin', s.origin,
+                  'cpu_cores', s.cpu_cores, 'memory_mb', s.memory_mb, 'disks', s.disks, 'networks', s.networks,
+                  'ip_addresses', s.ip_addresses, 'os_type', s.os_type, 'template_vmid', s.template_vmid,
+                  'role', s.role, 'firewall_group', s.firewall_group, 'tags', s.tags, 'description', s.description,
+                  'live', s.live, 'error', s.error, 'created_by', s.created_by,
+                  'created_at', ${iso('s.created_at')}, 'updated_at', ${iso('s.updated_at')},
+                  'last_synced_at', ${iso('s.last_synced_at')}
+                ) ORDER BY ${order})
+                FROM (SELECT * FROM servers s${filter} ORDER BY ${order}
+                      LIMIT ${param(page.limit)} OFFSET ${param(page.offset)}) s
+              ), '[]')::text AS items`,
+      params,
+    );
+    const row = rows[0];
+    return { itemsJson: row?.items ?? '[]', total: row?.total ?? 0 };
+  }
+
   /** Every server, ordered by name. */
   async all(): Promise<Server[]> {
     return this.servers.find({ order: { name: 'ASC' } });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
+import { JsonTextPage } from '../../platform/http/envelope';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
 import {
   AllServerStatusDto,
@@ -28,9 +29,9 @@ export class ServersService {
     private readonly proxmox: ProxmoxConnection,
   ) {}
 
-  async list(query: ServerListQueryDto): Promise<{ items: ServerDto[]; total: number }> {
+  async list(query: ServerListQueryDto): Promise<JsonTextPage> {
     const descending = query.sort.startsWith('-');
-    const { items, total } = await this.repository.list(
+    const { itemsJson, total } = await this.repository.listJson(
       {
         ...(query.status ? { status: query.status } : {}),
         ...(query.node ? { node: query.node } : {}),
@@ -41,7 +42,7 @@ export class ServersService {
       { field: (descending ? query.sort.slice(1) : query.sort) as ServerSortField, descending },
       { offset: (query.page - 1) * query.per_page, limit: query.per_page },
     );
-    return { items: items.map((server) => ServerDto.from(server)), total };
+    return JsonTextPage.of(itemsJson, total, query.page, query.per_page);
   }
 
   async brief(): Promise<ServerBriefDto[]> {

@@ -5,7 +5,7 @@ import { StreamableFile } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorEnvelope } from '../errors/error-envelope';
-import { toSuccessEnvelope } from './envelope';
+import { JsonTextPage, toSuccessEnvelope } from './envelope';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -74,6 +74,10 @@ export class ProxdeckFastifyAdapter extends FastifyAdapter {
     statusCode?: number,
   ): FastifyReply {
     if (body instanceof StreamableFile) return super.reply(response, body, statusCode);
+    if (body instanceof JsonTextPage) {
+      void (response as FastifyReply).header('content-type', 'application/json; charset=utf-8');
+      return super.reply(response, body.toJson(), statusCode);
+    }
     const envelope = toSuccessEnvelope(body);
     return super.reply(response, envelope.body, envelope.status ?? statusCode);
   }
