@@ -3,6 +3,7 @@ import type { PveParamValue } from '@proxdeck/pve-client';
 import type { AuthInfo, AuthService } from './auth';
 import type { FaultInjector } from './faults';
 import type { ClusterState } from './state/cluster-state';
+import type { VmStatsCache } from './stats-cache';
 import type { TaskManager, VmFlocks } from './tasks';
 
 export interface SimServices {
@@ -11,6 +12,8 @@ export interface SimServices {
   flocks: VmFlocks;
   auth: AuthService;
   faults: FaultInjector;
+  /** pvestatd's status cache behind `/cluster/resources`. */
+  stats: VmStatsCache;
   /** Simulated seconds for agent boot, clone speed etc. are multiplied by timeScale. */
   timeScale: number;
   seed: number;

@@ -18,6 +18,7 @@ import { registerQemuCloneRoute } from './routes/qemu-clone';
 import { registerQemuPowerRoutes } from './routes/qemu-power';
 import { registerStorageRoutes } from './routes/storage';
 import { buildServer } from './server';
+import { STATS_REFRESH_MS, VmStatsCache, type StatsRefresh } from './stats-cache';
 import { ClusterState } from './state/cluster-state';
 import type { SimStateData } from './state/model';
 import { StateWriter, loadState } from './state/persistence';
@@ -29,6 +30,7 @@ export type { PveSimFaults } from './faults';
 export type { TaskConcurrency } from './tasks';
 export type { SimAcl, SimTokenOption, SimUserOption } from './auth';
 export type { ScenarioName } from './state/scenario';
+export type { StatsRefresh } from './stats-cache';
 export type { SimStateData, SimVm, SimTask } from './state/model';
 export { DEFAULT_NODES, TEMPLATE_IDS } from './state/scenario';
 
@@ -59,6 +61,11 @@ export interface PveSimulatorOptions {
   faults?: PveSimFaults;
   /** Delay of 401 answers (PVE waits ~3 s); default 0. */
   authFailureDelayMs?: number;
+  /**
+   * pvestatd's status cache behind `/cluster/resources` (status, name, usage; a new VM is `unknown` until the
+   * next refresh): real milliseconds between refreshes, default 10 s × timeScale; `'off'` = always live.
+   */
+  statsRefreshMs?: StatsRefresh;
   /** Clock for ticket and CSRF validity (tests move it forward); default Date.now. */
   now?: () => number;
 }
@@ -78,6 +85,8 @@ export interface RunningPveSimulator {
   requestCounts(): Record<string, number>;
   /** Tasks running now and the most that ran at once, per node (also `GET /_sim/tasks/concurrency`). */
   taskConcurrency(): TaskConcurrency;
+  /** Refreshes the `/cluster/resources` status cache now, as pvestatd's next broadcast would. */
+  refreshStats(): void;
   /** Starts counting the peaks afresh. */
   resetTaskPeaks(): void;
   close(): Promise<void>;
@@ -87,6 +96,13 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   if (!options.rootPassword) throw new Error('startPveSimulator: rootPassword is required');
   if (options.timeScale !== undefined && !(options.timeScale > 0 && Number.isFinite(options.timeScale))) {
     throw new Error('startPveSimulator: timeScale must be a positive number');
+  }
+  if (
+    options.statsRefreshMs !== undefined &&
+    options.statsRefreshMs !== 'off' &&
+    !(options.statsRefreshMs > 0 && Number.isFinite(options.statsRefreshMs))
+  ) {
+    throw new Error("startPveSimulator: statsRefreshMs must be a positive number or 'off'");
   }
   if (options.apiToken && !/^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9.\-_]+$/.test(options.apiToken.id)) {
     throw new Error('startPveSimulator: apiToken.id must look like user@realm!tokenid');
@@ -115,7 +131,12 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     { rootPassword: options.rootPassword, ...(options.users ? { users: options.users } : {}), tokens },
     options.now,
   );
-  const sim: SimServices = { state, tasks, flocks, auth, faults, timeScale, seed, persist };
+  const stats = new VmStatsCache(
+    state,
+    seed,
+    options.statsRefreshMs ?? Math.max(1, Math.round(STATS_REFRESH_MS * timeScale)),
+  );
+  const sim: SimServices = { state, tasks, flocks, auth, faults, stats, timeScale, seed, persist };
 
   const routes: RouteTable = new Map();
   registerClusterRoutes(routes);
@@ -172,10 +193,14 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     },
     requestCounts: () => Object.fromEntries(counts),
     taskConcurrency: () => tasks.concurrency(),
+    refreshStats: () => {
+      stats.refresh();
+    },
     resetTaskPeaks: () => {
       tasks.resetPeaks();
     },
     close: async () => {
+      stats.stop();
       await app.close();
       tasks.abortAll(); // like a node shutting down: running workers end with `received interrupt`
       await tasks.drain();

@@ -3,7 +3,7 @@ import { parseUpid } from '@proxdeck/pve-client';
 import type { AuthInfo } from '../auth';
 import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
 import { PveHttpError, paramError, pveDie } from '../http-error';
-import { nodeLoad, nodeRrd, vmRrd, vmUsage, vmUsageFields } from '../metrics';
+import { nodeLoad, nodeRrd, vmRrd } from '../metrics';
 import type { SimNode, SimTask } from '../state/model';
 import { memoryMiB } from '../state/vm-config';
 
@@ -159,22 +159,28 @@ export function registerClusterRoutes(routes: RouteTable): void {
   routes.set('GET /cluster/resources', ({ sim, auth, params }) => {
     const type = str(params, 'type');
     const out: Record<string, unknown>[] = [];
-    const now = nowSeconds();
     if (type === undefined || type === 'vm') {
       for (const vm of sim.state.data.vms) {
         if (!sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Audit')) continue;
-        const u = vmUsage(vm, sim.seed, now);
+        // The VM list is live; status, name and usage come from pvestatd's cache (stats-cache.ts).
         const row: Record<string, unknown> = {
           id: `qemu/${vm.vmid}`,
           type: 'qemu',
           vmid: vm.vmid,
           node: vm.node,
-          status: vm.running ? 'running' : 'stopped',
-          name: vm.config.name ?? `VM ${vm.vmid}`,
-          template: vm.config.template === '1' ? 1 : 0,
-          maxcpu: u.maxcpu,
-          ...vmUsageFields(u),
         };
+        const cached = sim.stats.get(vm);
+        if (cached) {
+          Object.assign(row, {
+            status: cached.status,
+            name: cached.name,
+            template: cached.template,
+            maxcpu: cached.maxcpu,
+            ...cached.usage,
+          });
+        } else {
+          row.status = 'unknown';
+        }
         if (vm.config.tags !== undefined && vm.config.tags !== '') row.tags = vm.config.tags;
         if (vm.config.lock !== undefined) row.lock = vm.config.lock;
         out.push(row);
