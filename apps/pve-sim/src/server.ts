@@ -7,7 +7,7 @@ import { matchEndpoint, validateParams, type RawParamValue } from '@proxdeck/pve
 import type { AuthInfo } from './auth';
 import { EnvelopeWithExtras, type RouteTable, type SimServices } from './context';
 import { parseFaults } from './faults';
-import { PveHttpError } from './http-error';
+import { PveHttpError, paramError } from './http-error';
 
 export interface ServerOptions {
   https?: { key: string; cert: string };
@@ -112,7 +112,8 @@ async function handleApi(
       throw new PveHttpError(596, 'Connection refused', undefined, true);
     }
 
-    // Parameters: body, then query (overrides), then path placeholders (conflicts are errors).
+    // Parameters: body, then query (overrides), then path placeholders: a contradiction is a parameter error
+    // under that placeholder's name (HTTPServer.pm rest_handler).
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
       string,
       RawParamValue
@@ -124,7 +125,7 @@ async function handleApi(
     for (const [name, value] of Object.entries(match.pathParams)) {
       const given = params[name];
       if (given !== undefined && (typeof given === 'object' || `${given}` !== value)) {
-        throw new PveHttpError(400, 'duplicate parameter (already defined in URI) with conflicting values!');
+        throw paramError({ [name]: 'duplicate parameter (already defined in URI) with conflicting values!' });
       }
       params[name] = value;
     }

@@ -106,7 +106,7 @@ describe('docs/pve-semantics.md §10', () => {
         body: 'vmid=999&cores=2',
       });
       expect(dup.status).toBe(400);
-      expect(dup.statusText).toBe('duplicate parameter (already defined in URI) with conflicting values!');
+      expect(dup.statusText).toBe('Parameter verification failed.');
     });
   });
 

@@ -175,7 +175,7 @@ export function prepareConfigChange(
   if (force && deletes.length === 0) throw paramError({ force: "you can't use 'force' without 'delete'" });
   for (const key of deletes) {
     if (key in set)
-      throw paramError({ [key]: `you can't use '-${key}' and -delete ${key}' at the same time` });
+      throw paramError({ delete: `you can't use '-${key}' and -delete ${key}' at the same time` });
   }
   if (Object.keys(set).length === 0 && deletes.length === 0 && reverts.length === 0)
     throw pveDie('no options specified');
