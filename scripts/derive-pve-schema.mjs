@@ -91,6 +91,11 @@ const ENDPOINTS = [
   'GET /nodes/{node}/network',
   'GET /pools',
   'GET /nodes/{node}/qemu/{vmid}/snapshot',
+  'GET /cluster/options',
+  'GET /nodes/{node}/version',
+  'GET /nodes/{node}/qemu/{vmid}',
+  'GET /nodes/{node}/qemu/{vmid}/agent/info',
+  'GET /nodes/{node}/lxc',
 ];
 
 const SCALAR_KEYS = [

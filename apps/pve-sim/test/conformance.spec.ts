@@ -44,6 +44,16 @@ describe('conformance: the real client against the simulator', () => {
   it('serves cluster, node and task reads', async () => {
     expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     await expect(client.version()).resolves.toMatchObject({ release: '9.2' });
+    await expect(client.nodeVersion('pve2')).resolves.toMatchObject({ release: '9.2' });
+    await expect(client.clusterOptions()).resolves.toEqual({ keyboard: 'en-us' });
+    expect(await client.listContainers('pve1')).toEqual([]);
+    expect((await client.vmIndex('pve2', 9000)).map((d) => d.subdir)).toEqual(
+      expect.arrayContaining(['config', 'status', 'agent', 'firewall']),
+    );
+    await expect(client.vmIndex('pve1', 9000)).rejects.toMatchObject({
+      status: 500,
+      message: "Configuration file 'nodes/pve1/qemu-server/9000.conf' does not exist",
+    });
     expect((await client.nodes()).map((n) => n.node)).toEqual(['pve1', 'pve2', 'pve3']);
     expect((await client.nodeStatus('pve1')).pveversion).toMatch(/^pve-manager\/9\.2/);
     expect(await client.nodeRrdData('pve1', { timeframe: 'hour', cf: 'AVERAGE' })).toHaveLength(60);
@@ -99,6 +109,16 @@ describe('conformance: the real client against the simulator', () => {
       (v) => Array.isArray(v),
     );
     expect(JSON.stringify(nics)).toContain('10.0.0.50');
+    const agent = await client.agentInfo('pve1', 500);
+    expect(agent.supported_commands).toEqual(
+      expect.arrayContaining([
+        { name: 'guest-network-get-interfaces', enabled: true, 'success-response': true },
+      ]),
+    );
+    await expect(client.agentInfo('pve3', 102)).rejects.toMatchObject({
+      status: 500,
+      message: 'No QEMU guest agent configured',
+    });
     await expect(client.agentFileRead('pve1', 500, '/etc/hostname')).resolves.toEqual({
       content: 'conf-web\n',
     });

@@ -19,6 +19,9 @@ import {
 } from './task-watcher';
 import type {
   PveAgentFileRead,
+  PveAgentInfo,
+  PveClusterOptions,
+  PveContainerListItem,
   PveAgentNetworkInterface,
   PveClusterResource,
   PveClusterStatusItem,
@@ -329,6 +332,16 @@ export class PveClient {
     return this.request('GET', '/version');
   }
 
+  /** The version of one node (nodes of a cluster may run different versions during an upgrade). */
+  nodeVersion(node: string): Promise<PveVersion> {
+    return this.request('GET', `/nodes/${enc(node)}/version`);
+  }
+
+  /** datacenter.cfg (`Sys.Audit` on `/`). */
+  clusterOptions(): Promise<PveClusterOptions> {
+    return this.request('GET', '/cluster/options');
+  }
+
   nodes(): Promise<PveNodeListItem[]> {
     return this.request('GET', '/nodes');
   }
@@ -537,6 +550,22 @@ export class PveClient {
       `${vmPath(node, vmid)}/agent/network-get-interfaces`,
     );
     return data.result;
+  }
+
+  /** The guest agent's version and commands; fails like every agent call when the agent does not answer. */
+  async agentInfo(node: string, vmid: number): Promise<PveAgentInfo> {
+    const data = await this.request<{ result: PveAgentInfo }>('GET', `${vmPath(node, vmid)}/agent/info`);
+    return data.result;
+  }
+
+  /** The sub-directories of a VM's API path; answers only when the VM exists on that node. */
+  vmIndex(node: string, vmid: number): Promise<{ subdir: string }[]> {
+    return this.request('GET', vmPath(node, vmid));
+  }
+
+  /** LXC containers of a node (only those the caller may audit). */
+  listContainers(node: string): Promise<PveContainerListItem[]> {
+    return this.request('GET', `/nodes/${enc(node)}/lxc`);
   }
 
   agentFileRead(node: string, vmid: number, file: string): Promise<PveAgentFileRead> {

@@ -180,6 +180,32 @@ export interface PveAgentNetworkInterface {
   statistics?: Record<string, number>;
 }
 
+export interface PveAgentInfo {
+  version: string;
+  supported_commands: { name: string; enabled: boolean; 'success-response': boolean }[];
+}
+
+/** An item of `GET /nodes/{node}/lxc`. */
+export interface PveContainerListItem {
+  vmid: number;
+  status: 'running' | 'stopped';
+  name?: string;
+  lock?: string;
+  tags?: string;
+  maxmem?: number;
+  maxdisk?: number;
+  cpus?: number;
+  uptime?: number;
+}
+
+/** `GET /cluster/options`: datacenter.cfg; property strings come back as objects. */
+export interface PveClusterOptions {
+  keyboard?: string;
+  console?: string;
+  'next-id'?: { lower?: string; upper?: string };
+  [option: string]: unknown;
+}
+
 export interface PveAgentFileRead {
   content: string;
   truncated?: boolean;

@@ -86,6 +86,23 @@ function findTask(sim: SimServices, node: string, upid: string): SimTask {
 export function registerClusterRoutes(routes: RouteTable): void {
   routes.set('GET /version', () => ({ ...PVE_VERSION }));
 
+  routes.set('GET /nodes/{node}/version', ({ sim, params }) => {
+    sim.state.node(String(params.node));
+    return { ...PVE_VERSION };
+  });
+
+  /** datacenter.cfg as parsed; `next-id` is the range /cluster/nextid draws from. */
+  routes.set('GET /cluster/options', ({ sim, auth }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    return structuredClone(sim.state.datacenterOptions());
+  });
+
+  /** Containers: the simulated cluster runs none (items would be filtered by VM.Audit). */
+  routes.set('GET /nodes/{node}/lxc', ({ sim, params }) => {
+    sim.state.node(String(params.node));
+    return [];
+  });
+
   routes.set('GET /nodes', ({ sim, auth }) => sim.state.data.nodes.map((n) => nodeEntry(sim, auth, n)));
 
   routes.set('GET /nodes/{node}/status', ({ sim, auth, params }) => {

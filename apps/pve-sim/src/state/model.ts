@@ -87,6 +87,14 @@ export interface SimTask extends ParsedUpid {
   log: string[];
 }
 
+/** datacenter.cfg as PVE parses it (property strings become objects of strings). */
+export interface SimDatacenterOptions {
+  keyboard?: string;
+  console?: string;
+  'next-id'?: { lower?: string; upper?: string };
+  [option: string]: unknown;
+}
+
 export interface SimStateData {
   version: 1;
   clusterName: string;
@@ -95,6 +103,8 @@ export interface SimStateData {
   volumes: SimVolume[];
   vms: SimVm[];
   firewallGroups: SimFirewallGroup[];
+  /** datacenter.cfg; absent = a fresh installation's (DEFAULT_DATACENTER_OPTIONS). */
+  datacenter?: SimDatacenterOptions;
   tasks: SimTask[];
   nextPid: number;
 }

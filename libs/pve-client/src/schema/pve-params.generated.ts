@@ -985,6 +985,21 @@ export interface PveEndpointParams {
     node: string;
     vmid: number;
   };
+  'GET /cluster/options': Record<string, never>;
+  'GET /nodes/{node}/version': {
+    node: string;
+  };
+  'GET /nodes/{node}/qemu/{vmid}': {
+    node: string;
+    vmid: number;
+  };
+  'GET /nodes/{node}/qemu/{vmid}/agent/info': {
+    node: string;
+    vmid: number;
+  };
+  'GET /nodes/{node}/lxc': {
+    node: string;
+  };
 }
 
 export type PveEndpointKey = keyof PveEndpointParams;
@@ -1053,4 +1068,9 @@ export const PVE_ENDPOINT_KEYS = [
   'GET /nodes/{node}/network',
   'GET /pools',
   'GET /nodes/{node}/qemu/{vmid}/snapshot',
+  'GET /cluster/options',
+  'GET /nodes/{node}/version',
+  'GET /nodes/{node}/qemu/{vmid}',
+  'GET /nodes/{node}/qemu/{vmid}/agent/info',
+  'GET /nodes/{node}/lxc',
 ] as const;
