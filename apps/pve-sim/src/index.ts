@@ -17,7 +17,7 @@ import { registerQemuAgentRoutes } from './routes/qemu-agent';
 import { registerQemuCloneRoute } from './routes/qemu-clone';
 import { registerQemuPowerRoutes } from './routes/qemu-power';
 import { registerStorageRoutes } from './routes/storage';
-import { buildServer } from './server';
+import { AUTH_FAILURE_DELAY_MS, buildServer } from './server';
 import { STATS_REFRESH_MS, VmStatsCache, type StatsRefresh } from './stats-cache';
 import { ClusterState } from './state/cluster-state';
 import type { SimStateData } from './state/model';
@@ -59,7 +59,7 @@ export interface PveSimulatorOptions {
   /** `default` (3 nodes, templates, a few VMs), `large` (2,000 VMs) or `empty`. */
   scenario?: ScenarioName;
   faults?: PveSimFaults;
-  /** Delay of 401 answers (PVE waits ~3 s); default 0. */
+  /** Delay of every 401 answer, real milliseconds; default PVE's 3 s × timeScale. */
   authFailureDelayMs?: number;
   /**
    * pvestatd's status cache behind `/cluster/resources` (status, name, usage; a new VM is `unknown` until the
@@ -172,7 +172,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   }
   const app = buildServer(sim, counted, {
     ...(https ? { https } : {}),
-    authFailureDelayMs: options.authFailureDelayMs ?? 0,
+    authFailureDelayMs: options.authFailureDelayMs ?? Math.round(AUTH_FAILURE_DELAY_MS * timeScale),
   });
   await app.listen({ port: options.port ?? 8006, host });
   const port = (app.server.address() as AddressInfo).port;

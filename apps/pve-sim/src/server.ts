@@ -11,9 +11,12 @@ import { PveHttpError, paramError } from './http-error';
 
 export interface ServerOptions {
   https?: { key: string; cert: string };
-  /** Delay of every 401 answer; PVE waits ~3 s, the simulator defaults to none. */
+  /** Delay of every 401 answer, in real milliseconds (PVE: AUTH_FAILURE_DELAY_MS). */
   authFailureDelayMs?: number;
 }
+
+/** pve-http-server AnyEvent.pm delays every unauthorized answer by 3 s. */
+export const AUTH_FAILURE_DELAY_MS = 3000;
 
 const BODY_LIMIT = 512 * 1024;
 
