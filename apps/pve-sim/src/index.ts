@@ -4,7 +4,13 @@
  */
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { AuthService, type SimTokenOption, type SimUserOption } from './auth';
+import {
+  AccessControl,
+  type SimGroupOption,
+  type SimTokenOption,
+  type SimUserOption,
+} from './access/access-control';
+import { AuthService } from './auth';
 import type { RouteTable, SimServices } from './context';
 import { FaultInjector, type PveSimFaults } from './faults';
 import { SeededRandom } from './random';
@@ -28,7 +34,8 @@ import { ensureCertificates } from './tls';
 
 export type { PveSimFaults } from './faults';
 export type { TaskConcurrency } from './tasks';
-export type { SimAcl, SimTokenOption, SimUserOption } from './auth';
+export type { SimAclOption, SimGroupOption, SimTokenOption, SimUserOption } from './access/access-control';
+export { ALL_PRIVILEGES, BUILTIN_ROLES } from './access/privileges';
 export type { ScenarioName } from './state/scenario';
 export type { StatsRefresh } from './stats-cache';
 export type { SimStateData, SimVm, SimTask } from './state/model';
@@ -51,7 +58,12 @@ export interface PveSimulatorOptions {
   rootPassword: string;
   /** The API token Proxdeck uses, e.g. `root@pam!proxdeck`; privsep 0 unless given. */
   apiToken?: { id: string; secret: string; privsep?: 0 | 1 };
-  /** More users and tokens (e.g. privilege-separated ones for tests). */
+  /**
+   * user.cfg beyond root: custom roles (name → privileges), groups, users and API tokens, each with ACL entries
+   * naming built-in or custom roles. Applied over what the state file kept.
+   */
+  roles?: Record<string, string[]>;
+  groups?: SimGroupOption[];
   users?: SimUserOption[];
   tokens?: SimTokenOption[];
   /** Persist the state to this JSON file and load it on start. */
@@ -127,10 +139,16 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   const flocks = new VmFlocks(tasks, (vmid) => faults.lockTimeout(vmid));
   const tokens: SimTokenOption[] = [...(options.tokens ?? [])];
   if (options.apiToken) tokens.push({ privsep: 0, ...options.apiToken });
-  const auth = new AuthService(
-    { rootPassword: options.rootPassword, ...(options.users ? { users: options.users } : {}), tokens },
-    options.now,
-  );
+  const now = options.now ?? Date.now;
+  const access = new AccessControl(state.data, () => Math.floor(now() / 1000));
+  access.seed({
+    rootPassword: options.rootPassword,
+    ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+    ...(options.users ? { users: options.users } : {}),
+    tokens,
+  });
+  const auth = new AuthService(access, now);
   const stats = new VmStatsCache(
     state,
     seed,

@@ -98,15 +98,7 @@ async function handleApi(
     // Auth stage (HTTPServer.pm auth_handler).
     let auth: AuthInfo = { userid: '', upidUser: '', kind: 'none' };
     const tokenHeader = request.headers.authorization?.startsWith('PVEAPIToken') ?? false;
-    if (match.schema.permissionUser !== 'world' || tokenHeader) {
-      auth = authenticate(sim, request, method);
-      if (auth.kind === 'token' && match.schema.allowtoken === 0) {
-        throw new PveHttpError(
-          403,
-          `Permission check failed (URI '${apiPath}' not available with API token, need proper ticket.)`,
-        );
-      }
-    }
+    if (match.schema.permissionUser !== 'world' || tokenHeader) auth = authenticate(sim, request, method);
 
     const injected = sim.faults.drawServerError();
     if (injected !== undefined) throw new PveHttpError(injected, 'injected fault: service unavailable');
@@ -132,6 +124,21 @@ async function handleApi(
       }
       params[name] = value;
     }
+    if (auth.kind === 'token' && match.schema.allowtoken === 0) {
+      throw new PveHttpError(
+        403,
+        `Permission check failed (URI '${apiPath}' not available with API token, need proper ticket.)`,
+      );
+    }
+    // The schema's permissions block, on the merged parameters (before their validation, as PVE does).
+    sim.auth.checker.checkApi(
+      { authid: auth.upidUser },
+      {
+        ...(match.schema.permissionUser !== undefined ? { user: match.schema.permissionUser } : {}),
+        ...(match.schema.permissions !== undefined ? { check: match.schema.permissions } : {}),
+      },
+      params,
+    );
     const { values, errors } = validateParams(match.schema, params);
     if (Object.keys(errors).length > 0) throw new PveHttpError(400, 'Parameter verification failed.', errors);
 

@@ -45,7 +45,10 @@ describe('conformance: the real client against the simulator', () => {
     expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     await expect(client.version()).resolves.toMatchObject({ release: '9.2' });
     await expect(client.nodeVersion('pve2')).resolves.toMatchObject({ release: '9.2' });
-    await expect(client.clusterOptions()).resolves.toEqual({ keyboard: 'en-us' });
+    await expect(client.clusterOptions()).resolves.toEqual({
+      keyboard: 'en-us',
+      'allowed-tags': ['template'],
+    });
     expect(await client.listContainers('pve1')).toEqual([]);
     expect((await client.vmIndex('pve2', 9000)).map((d) => d.subdir)).toEqual(
       expect.arrayContaining(['config', 'status', 'agent', 'firewall']),
@@ -259,6 +262,64 @@ describe('conformance: the real client against the simulator', () => {
     expect(answer.cap?.vms?.['VM.Allocate']).toBe(1);
     await expect(ticket.permissions({ path: '/vms' })).resolves.toMatchObject({ '/vms': { 'VM.Audit': 1 } });
     await ticket.close();
+  });
+
+  it('manages users, groups, roles, API tokens and ACLs, and the new token works within its grant', async () => {
+    expect((await client.roles()).find((r) => r.roleid === 'PVEDatastoreUser')).toEqual({
+      roleid: 'PVEDatastoreUser',
+      privs: 'Datastore.AllocateSpace,Datastore.Audit',
+      special: 1,
+    });
+    await client.createRole('ConfAudit', ['VM.Audit']);
+    await client.updateRole('ConfAudit', ['Sys.Audit'], true);
+    await expect(client.role('ConfAudit')).resolves.toEqual({ 'Sys.Audit': 1, 'VM.Audit': 1 });
+    await client.createGroup('conf-ops', 'operators');
+    await client.createUser({ userid: 'conf@pve', password: 'conf-password', groups: 'conf-ops' });
+    expect((await client.groups()).find((g) => g.groupid === 'conf-ops')).toEqual({
+      groupid: 'conf-ops',
+      comment: 'operators',
+      users: 'conf@pve',
+    });
+    const created = await client.createUserToken('conf@pve', 'ci', { comment: 'conformance' });
+    expect(created).toMatchObject({ 'full-tokenid': 'conf@pve!ci', info: { privsep: 1, expire: 0 } });
+    await client.updateAcl({ path: '/vms/100', roles: 'ConfAudit', groups: 'conf-ops' });
+    await client.updateAcl({ path: '/vms/100', roles: 'ConfAudit', tokens: 'conf@pve!ci', propagate: 0 });
+    expect((await client.acl()).filter((e) => e.path === '/vms/100')).toEqual([
+      { path: '/vms/100', type: 'group', ugid: 'conf-ops', roleid: 'ConfAudit', propagate: 1 },
+      { path: '/vms/100', type: 'token', ugid: 'conf@pve!ci', roleid: 'ConfAudit', propagate: 0 },
+    ]);
+    await expect(client.user('conf@pve')).resolves.toMatchObject({
+      groups: ['conf-ops'],
+      tokens: { ci: { privsep: 1, expire: 0, comment: 'conformance' } },
+    });
+    expect((await client.users({ full: 1 })).find((u) => u.userid === 'conf@pve')?.tokens).toEqual([
+      { tokenid: 'ci', privsep: 1, expire: 0, comment: 'conformance' },
+    ]);
+    expect(await client.userTokens('conf@pve')).toEqual([
+      { tokenid: 'ci', privsep: 1, expire: 0, comment: 'conformance' },
+    ]);
+    await expect(client.userToken('conf@pve', 'ci')).resolves.toEqual({
+      privsep: 1,
+      expire: 0,
+      comment: 'conformance',
+    });
+
+    const scoped = tokenClient(sim, {
+      auth: { type: 'token', tokenId: 'conf@pve!ci', secret: created.value },
+      caFile: sim.caFile!,
+      onRequest: (r) => sent.push(r),
+    });
+    expect((await scoped.clusterResources('vm')).map((r) => ('vmid' in r ? r.vmid : 0))).toEqual([100]);
+    await expect(scoped.permissions({ path: '/vms/100' })).resolves.toEqual({
+      '/vms/100': { 'Sys.Audit': 0, 'VM.Audit': 0 },
+    });
+    await scoped.close();
+
+    await client.updateAcl({ path: '/vms/100', roles: 'ConfAudit', tokens: 'conf@pve!ci', delete: 1 });
+    await client.deleteUserToken('conf@pve', 'ci');
+    await client.deleteRole('ConfAudit');
+    await client.deleteUser('conf@pve');
+    expect((await client.users()).map((u) => u.userid)).not.toContain('conf@pve');
   });
 
   it('wraps every answer in the {data} envelope with the right reason phrases', async () => {

@@ -91,10 +91,24 @@ export function registerClusterRoutes(routes: RouteTable): void {
     return { ...PVE_VERSION };
   });
 
-  /** datacenter.cfg as parsed; `next-id` is the range /cluster/nextid draws from. */
+  /**
+   * datacenter.cfg as parsed (`next-id` is the range /cluster/nextid draws from); without Sys.Audit on `/` only
+   * `console` and `tag-style`. `allowed-tags`: the tags of the guests the caller may audit (free tag access).
+   */
   routes.set('GET /cluster/options', ({ sim, auth }) => {
-    sim.auth.require(auth, '/', 'Sys.Audit');
-    return structuredClone(sim.state.datacenterOptions());
+    const config = sim.state.datacenterOptions();
+    const options: Record<string, unknown> = sim.auth.has(auth, '/', 'Sys.Audit')
+      ? structuredClone(config)
+      : Object.fromEntries(
+          Object.entries(config).filter(([key]) => key === 'console' || key === 'tag-style'),
+        );
+    const tags = new Set<string>();
+    for (const vm of sim.state.data.vms) {
+      if (!sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Audit')) continue;
+      for (const tag of (vm.config.tags ?? '').split(/[;,\s]+/)) if (tag !== '') tags.add(tag);
+    }
+    options['allowed-tags'] = [...tags].sort();
+    return options;
   });
 
   /** Containers: the simulated cluster runs none (items would be filtered by VM.Audit). */
@@ -227,7 +241,10 @@ export function registerClusterRoutes(routes: RouteTable): void {
         }
       }
     }
-    if (type === undefined || type === 'sdn') {
+    if (
+      (type === undefined || type === 'sdn') &&
+      sim.auth.has(auth, '/sdn/zones/localnetwork', 'SDN.Audit')
+    ) {
       for (const node of sim.state.data.nodes) {
         out.push({
           id: `sdn/${node.name}/localnetwork`,
