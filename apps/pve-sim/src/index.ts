@@ -36,6 +36,7 @@ export type { PveSimFaults } from './faults';
 export type { TaskConcurrency } from './tasks';
 export type { SimAclOption, SimGroupOption, SimTokenOption, SimUserOption } from './access/access-control';
 export { ALL_PRIVILEGES, BUILTIN_ROLES } from './access/privileges';
+export { accessForRoles } from './access/access-control';
 export type { ScenarioName } from './state/scenario';
 export type { StatsRefresh } from './stats-cache';
 export type { SimStateData, SimVm, SimTask } from './state/model';

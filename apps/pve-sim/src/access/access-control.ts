@@ -53,6 +53,23 @@ export interface AccessSeed {
   tokens?: SimTokenOption[];
 }
 
+/**
+ * Start options for a user and its privilege-separated token that hold custom roles, each granted on its path
+ * (e.g. a least-privilege setup: `pveum role add …`, `pveum acl modify … --users … --tokens …`).
+ */
+export function accessForRoles(
+  roles: readonly { roleid: string; path: string; propagate: boolean; privs: readonly string[] }[],
+  user: { userid: string; password: string },
+  token: { id: string; secret: string },
+): Pick<AccessSeed, 'roles' | 'users' | 'tokens'> {
+  const acl = roles.map((r) => ({ path: r.path, roles: [r.roleid], propagate: r.propagate }));
+  return {
+    roles: Object.fromEntries(roles.map((r) => [r.roleid, [...r.privs]])),
+    users: [{ userid: user.userid, password: user.password, acl }],
+    tokens: [{ id: token.id, secret: token.secret, privsep: 1, acl }],
+  };
+}
+
 /** Privilege → propagate flag (1 when granted by a propagating entry), as `GET /access/permissions` shows it. */
 export type PrivilegeSet = Map<string, 0 | 1>;
 

@@ -1,0 +1,89 @@
+import {
+  PROXDECK_ENDPOINTS,
+  leastPrivilegeCommands,
+  leastPrivilegeRoles,
+  requiredPrivileges,
+  type RequiredPrivilege,
+} from './least-privilege';
+import { getEndpointSchema } from './schema/pve-schema';
+
+/** Concrete values for the placeholders of Proxdeck's endpoints (no `pool`: Proxdeck clones without one). */
+const SAMPLE: Record<string, string> = {
+  node: 'pve1',
+  vmid: '100',
+  newid: '101',
+  storage: 'local',
+  group: 'web',
+  pos: '0',
+  upid: 'UPID:pve1:00001234:00005678:6745F0A1:qmstart:100:root@pam:',
+  volume: 'local:backup/vzdump-qemu-100.vma.zst',
+};
+
+function granted(table: readonly RequiredPrivilege[], path: string, privilege: string): boolean {
+  return table.some(
+    (e) =>
+      e.privilege === privilege &&
+      (e.path === path || (e.propagate && (e.path === '/' || path.startsWith(`${e.path}/`)))),
+  );
+}
+
+/** Whether the table satisfies a schema permission check (RPCEnvironment.pm exec_api2_perm_check). */
+function satisfies(table: readonly RequiredPrivilege[], check: unknown): boolean {
+  const [test, ...args] = check as [string, ...unknown[]];
+  if (test === 'and') return args.every((sub) => satisfies(table, sub));
+  if (test === 'or') return args.some((sub) => satisfies(table, sub));
+  if (test !== 'perm') throw new Error(`check '${test}' on a Proxdeck endpoint: extend this test`);
+  const [template, privs, ...options] = args as [string, string[], ...unknown[]];
+  const required = options[options.indexOf('require_param') + 1];
+  if (options.includes('require_param') && SAMPLE[String(required)] === undefined) return false;
+  const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => SAMPLE[name] ?? name);
+  return options.includes('any')
+    ? privs.some((p) => granted(table, path, p))
+    : privs.every((p) => granted(table, path, p));
+}
+
+function uncovered(table: readonly RequiredPrivilege[]): string[] {
+  return PROXDECK_ENDPOINTS.filter((key) => {
+    const schema = getEndpointSchema(key);
+    if (!schema) return true;
+    if (schema.permissionUser === 'all' || schema.permissionUser === 'world') return false;
+    return schema.permissions !== undefined && !satisfies(table, schema.permissions);
+  });
+}
+
+describe('the least privileges Proxdeck needs (PVE 9.2 schema)', () => {
+  const table = requiredPrivileges('9.2');
+
+  it('covers the permission block of every endpoint Proxdeck calls (drift: the schema asks for no more)', () => {
+    expect(uncovered(table)).toEqual([]);
+  });
+
+  it('holds nothing the schema does not ask for, except the in-code checks it names', () => {
+    const unneeded = table
+      .filter((entry) => entry.inCode === undefined)
+      .filter((entry) => uncovered(table.filter((e) => e !== entry)).length === 0)
+      .map((e) => `${e.privilege} on ${e.path}`);
+    expect(unneeded).toEqual([]);
+  });
+
+  it('uses VM.Monitor for the guest agent on PVE 8 and VM.GuestAgent.Audit on PVE 9', () => {
+    expect(requiredPrivileges('8.3').map((r) => r.privilege)).toContain('VM.Monitor');
+    expect(table.map((r) => r.privilege)).not.toContain('VM.Monitor');
+    expect(table.map((r) => r.privilege)).toContain('VM.GuestAgent.Audit');
+  });
+
+  it('groups the privileges into one role per path and writes the pveum commands for them', () => {
+    expect(leastPrivilegeRoles('9.2').map((r) => [r.roleid, r.path, r.propagate])).toEqual([
+      ['ProxdeckVM', '/vms', true],
+      ['ProxdeckStorage', '/storage', true],
+      ['ProxdeckNetwork', '/sdn/zones/localnetwork', true],
+      ['ProxdeckNodes', '/nodes', true],
+      ['ProxdeckCluster', '/', false],
+    ]);
+    const commands = leastPrivilegeCommands('9.2');
+    expect(commands).toContain('pveum user token add proxdeck@pve proxdeck --privsep 1');
+    expect(commands).toContain(
+      "pveum acl modify / --users proxdeck@pve --tokens 'proxdeck@pve!proxdeck' --roles ProxdeckCluster --propagate 0",
+    );
+  });
+});
