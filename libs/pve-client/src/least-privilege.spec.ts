@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   PROXDECK_ENDPOINTS,
   leastPrivilegeCommands,
@@ -85,5 +87,13 @@ describe('the least privileges Proxdeck needs (PVE 9.2 schema)', () => {
     expect(commands).toContain(
       "pveum acl modify / --users proxdeck@pve --tokens 'proxdeck@pve!proxdeck' --roles ProxdeckCluster --propagate 0",
     );
+  });
+
+  it("is what the README's setup creates, for PVE 9 and (VM.Monitor) PVE 8", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const block = /## Least privilege on Proxmox[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(block.trim().split('\n')).toEqual(leastPrivilegeCommands('9.2'));
+    const pve8 = leastPrivilegeCommands('8.3').find((c) => c.startsWith('pveum role add ProxdeckVM'));
+    expect(readme).toContain(pve8);
   });
 });

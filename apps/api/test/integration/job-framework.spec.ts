@@ -3,14 +3,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
-import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
+import { leastPrivilegeRoles } from '@proxdeck/pve-client';
+import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import type { Queue } from 'bull';
 import { deleteRedisKeys, waitFor } from '@proxdeck/testing';
 import type { Task } from '../../src/platform/queue/task.entity';
 import { RedisService } from '../../src/platform/redis/redis.service';
 import { announceSimulator, journal, startFixtureStack, type FixtureStack } from '../support/job-fixtures';
 
-const TOKEN = { id: 'root@pam!jobs', secret: `jobs-${randomBytes(6).toString('hex')}` };
+/** The jobs use Proxdeck's least-privilege token (README, "Least privilege on Proxmox"), never root's. */
+const TOKEN = { id: 'proxdeck@pve!jobs', secret: `jobs-${randomBytes(6).toString('hex')}` };
 
 /**
  * The job framework of platform/queue, driven with its own fixture jobs (not the application's): steps that
@@ -30,7 +32,11 @@ describe('the job framework (fixture jobs)', () => {
       certDir: mkdtempSync(join(tmpdir(), 'proxdeck-it-sim-')),
       timeScale: 0.2, // a VM create takes 200 ms, a flock wait 2 s
       rootPassword: randomBytes(12).toString('hex'),
-      apiToken: TOKEN,
+      ...accessForRoles(
+        leastPrivilegeRoles('9.2'),
+        { userid: 'proxdeck@pve', password: randomBytes(12).toString('hex') },
+        TOKEN,
+      ),
     });
   });
   afterAll(async () => {
@@ -125,7 +131,7 @@ describe('the job framework (fixture jobs)', () => {
     for (const item of done.flatMap((task) => task.items)) {
       expect(item).toMatchObject({ status: 'completed', progress: 100 });
       expect(item.pve_upids).toHaveLength(1);
-      expect(item.pve_upids[0]).toMatch(/^UPID:pve1:.*:qmcreate:\d+:root@pam!jobs:$/);
+      expect(item.pve_upids[0]).toMatch(/^UPID:pve1:.*:qmcreate:\d+:proxdeck@pve!jobs:$/);
     }
     expect(simulator.taskConcurrency().peak.pve1).toBe(2);
   });
