@@ -1,5 +1,5 @@
 /** What every route handler gets: the simulator's services and the parsed, validated request. */
-import type { PveParamValue } from '@proxdeck/pve-client';
+import type { PveParamValue, PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo, AuthService } from './auth';
 import type { FaultInjector } from './faults';
 import type { ClusterState } from './state/cluster-state';
@@ -17,6 +17,8 @@ export interface SimServices {
   /** Simulated seconds for agent boot, clone speed etc. are multiplied by timeScale. */
   timeScale: number;
   seed: number;
+  /** The simulated Proxmox VE release: its schema, version, privileges and answers. */
+  release: PveRelease;
   /** Save the state (if persistence is on); cheap to call often. */
   persist(): void;
 }

@@ -3,6 +3,7 @@
  * that speaks the PVE API closely enough for real clients (see docs/pve-semantics.md).
  */
 import { join } from 'node:path';
+import { PVE_RELEASES, type PveRelease } from '@proxdeck/pve-client';
 import type { AddressInfo } from 'node:net';
 import {
   AccessControl,
@@ -35,7 +36,7 @@ import { ensureCertificates } from './tls';
 export type { PveSimFaults } from './faults';
 export type { TaskConcurrency } from './tasks';
 export type { SimAclOption, SimGroupOption, SimTokenOption, SimUserOption } from './access/access-control';
-export { ALL_PRIVILEGES, BUILTIN_ROLES } from './access/privileges';
+export { privilegeModel } from './access/privileges';
 export { accessForRoles } from './access/access-control';
 export type { ScenarioName } from './state/scenario';
 export type { StatsRefresh } from './stats-cache';
@@ -47,6 +48,11 @@ export interface PveSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * The Proxmox VE release to simulate: `9.2` (default) or `8.3` (its schema, `/version`, `VM.Monitor` instead of
+   * the `VM.GuestAgent.*` privileges, no PVE 9 fields such as `memhost`).
+   */
+  release?: PveRelease;
   /** Default https, with a certificate made at first start. */
   protocol?: 'https' | 'http';
   /** Where the CA, certificate and key are written and reused; default `<cwd>/.data/pve-sim`. */
@@ -120,6 +126,9 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   if (options.apiToken && !/^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9.\-_]+$/.test(options.apiToken.id)) {
     throw new Error('startPveSimulator: apiToken.id must look like user@realm!tokenid');
   }
+  const release = options.release ?? '9.2';
+  if (!PVE_RELEASES.includes(release))
+    throw new Error(`startPveSimulator: release must be one of ${PVE_RELEASES.join(', ')}`);
   const seed = options.seed ?? 1;
   const timeScale = options.timeScale ?? 1;
   const host = options.host ?? '127.0.0.1';
@@ -141,7 +150,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   const tokens: SimTokenOption[] = [...(options.tokens ?? [])];
   if (options.apiToken) tokens.push({ privsep: 0, ...options.apiToken });
   const now = options.now ?? Date.now;
-  const access = new AccessControl(state.data, () => Math.floor(now() / 1000));
+  const access = new AccessControl(state.data, () => Math.floor(now() / 1000), release);
   access.seed({
     rootPassword: options.rootPassword,
     ...(options.roles ? { roles: options.roles } : {}),
@@ -154,8 +163,9 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     state,
     seed,
     options.statsRefreshMs ?? Math.max(1, Math.round(STATS_REFRESH_MS * timeScale)),
+    release,
   );
-  const sim: SimServices = { state, tasks, flocks, auth, faults, stats, timeScale, seed, persist };
+  const sim: SimServices = { state, tasks, flocks, auth, faults, stats, timeScale, seed, release, persist };
 
   const routes: RouteTable = new Map();
   registerClusterRoutes(routes);

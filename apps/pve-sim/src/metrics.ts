@@ -2,6 +2,7 @@
  * Plausible, deterministic usage figures: smooth curves per VM/node derived from the seed and the time,
  * so RRD series move like real ones and the same seed gives the same numbers.
  */
+import type { PveRelease } from '@proxdeck/pve-client';
 import { hashSeed } from './random';
 import type { SimNode, SimVm } from './state/model';
 import { cpuCount, memoryMiB, totalDiskBytes } from './state/vm-config';
@@ -43,8 +44,8 @@ export interface VmUsage {
  * The usage fields a VM's entries carry in both `GET /nodes/{node}/qemu` and `GET /cluster/resources`
  * (each adds its own CPU count field: `cpus` and `maxcpu`). Disk usage is 0, as PVE reports for VMs.
  */
-export function vmUsageFields(u: VmUsage): Record<string, number> {
-  return {
+export function vmUsageFields(u: VmUsage, release: PveRelease = '9.2'): Record<string, number> {
+  const fields: Record<string, number> = {
     cpu: u.cpu,
     maxmem: u.maxmem,
     mem: u.mem,
@@ -57,6 +58,8 @@ export function vmUsageFields(u: VmUsage): Record<string, number> {
     diskread: u.diskread,
     diskwrite: u.diskwrite,
   };
+  if (release === '8.3') Reflect.deleteProperty(fields, 'memhost'); // memhost is new in PVE 9
+  return fields;
 }
 
 /** Usage of a VM now: zeros when stopped; cumulative counters since start when running. */

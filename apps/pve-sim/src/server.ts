@@ -91,7 +91,7 @@ async function handleApi(
   try {
     const latency = sim.faults.latencyMs();
     if (latency > 0) await sleep(latency);
-    const match = matchEndpoint(method, apiPath.replace(/\/+$/, '') || '/');
+    const match = matchEndpoint(method, apiPath.replace(/\/+$/, '') || '/', sim.release);
     const handler = match ? routes.get(match.key) : undefined;
     if (!match || !handler) throw new PveHttpError(501, `Method '${method} ${apiPath}' not implemented`);
 

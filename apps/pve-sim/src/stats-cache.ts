@@ -5,6 +5,7 @@
  * status `unknown` and carries no name. The simulator refreshes every 10 s × timeScale; `'off'` makes every
  * read live (for tests that need to see a change at once).
  */
+import type { PveRelease } from '@proxdeck/pve-client';
 import { vmUsage, vmUsageFields } from './metrics';
 import type { ClusterState } from './state/cluster-state';
 import type { SimVm } from './state/model';
@@ -31,6 +32,7 @@ export class VmStatsCache {
     private readonly state: ClusterState,
     private readonly seed: number,
     private readonly refreshMs: StatsRefresh,
+    private readonly release: PveRelease = '9.2',
   ) {
     if (refreshMs === 'off') return;
     this.refresh();
@@ -46,13 +48,13 @@ export class VmStatsCache {
 
   /** What the cache says of a VM; undefined when pvestatd has not broadcast it yet. */
   get(vm: SimVm): CachedVmStats | undefined {
-    return this.live ? collect(vm, this.seed) : this.entries.get(vm.vmid);
+    return this.live ? collect(vm, this.seed, this.release) : this.entries.get(vm.vmid);
   }
 
   /** One broadcast: every VM's figures as they are now (QemuServer vmstatus). */
   refresh(): void {
     const next = new Map<number, CachedVmStats>();
-    for (const vm of this.state.data.vms) next.set(vm.vmid, collect(vm, this.seed));
+    for (const vm of this.state.data.vms) next.set(vm.vmid, collect(vm, this.seed, this.release));
     this.entries = next;
   }
 
@@ -62,13 +64,13 @@ export class VmStatsCache {
   }
 }
 
-function collect(vm: SimVm, seed: number): CachedVmStats {
+function collect(vm: SimVm, seed: number, release: PveRelease): CachedVmStats {
   const usage = vmUsage(vm, seed, Math.floor(Date.now() / 1000));
   return {
     status: vm.running ? 'running' : 'stopped',
     name: vm.config.name ?? `VM ${vm.vmid}`,
     template: vm.config.template === '1' ? 1 : 0,
     maxcpu: usage.maxcpu,
-    usage: vmUsageFields(usage),
+    usage: vmUsageFields(usage, release),
   };
 }

@@ -5,6 +5,7 @@
  * equivalent), which the client reports as the missing privilege.
  */
 import {
+  PVE_RELEASES,
   PveApiError,
   leastPrivilegeRoles,
   missingPrivileges,
@@ -16,31 +17,32 @@ import { eventually, startTestSim, tokenClient } from './helpers';
 
 const USER = { userid: 'proxdeck@pve', password: 'least-privilege-password' };
 const TOKEN = { id: 'proxdeck@pve!proxdeck', secret: 'least-privilege-secret' };
-const ROLES = leastPrivilegeRoles('9.2');
-const REQUIRED = requiredPrivileges('9.2');
 const label = (r: { privilege: string; path: string }): string => `${r.privilege} on ${r.path}`;
 
-/** A privilege-separated token of the same user whose grant lacks one privilege. */
-function tokenWithout(index: number): {
-  id: string;
-  secret: string;
-  privsep: 1;
-  acl: { path: string; roles: string[]; propagate: boolean }[];
-} {
-  const removed = REQUIRED[index]!;
-  return {
-    id: `proxdeck@pve!without${index}`,
-    secret: `without-${index}`,
-    privsep: 1,
-    acl: ROLES.map((r) => ({
-      path: r.path,
-      roles: [r.path === removed.path ? `${r.roleid}Without${index}` : r.roleid],
-      propagate: r.propagate,
-    })),
-  };
-}
+describe.each(PVE_RELEASES)("Proxdeck's least-privilege token on PVE %s", (release) => {
+  const ROLES = leastPrivilegeRoles(release);
+  const REQUIRED = requiredPrivileges(release);
 
-describe("Proxdeck's least-privilege token", () => {
+  /** A privilege-separated token of the same user whose grant lacks one privilege. */
+  function tokenWithout(index: number): {
+    id: string;
+    secret: string;
+    privsep: 1;
+    acl: { path: string; roles: string[]; propagate: boolean }[];
+  } {
+    const removed = REQUIRED[index]!;
+    return {
+      id: `proxdeck@pve!without${index}`,
+      secret: `without-${index}`,
+      privsep: 1,
+      acl: ROLES.map((r) => ({
+        path: r.path,
+        roles: [r.path === removed.path ? `${r.roleid}Without${index}` : r.roleid],
+        propagate: r.propagate,
+      })),
+    };
+  }
+
   let sim: RunningPveSimulator;
   let pve: PveClient;
   const reduced = new Map<number, PveClient>();
@@ -54,6 +56,7 @@ describe("Proxdeck's least-privilege token", () => {
     });
     sim = await startTestSim({
       timeScale: 0.002,
+      release,
       roles: { ...access.roles, ...reducedRoles },
       users: access.users ?? [],
       tokens: [...(access.tokens ?? []), ...REQUIRED.map((_r, index) => tokenWithout(index))],
@@ -73,7 +76,7 @@ describe("Proxdeck's least-privilege token", () => {
   });
 
   it('lacks nothing it needs, by /access/permissions', async () => {
-    await expect(missingPrivileges(pve, '9.2')).resolves.toEqual([]);
+    await expect(missingPrivileges(pve, release)).resolves.toEqual([]);
   });
 
   it('runs the life of a VM: clone, configure, resize, start, agent, firewall, backup, stop, destroy', async () => {
@@ -123,6 +126,7 @@ describe("Proxdeck's least-privilege token", () => {
     'VM.Config.Network on /vms': (c) => c.createVmFirewallRule('pve2', 101, { type: 'in', action: 'DROP' }),
     'VM.PowerMgmt on /vms': (c) => c.startVm('pve2', 101),
     'VM.GuestAgent.Audit on /vms': (c) => c.agentNetworkInterfaces('pve1', 100),
+    'VM.Monitor on /vms': (c) => c.agentNetworkInterfaces('pve1', 100),
     'VM.Config.CPU on /vms': (c) => c.updateVmConfig('pve2', 101, { cores: 2 }),
     'VM.Config.Memory on /vms': (c) => c.updateVmConfig('pve2', 101, { memory: '1024' }),
     'VM.Config.Options on /vms': (c) => c.updateVmConfig('pve2', 101, { description: 'x' }),
@@ -176,6 +180,6 @@ describe("Proxdeck's least-privilege token", () => {
 
   it('names what a reduced token lacks', async () => {
     const index = REQUIRED.findIndex((r) => r.privilege === 'VM.PowerMgmt');
-    await expect(missingPrivileges(reduced.get(index)!, '9.2')).resolves.toEqual(['VM.PowerMgmt on /vms']);
+    await expect(missingPrivileges(reduced.get(index)!, release)).resolves.toEqual(['VM.PowerMgmt on /vms']);
   });
 });

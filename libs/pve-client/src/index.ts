@@ -35,7 +35,10 @@ export {
   listEndpointKeys,
   matchEndpoint,
   pveSchema,
+  schemaFor,
+  PVE_RELEASES,
 } from './schema/pve-schema';
+export type { PveRelease } from './schema/pve-schema';
 export type {
   EndpointMatch,
   PveEndpointSchema,

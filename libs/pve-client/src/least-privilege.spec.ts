@@ -7,7 +7,7 @@ import {
   requiredPrivileges,
   type RequiredPrivilege,
 } from './least-privilege';
-import { getEndpointSchema } from './schema/pve-schema';
+import { PVE_RELEASES, schemaFor, type PveRelease } from './schema/pve-schema';
 
 /** Concrete values for the placeholders of Proxdeck's endpoints (no `pool`: Proxdeck clones without one). */
 const SAMPLE: Record<string, string> = {
@@ -44,14 +44,31 @@ function satisfies(table: readonly RequiredPrivilege[], check: unknown): boolean
     : privs.every((p) => granted(table, path, p));
 }
 
-function uncovered(table: readonly RequiredPrivilege[]): string[] {
+function uncovered(table: readonly RequiredPrivilege[], release: PveRelease = '9.2'): string[] {
   return PROXDECK_ENDPOINTS.filter((key) => {
-    const schema = getEndpointSchema(key);
+    const schema = schemaFor(release).endpoints[key];
     if (!schema) return true;
     if (schema.permissionUser === 'all' || schema.permissionUser === 'world') return false;
     return schema.permissions !== undefined && !satisfies(table, schema.permissions);
   });
 }
+
+describe.each(PVE_RELEASES)("the least privileges Proxdeck needs, against PVE %s's schema", (release) => {
+  it('cover the permission block of every endpoint Proxdeck calls, and hold nothing it does not need', () => {
+    const table = requiredPrivileges(release);
+    expect(uncovered(table, release)).toEqual([]);
+    const unneeded = table
+      .filter((entry) => entry.inCode === undefined)
+      .filter(
+        (entry) =>
+          uncovered(
+            table.filter((e) => e !== entry),
+            release,
+          ).length === 0,
+      );
+    expect(unneeded).toEqual([]);
+  });
+});
 
 describe('the least privileges Proxdeck needs (PVE 9.2 schema)', () => {
   const table = requiredPrivileges('9.2');

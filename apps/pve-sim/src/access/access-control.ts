@@ -9,7 +9,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { pveDie } from '../http-error';
 import type { SimAccessData, SimAccessToken, SimAccessUser, SimAclEntry } from '../state/model';
-import { ALL_PRIVILEGES, BUILTIN_ROLES, isValidPrivilege } from './privileges';
+import type { PveRelease } from '@proxdeck/pve-client';
+import { privilegeModel, type PrivilegeModel } from './privileges';
 
 export const ROOT_USER = 'root@pam';
 
@@ -100,10 +101,15 @@ function digest(userid: string, password: string): string {
 }
 
 export class AccessControl {
+  private readonly model: PrivilegeModel;
+
   constructor(
     private readonly holder: { access?: SimAccessData },
     private readonly nowSeconds: () => number,
-  ) {}
+    release: PveRelease = '9.2',
+  ) {
+    this.model = privilegeModel(release);
+  }
 
   get data(): SimAccessData {
     this.holder.access ??= { users: {}, groups: {}, roles: {}, acl: [] };
@@ -250,13 +256,17 @@ export class AccessControl {
 
   role(roleid: string): ReadonlySet<string> | undefined {
     const custom = this.data.roles[roleid];
-    return BUILTIN_ROLES.get(roleid) ?? (custom ? new Set(custom) : undefined);
+    return this.model.builtinRoles.get(roleid) ?? (custom ? new Set(custom) : undefined);
   }
 
   /** Every role with its privileges, built-in ones marked special. */
   roles(): { roleid: string; privs: string[]; special: boolean }[] {
     return [
-      ...[...BUILTIN_ROLES].map(([roleid, privs]) => ({ roleid, privs: [...privs].sort(), special: true })),
+      ...[...this.model.builtinRoles].map(([roleid, privs]) => ({
+        roleid,
+        privs: [...privs].sort(),
+        special: true,
+      })),
       ...Object.entries(this.data.roles).map(([roleid, privs]) => ({
         roleid,
         privs: [...privs].sort(),
@@ -270,15 +280,15 @@ export class AccessControl {
    * options) takes either. Every privilege must exist.
    */
   setRole(roleid: string, privs: string[], mode: 'create' | 'update' | 'seed'): void {
-    if (BUILTIN_ROLES.has(roleid)) throw pveDie(`cannot modify special role '${roleid}'`);
+    if (this.model.builtinRoles.has(roleid)) throw pveDie(`cannot modify special role '${roleid}'`);
     if (mode === 'create' && roleid in this.data.roles) throw pveDie(`role '${roleid}' already exists`);
     if (mode === 'update' && !(roleid in this.data.roles)) throw pveDie(`role '${roleid}' does not exist`);
-    for (const priv of privs) if (!isValidPrivilege(priv)) throw pveDie(`invalid privilege '${priv}'`);
+    for (const priv of privs) if (!this.model.all.includes(priv)) throw pveDie(`invalid privilege '${priv}'`);
     this.data.roles[roleid] = [...new Set(privs)].sort();
   }
 
   deleteRole(roleid: string): void {
-    if (BUILTIN_ROLES.has(roleid)) throw pveDie(`cannot delete special role '${roleid}'`);
+    if (this.model.builtinRoles.has(roleid)) throw pveDie(`cannot delete special role '${roleid}'`);
     if (!(roleid in this.data.roles)) throw pveDie(`role '${roleid}' does not exist`);
     Reflect.deleteProperty(this.data.roles, roleid);
     this.data.acl = this.data.acl.filter((e) => e.roleid !== roleid);
@@ -312,7 +322,7 @@ export class AccessControl {
     if (!this.userActive(userid)) return new Map();
     const userPrivs =
       userid === ROOT_USER
-        ? new Map(ALL_PRIVILEGES.map((p) => [p, 1 as const]))
+        ? new Map(this.model.all.map((p) => [p, 1 as const]))
         : this.privilegesOf(this.rolesOn('user', userid, target));
     if (tokenid === undefined) return userPrivs;
     const token = this.token(authid)?.token;

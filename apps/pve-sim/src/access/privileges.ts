@@ -1,8 +1,10 @@
 /**
- * Proxmox VE 9.2's privileges and built-in roles (pve-access-control AccessControl.pm `$privgroups` and
- * `create_roles`; docs/pve-semantics.md §8). Each category splits its privileges into root-only, admin, user and
- * audit ones; the built-in roles are unions of those groups.
+ * Proxmox VE's privileges and built-in roles (pve-access-control AccessControl.pm `$privgroups` and
+ * `create_roles`; docs/pve-semantics.md §8, §9). Each category splits its privileges into root-only, admin, user
+ * and audit ones; the built-in roles are unions of those groups. PVE 9 replaced `VM.Monitor` with the
+ * `VM.GuestAgent.*` privileges; PVE 8 has the former only.
  */
+import type { PveRelease } from '@proxdeck/pve-client';
 
 interface PrivilegeGroup {
   /** Only `Administrator` (and root) hold these. */
@@ -12,7 +14,7 @@ interface PrivilegeGroup {
   audit: string[];
 }
 
-const PRIVILEGE_GROUPS: Record<string, PrivilegeGroup> = {
+const PVE9_GROUPS: Record<string, PrivilegeGroup> = {
   VM: {
     root: [],
     admin: [
@@ -66,18 +68,46 @@ const PRIVILEGE_GROUPS: Record<string, PrivilegeGroup> = {
   Mapping: { root: [], admin: ['Mapping.Modify'], user: ['Mapping.Use'], audit: ['Mapping.Audit'] },
 };
 
-/** Every privilege PVE 9.2 knows; naming another one is `invalid privilege '<name>'`. */
-export const ALL_PRIVILEGES: readonly string[] = [
-  ...new Set(Object.values(PRIVILEGE_GROUPS).flatMap((g) => [...g.root, ...g.admin, ...g.user, ...g.audit])),
-].sort();
+/** PVE 8's VM group: `VM.Monitor` (admin) instead of the guest-agent privileges. */
+const PVE8_GROUPS: Record<string, PrivilegeGroup> = {
+  ...PVE9_GROUPS,
+  VM: {
+    root: [],
+    admin: [...(PVE9_GROUPS.VM?.admin ?? []).filter((p) => !p.startsWith('VM.GuestAgent.')), 'VM.Monitor'],
+    user: (PVE9_GROUPS.VM?.user ?? []).filter((p) => !p.startsWith('VM.GuestAgent.')),
+    audit: ['VM.Audit'],
+  },
+};
 
-/** The built-in ("special") roles, which cannot be changed or deleted. */
-export const BUILTIN_ROLES: ReadonlyMap<string, ReadonlySet<string>> = buildRoles();
+export interface PrivilegeModel {
+  /** Every privilege the release knows; naming another one is `invalid privilege '<name>'`. */
+  all: readonly string[];
+  /** The built-in ("special") roles, which cannot be changed or deleted. */
+  builtinRoles: ReadonlyMap<string, ReadonlySet<string>>;
+}
 
-function buildRoles(): Map<string, Set<string>> {
+const MODELS = new Map<PveRelease, PrivilegeModel>();
+
+export function privilegeModel(release: PveRelease): PrivilegeModel {
+  let model = MODELS.get(release);
+  if (!model) {
+    const groups = Number(release.split('.')[0]) >= 9 ? PVE9_GROUPS : PVE8_GROUPS;
+    const all = [
+      ...new Set(Object.values(groups).flatMap((g) => [...g.root, ...g.admin, ...g.user, ...g.audit])),
+    ].sort();
+    model = { all, builtinRoles: buildRoles(groups, all) };
+    MODELS.set(release, model);
+  }
+  return model;
+}
+
+function buildRoles(
+  groups: Record<string, PrivilegeGroup>,
+  all: readonly string[],
+): Map<string, Set<string>> {
   const roles = new Map<string, Set<string>>([
     ['NoAccess', new Set()],
-    ['Administrator', new Set(ALL_PRIVILEGES)],
+    ['Administrator', new Set(all)],
     ['PVEAdmin', new Set()],
     ['PVEAuditor', new Set()],
     ['PVETemplateUser', new Set(['VM.Clone', 'VM.Audit'])],
@@ -87,7 +117,7 @@ function buildRoles(): Map<string, Set<string>> {
     if (!privs) roles.set(name, (privs = new Set()));
     return privs;
   };
-  for (const [category, group] of Object.entries(PRIVILEGE_GROUPS)) {
+  for (const [category, group] of Object.entries(groups)) {
     for (const priv of [...group.admin, ...group.user, ...group.audit]) {
       role(`PVE${category}Admin`).add(priv);
       role('PVEAdmin').add(priv);
@@ -97,8 +127,4 @@ function buildRoles(): Map<string, Set<string>> {
     for (const priv of group.audit) role('PVEAuditor').add(priv);
   }
   return roles;
-}
-
-export function isValidPrivilege(name: string): boolean {
-  return ALL_PRIVILEGES.includes(name);
 }

@@ -1,5 +1,5 @@
 /** /version, /nodes, node status and RRD, /cluster/resources, /cluster/nextid, and the task endpoints. */
-import { parseUpid } from '@proxdeck/pve-client';
+import { parseUpid, type PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo } from '../auth';
 import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
 import { PveHttpError, paramError, pveDie } from '../http-error';
@@ -7,7 +7,19 @@ import { nodeLoad, nodeRrd, vmRrd } from '../metrics';
 import type { SimNode, SimTask } from '../state/model';
 import { memoryMiB } from '../state/vm-config';
 
-export const PVE_VERSION = { version: '9.2.11', release: '9.2', repoid: 'a1b2c3d4e5f60718' };
+/** What `/version` answers, per simulated release. */
+export const PVE_VERSIONS: Record<
+  PveRelease,
+  { version: string; release: string; repoid: string; kernel: string }
+> = {
+  '9.2': { version: '9.2.11', release: '9.2', repoid: 'a1b2c3d4e5f60718', kernel: '6.14.11-4-pve' },
+  '8.3': { version: '8.3.5', release: '8.3', repoid: 'dac3aa88bac3f300', kernel: '6.8.12-8-pve' },
+};
+
+function versionAnswer(release: PveRelease): { version: string; release: string; repoid: string } {
+  const { version, repoid } = PVE_VERSIONS[release];
+  return { version, release, repoid };
+}
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -84,11 +96,11 @@ function findTask(sim: SimServices, node: string, upid: string): SimTask {
 }
 
 export function registerClusterRoutes(routes: RouteTable): void {
-  routes.set('GET /version', () => ({ ...PVE_VERSION }));
+  routes.set('GET /version', ({ sim }) => versionAnswer(sim.release));
 
   routes.set('GET /nodes/{node}/version', ({ sim, params }) => {
     sim.state.node(String(params.node));
-    return { ...PVE_VERSION };
+    return versionAnswer(sim.release);
   });
 
   /**
@@ -123,6 +135,7 @@ export function registerClusterRoutes(routes: RouteTable): void {
     const node = sim.state.node(String(params.node));
     sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
     const stats = nodeStats(sim, node);
+    const { kernel } = PVE_VERSIONS[sim.release];
     const cpu = Number(stats.cpu);
     const load = (f: number): string => (cpu * node.maxcpu * f).toFixed(2);
     const mem = Number(stats.mem);
@@ -152,15 +165,15 @@ export function registerClusterRoutes(routes: RouteTable): void {
           'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good nopl nonstop_tsc cpuid extd_apicid aperfmperf rapl pni pclmulqdq monitor ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm cmp_legacy svm extapic cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw ibs skinit wdt tce topoext perfctr_core perfctr_nb bpext perfctr_llc mwaitx cpb cat_l3 cdp_l3 hw_pstate ssbd mba ibrs ibpb stibp vmmcall fsgsbase bmi1 avx2 smep bmi2 erms invpcid cqm rdt_a rdseed adx smap clflushopt clwb sha_ni xsaveopt xsavec xgetbv1 xsaves cqm_llc cqm_occup_llc cqm_mbm_total cqm_mbm_local user_shstk clzero irperf xsaveerptr rdpru wbnoinvd amd_ppin brs arat npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid decodeassists pausefilter pfthreshold avic v_vmsave_vmload vgif v_spec_ctrl umip pku ospke vaes vpclmulqdq rdpid overflow_recov succor smca',
         user_hz: 100,
       },
-      kversion: 'Linux 6.14.11-4-pve #1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2026-10-10T09:15Z)',
+      kversion: `Linux ${kernel} #1 SMP PREEMPT_DYNAMIC PMX ${kernel.replace(/-pve$/, '')} (2026-10-10T09:15Z)`,
       'current-kernel': {
         sysname: 'Linux',
-        release: '6.14.11-4-pve',
-        version: '#1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2026-10-10T09:15Z)',
+        release: kernel,
+        version: `#1 SMP PREEMPT_DYNAMIC PMX ${kernel.replace(/-pve$/, '')} (2026-10-10T09:15Z)`,
         machine: 'x86_64',
       },
       'boot-info': { mode: 'efi', secureboot: 0 },
-      pveversion: `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid}`,
+      pveversion: `pve-manager/${PVE_VERSIONS[sim.release].version}/${PVE_VERSIONS[sim.release].repoid}`,
     };
   });
 
@@ -219,7 +232,11 @@ export function registerClusterRoutes(routes: RouteTable): void {
     }
     if (type === undefined || type === 'node') {
       for (const node of sim.state.data.nodes) {
-        out.push({ ...nodeEntry(sim, auth, node), 'cgroup-mode': 2, 'host-arch': 'x86_64' });
+        out.push({
+          ...nodeEntry(sim, auth, node),
+          'cgroup-mode': 2,
+          ...(sim.release === '9.2' ? { 'host-arch': 'x86_64' } : {}), // new in PVE 9
+        });
       }
     }
     if (type === undefined || type === 'storage') {

@@ -1,4 +1,7 @@
-/** Guest agent endpoints: `info`, `network-get-interfaces` (the cloud-init IP) and `file-read`. */
+/**
+ * Guest agent endpoints: `info`, `network-get-interfaces` (the cloud-init IP) and `file-read`. Their privileges
+ * (PVE 9: VM.GuestAgent.*, PVE 8: VM.Monitor) are the schema's, checked before the handler (server.ts).
+ */
 import type { RouteTable } from '../context';
 import { pveDie } from '../http-error';
 import { nowSeconds } from './cluster';
@@ -37,7 +40,6 @@ const AGENT_COMMANDS = [
 export function registerQemuAgentRoutes(routes: RouteTable): void {
   routes.set('GET /nodes/{node}/qemu/{vmid}/agent/info', (ctx) => {
     const vm = vmOf(ctx);
-    ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted');
     requireAgent(vm, 'guest-info');
     return {
       result: {
@@ -53,7 +55,6 @@ export function registerQemuAgentRoutes(routes: RouteTable): void {
 
   routes.set('GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces', (ctx) => {
     const vm = vmOf(ctx);
-    ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted');
     requireAgent(vm, 'guest-network-get-interfaces');
     const { address, prefix } = guestIpv4(ctx.sim, vm);
     const mac = (
@@ -103,7 +104,6 @@ export function registerQemuAgentRoutes(routes: RouteTable): void {
 
   routes.set('GET /nodes/{node}/qemu/{vmid}/agent/file-read', (ctx) => {
     const vm = vmOf(ctx);
-    ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.GuestAgent.FileRead', 'VM.GuestAgent.Unrestricted');
     requireAgent(vm, 'guest-file-open');
     const file = String(ctx.params.file);
     const content = vm.guestFiles[file];

@@ -1,5 +1,5 @@
 import { PVE_ENDPOINT_KEYS } from './pve-params.generated';
-import { getEndpointSchema, listEndpointKeys, matchEndpoint, pveSchema } from './pve-schema';
+import { getEndpointSchema, listEndpointKeys, matchEndpoint, pveSchema, schemaFor } from './pve-schema';
 import {
   MSG_MISSING,
   MSG_NOT_IN_SCHEMA,
@@ -137,5 +137,30 @@ describe('Perl patterns from the schema dump', () => {
   it('turns (?^i:…) into a case-insensitive pattern', () => {
     expect(perlPattern('(?^i:abc)').test('ABC')).toBe(true);
     expect(perlPattern('(?^:abc)').test('ABC')).toBe(false);
+  });
+});
+
+describe('the PVE 8.3 schema subset', () => {
+  it('records its origin and has the same endpoints as 9.2', () => {
+    const pve8 = schemaFor('8.3');
+    expect(pve8.pveVersion).toBe('8.3');
+    expect(pve8._source.file).toContain('apidoc-pve-8.3.json');
+    expect(Object.keys(pve8.endpoints).sort()).toEqual(listEndpointKeys().sort());
+  });
+
+  it('matches paths against the release asked for', () => {
+    const agent = '/nodes/pve1/qemu/100/agent/network-get-interfaces';
+    expect(matchEndpoint('GET', agent, '8.3')?.schema.permissions).toEqual([
+      'perm',
+      '/vms/{vmid}',
+      ['VM.Monitor'],
+    ]);
+    expect(matchEndpoint('GET', agent)?.schema.permissions).toEqual([
+      'perm',
+      '/vms/{vmid}',
+      ['VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted'],
+      'any',
+      1,
+    ]);
   });
 });

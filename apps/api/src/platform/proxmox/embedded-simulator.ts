@@ -33,8 +33,6 @@ interface StoredCredentials {
 /** The simulated cluster's least-privilege account for Proxdeck, as the README's `pveum` setup makes it. */
 export const SIMULATOR_PROXDECK_USER = 'proxdeck@pve';
 export const SIMULATOR_PROXDECK_TOKEN = 'proxdeck@pve!proxdeck';
-/** The simulator speaks PVE 9.2. */
-const SIMULATOR_RELEASE = '9.2';
 
 /**
  * Credentials of the simulator: root's from the settings when given, otherwise (and always for the
@@ -79,11 +77,12 @@ export async function startEmbeddedSimulator(config: AppConfig): Promise<Running
     protocol: 'https',
     certDir: dir,
     seed: config.values.PVE_SIM_SEED,
+    release: config.values.PVE_SIM_VERSION,
     timeScale: config.values.PVE_SIM_TIME_SCALE,
     rootPassword: credentials.rootPassword,
     apiToken: { id: config.values.PVE_SIM_TOKEN_ID, secret: credentials.tokenSecret },
     ...accessForRoles(
-      leastPrivilegeRoles(SIMULATOR_RELEASE),
+      leastPrivilegeRoles(config.values.PVE_SIM_VERSION),
       { userid: SIMULATOR_PROXDECK_USER, password: credentials.proxdeckPassword },
       { id: SIMULATOR_PROXDECK_TOKEN, secret: credentials.proxdeckTokenSecret },
     ),
