@@ -100,6 +100,7 @@ export function vmUsage(vm: SimVm, seed: number, nowSeconds: number): VmUsage {
   };
 }
 
+/** Resolution and point count per timeframe (docs/pve-semantics.md §7.4): PVE 9's `pve-*-9.0` RRD files. */
 export const RRD_TIMEFRAMES: Record<string, { step: number; points: number }> = {
   hour: { step: 60, points: 60 },
   day: { step: 60, points: 1440 },
@@ -109,6 +110,29 @@ export const RRD_TIMEFRAMES: Record<string, { step: number; points: number }> = 
   decade: { step: 604800, points: 570 },
 };
 
+/** PVE 8's `pve2-*` RRD files: 70 points beyond the hour, and no decade. */
+const RRD_TIMEFRAMES_PVE8: Record<string, { step: number; points: number }> = {
+  hour: { step: 60, points: 60 },
+  day: { step: 1800, points: 70 },
+  week: { step: 10800, points: 70 },
+  month: { step: 43200, points: 70 },
+  year: { step: 604800, points: 70 },
+};
+
+/** RRD fields PVE 9 added (host memory, pressure stall information, node ARC and available memory). */
+const PVE9_RRD_FIELD = /^(memhost|memavailable|arcsize|pressure\w+)$/;
+
+function rrdLayout(timeframe: string, release: PveRelease): { step: number; points: number } {
+  const table = release === '8.3' ? RRD_TIMEFRAMES_PVE8 : RRD_TIMEFRAMES;
+  return table[timeframe] ?? { step: 60, points: 60 };
+}
+
+/** Leaves out what the release's RRD files do not have. */
+function forRelease(points: Record<string, number>[], release: PveRelease): Record<string, number>[] {
+  if (release !== '8.3') return points;
+  return points.map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !PVE9_RRD_FIELD.test(k))));
+}
+
 /** RRD points of a VM: floats, rates in bytes/s; points before the VM existed are left out. */
 export function vmRrd(
   vm: SimVm,
@@ -116,8 +140,9 @@ export function vmRrd(
   timeframe: string,
   cf: string,
   nowSeconds: number,
+  release: PveRelease = '9.2',
 ): Record<string, number>[] {
-  const { step, points } = RRD_TIMEFRAMES[timeframe] ?? { step: 60, points: 60 };
+  const { step, points } = rrdLayout(timeframe, release);
   const end = Math.floor(nowSeconds / step) * step;
   const maxmem = memoryMiB(vm) * MiB;
   const maxdisk = totalDiskBytes(vm.config);
@@ -157,7 +182,7 @@ export function vmRrd(
     }
     out.push(point);
   }
-  return out;
+  return forRelease(out, release);
 }
 
 export function nodeLoad(node: SimNode, seed: number, nowSeconds: number): number {
@@ -171,8 +196,9 @@ export function nodeRrd(
   cf: string,
   nowSeconds: number,
   usedMem: number,
+  release: PveRelease = '9.2',
 ): Record<string, number>[] {
-  const { step, points } = RRD_TIMEFRAMES[timeframe] ?? { step: 60, points: 60 };
+  const { step, points } = rrdLayout(timeframe, release);
   const end = Math.floor(nowSeconds / step) * step;
   const peak = cf === 'MAX' ? 1.25 : 1;
   const out: Record<string, number>[] = [];
@@ -203,5 +229,5 @@ export function nodeRrd(
       pressurememoryfull: 0,
     });
   }
-  return out;
+  return forRelease(out, release);
 }

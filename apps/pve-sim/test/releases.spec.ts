@@ -63,6 +63,28 @@ describe('simulated Proxmox VE releases', () => {
     expect(rows9.find((r) => r.type === 'node')).toHaveProperty(['host-arch'], 'x86_64');
   });
 
+  it("keeps RRD data at the release's resolution: PVE 8's 70 points of 30 min a day, no PVE 9 fields", async () => {
+    type Points = { data: Record<string, number>[] };
+    const day8 = (
+      (await raw(pve8, 'GET', '/api2/json/nodes/pve1/qemu/100/rrddata?timeframe=day')).json as Points
+    ).data;
+    const day9 = (
+      (await raw(pve9, 'GET', '/api2/json/nodes/pve1/qemu/100/rrddata?timeframe=day')).json as Points
+    ).data;
+    expect([day8.length, (day8[1]?.time ?? 0) - (day8[0]?.time ?? 0)]).toEqual([70, 1800]);
+    expect([day9.length, (day9[1]?.time ?? 0) - (day9[0]?.time ?? 0)]).toEqual([1440, 60]);
+    expect(day8.at(-1)).not.toHaveProperty('memhost');
+    expect(day9.at(-1)).toHaveProperty('memhost');
+    const decade8 = await raw(pve8, 'GET', '/api2/json/nodes/pve1/rrddata?timeframe=decade');
+    expect(decade8.json).toMatchObject({
+      errors: {
+        timeframe: expect.stringContaining(
+          "value 'decade' does not have a value in the enumeration",
+        ) as string,
+      },
+    });
+  });
+
   it('refuses a release it does not simulate', async () => {
     await expect(startTestSim({ release: '7.4' as '8.3' })).rejects.toThrow(
       /release must be one of 9\.2, 8\.3/,

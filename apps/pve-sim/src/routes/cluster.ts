@@ -191,13 +191,21 @@ export function registerClusterRoutes(routes: RouteTable): void {
       str(params, 'cf') ?? 'AVERAGE',
       nowSeconds(),
       usedMem,
+      sim.release,
     );
   });
 
   routes.set('GET /nodes/{node}/qemu/{vmid}/rrddata', ({ sim, auth, params }) => {
     const vm = sim.state.vm(String(params.node), Number(params.vmid));
     sim.auth.require(auth, `/vms/${vm.vmid}`, 'VM.Audit');
-    return vmRrd(vm, sim.seed, String(params.timeframe), str(params, 'cf') ?? 'AVERAGE', nowSeconds());
+    return vmRrd(
+      vm,
+      sim.seed,
+      String(params.timeframe),
+      str(params, 'cf') ?? 'AVERAGE',
+      nowSeconds(),
+      sim.release,
+    );
   });
 
   routes.set('GET /cluster/resources', ({ sim, auth, params }) => {
