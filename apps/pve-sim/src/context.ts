@@ -3,7 +3,7 @@ import type { PveParamValue, PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo, AuthService } from './auth';
 import type { FaultInjector } from './faults';
 import type { ClusterState } from './state/cluster-state';
-import type { VmStatsCache } from './stats-cache';
+import type { StatsCache } from './stats-cache';
 import type { TaskManager, VmFlocks } from './tasks';
 
 export interface SimServices {
@@ -13,7 +13,7 @@ export interface SimServices {
   auth: AuthService;
   faults: FaultInjector;
   /** pvestatd's status cache behind `/cluster/resources`. */
-  stats: VmStatsCache;
+  stats: StatsCache;
   /** Simulated seconds for agent boot, clone speed etc. are multiplied by timeScale. */
   timeScale: number;
   seed: number;

@@ -25,7 +25,7 @@ import { registerQemuCloneRoute } from './routes/qemu-clone';
 import { registerQemuPowerRoutes } from './routes/qemu-power';
 import { registerStorageRoutes } from './routes/storage';
 import { AUTH_FAILURE_DELAY_MS, buildServer } from './server';
-import { STATS_REFRESH_MS, VmStatsCache, type StatsRefresh } from './stats-cache';
+import { STATS_REFRESH_MS, StatsCache, type StatsRefresh } from './stats-cache';
 import { ClusterState } from './state/cluster-state';
 import type { SimStateData } from './state/model';
 import { StateWriter, loadState } from './state/persistence';
@@ -159,7 +159,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     tokens,
   });
   const auth = new AuthService(access, now);
-  const stats = new VmStatsCache(
+  const stats = new StatsCache(
     state,
     seed,
     options.statsRefreshMs ?? Math.max(1, Math.round(STATS_REFRESH_MS * timeScale)),

@@ -4,6 +4,7 @@
  */
 import type { PveRelease } from '@proxdeck/pve-client';
 import { hashSeed } from './random';
+import type { ClusterState } from './state/cluster-state';
 import type { SimNode, SimVm } from './state/model';
 import { cpuCount, memoryMiB, totalDiskBytes } from './state/vm-config';
 
@@ -183,6 +184,29 @@ export function vmRrd(
     out.push(point);
   }
   return forRelease(out, release);
+}
+
+/** What `/nodes/{node}/status` reads live and pvestatd broadcasts: cpu, memory (4 GiB + running VMs), disk, uptime. */
+export function nodeUsage(
+  state: ClusterState,
+  seed: number,
+  node: SimNode,
+  nowSeconds: number,
+): Record<string, number | string> {
+  const usedMem = state
+    .vmsOn(node.name)
+    .filter((v) => v.running)
+    .reduce((sum, v) => sum + memoryMiB(v) * MiB, 4 * 1024 ** 3);
+  return {
+    cpu: Number(nodeLoad(node, seed, nowSeconds).toFixed(4)),
+    maxcpu: node.maxcpu,
+    mem: usedMem,
+    maxmem: node.maxmem,
+    disk: Math.round(node.maxdisk * 0.18),
+    maxdisk: node.maxdisk,
+    uptime: nowSeconds - node.bootedAt,
+    level: '',
+  };
 }
 
 export function nodeLoad(node: SimNode, seed: number, nowSeconds: number): number {

@@ -1,14 +1,15 @@
 /**
- * pvestatd's status cache (docs/pve-semantics.md §7.5): `GET /cluster/resources` takes a VM's status, name,
- * template flag, uptime and usage from what pvestatd last broadcast, about every 10 s; only the VM list itself,
- * `lock` and `tags` are read live. A VM created since the last broadcast has no entry yet: its row says
- * status `unknown` and carries no name. The simulator refreshes every 10 s × timeScale; `'off'` makes every
- * read live (for tests that need to see a change at once).
+ * pvestatd's status cache (docs/pve-semantics.md §7.5): `GET /cluster/resources` (and `GET /nodes`) take a VM's
+ * status, name, template flag, uptime and usage, a node's usage and a storage's usage from what pvestatd last
+ * broadcast, about every 10 s; only the lists themselves (VMs, nodes and their membership, storages), a VM's `lock`
+ * and `tags` are read live. A VM created since the last broadcast has no entry yet: its row says status `unknown`
+ * and carries no name. The simulator refreshes every 10 s × timeScale; `'off'` makes every read live (for tests
+ * that need to see a change at once).
  */
 import type { PveRelease } from '@proxdeck/pve-client';
-import { vmUsage, vmUsageFields } from './metrics';
+import { nodeUsage, vmUsage, vmUsageFields } from './metrics';
 import type { ClusterState } from './state/cluster-state';
-import type { SimVm } from './state/model';
+import type { SimNode, SimStorage, SimVm } from './state/model';
 
 /** PVE's broadcast period (pvestatd `$updatetime`), in real-cluster milliseconds. */
 export const STATS_REFRESH_MS = 10_000;
@@ -21,10 +22,21 @@ export interface CachedVmStats {
   usage: Record<string, number>;
 }
 
+export interface CachedStorageStats {
+  disk: number;
+  maxdisk: number;
+}
+
 export type StatsRefresh = number | 'off';
 
-export class VmStatsCache {
-  private entries = new Map<number, CachedVmStats>();
+interface Snapshot {
+  vms: Map<number, CachedVmStats>;
+  nodes: Map<string, Record<string, number | string>>;
+  storages: Map<string, CachedStorageStats>;
+}
+
+export class StatsCache {
+  private snapshot: Snapshot = { vms: new Map(), nodes: new Map(), storages: new Map() };
   private timer: NodeJS.Timeout | undefined;
 
   /** `refreshMs`: real milliseconds between broadcasts, or `'off'` for live figures on every read. */
@@ -47,30 +59,55 @@ export class VmStatsCache {
   }
 
   /** What the cache says of a VM; undefined when pvestatd has not broadcast it yet. */
-  get(vm: SimVm): CachedVmStats | undefined {
-    return this.live ? collect(vm, this.seed, this.release) : this.entries.get(vm.vmid);
+  vm(vm: SimVm): CachedVmStats | undefined {
+    return this.live ? this.collectVm(vm) : this.snapshot.vms.get(vm.vmid);
   }
 
-  /** One broadcast: every VM's figures as they are now (QemuServer vmstatus). */
+  /** A node's usage figures (cpu, mem, disk, uptime, …); undefined before its first broadcast. */
+  node(node: SimNode): Record<string, number | string> | undefined {
+    return this.live ? this.collectNode(node) : this.snapshot.nodes.get(node.name);
+  }
+
+  /** A storage's usage on a node; undefined before its first broadcast (the row then says `unknown`). */
+  storage(node: SimNode, storage: SimStorage): CachedStorageStats | undefined {
+    return this.live
+      ? this.collectStorage(node, storage)
+      : this.snapshot.storages.get(`${node.name}/${storage.storage}`);
+  }
+
+  /** One broadcast: every VM's, node's and storage's figures as they are now. */
   refresh(): void {
-    const next = new Map<number, CachedVmStats>();
-    for (const vm of this.state.data.vms) next.set(vm.vmid, collect(vm, this.seed, this.release));
-    this.entries = next;
+    const next: Snapshot = { vms: new Map(), nodes: new Map(), storages: new Map() };
+    for (const vm of this.state.data.vms) next.vms.set(vm.vmid, this.collectVm(vm));
+    for (const node of this.state.data.nodes) {
+      next.nodes.set(node.name, this.collectNode(node));
+      for (const storage of this.state.storagesOn(node.name))
+        next.storages.set(`${node.name}/${storage.storage}`, this.collectStorage(node, storage));
+    }
+    this.snapshot = next;
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
-}
 
-function collect(vm: SimVm, seed: number, release: PveRelease): CachedVmStats {
-  const usage = vmUsage(vm, seed, Math.floor(Date.now() / 1000));
-  return {
-    status: vm.running ? 'running' : 'stopped',
-    name: vm.config.name ?? `VM ${vm.vmid}`,
-    template: vm.config.template === '1' ? 1 : 0,
-    maxcpu: usage.maxcpu,
-    usage: vmUsageFields(usage, release),
-  };
+  private collectVm(vm: SimVm): CachedVmStats {
+    const usage = vmUsage(vm, this.seed, Math.floor(Date.now() / 1000));
+    return {
+      status: vm.running ? 'running' : 'stopped',
+      name: vm.config.name ?? `VM ${vm.vmid}`,
+      template: vm.config.template === '1' ? 1 : 0,
+      maxcpu: usage.maxcpu,
+      usage: vmUsageFields(usage, this.release),
+    };
+  }
+
+  private collectNode(node: SimNode): Record<string, number | string> {
+    return nodeUsage(this.state, this.seed, node, Math.floor(Date.now() / 1000));
+  }
+
+  private collectStorage(node: SimNode, storage: SimStorage): CachedStorageStats {
+    return { disk: this.state.usedBytes(node.name, storage), maxdisk: storage.total };
+  }
 }

@@ -74,6 +74,27 @@ describe('the /cluster/resources status cache', () => {
       expect(vmRow(await client.clusterResources('vm'), 700)).toBeUndefined();
     });
 
+    it("keeps a node's and a storage's usage until the next refresh too", async () => {
+      await client.waitForTask(await client.stopVm('pve2', 101), { timeoutMs: 5000 });
+      sim.refreshStats();
+      const usage = async () => {
+        const rows = (await client.clusterResources()) as unknown as Record<string, unknown>[];
+        return {
+          nodeMem: rows.find((r) => r.id === 'node/pve2')?.mem,
+          storageDisk: rows.find((r) => r.id === 'storage/pve2/local-lvm')?.disk,
+        };
+      };
+      const before = await usage();
+      await client.updateVmConfig('pve2', 101, { scsi1: 'local-lvm:8' });
+      await client.waitForTask(await client.startVm('pve2', 101), { timeoutMs: 5000 });
+      expect(await usage()).toEqual(before);
+      expect((await client.nodes()).find((n) => n.node === 'pve2')?.mem).toBe(before.nodeMem);
+      sim.refreshStats();
+      const after = await usage();
+      expect(Number(after.nodeMem)).toBeGreaterThan(Number(before.nodeMem));
+      expect(Number(after.storageDisk)).toBe(Number(before.storageDisk) + 8 * 1024 ** 3);
+    });
+
     it('answers the live status in the VM list and status/current meanwhile', async () => {
       await client.waitForTask(await client.stopVm('pve2', 101), { timeoutMs: 5000 });
       expect(vmRow(await client.clusterResources('vm'), 101)).toMatchObject({ status: 'running' });

@@ -3,7 +3,7 @@ import { parseUpid, type PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo } from '../auth';
 import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
 import { PveHttpError, paramError, pveDie } from '../http-error';
-import { nodeLoad, nodeRrd, vmRrd } from '../metrics';
+import { nodeRrd, nodeUsage, vmRrd } from '../metrics';
 import type { SimNode, SimTask } from '../state/model';
 import { memoryMiB } from '../state/vm-config';
 
@@ -25,22 +25,9 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/** Live node figures, as `/nodes/{node}/status` reads them. */
 function nodeStats(sim: SimServices, node: SimNode): Record<string, unknown> {
-  const now = nowSeconds();
-  const usedMem = sim.state
-    .vmsOn(node.name)
-    .filter((v) => v.running)
-    .reduce((sum, v) => sum + memoryMiB(v) * 1024 * 1024, 4 * 1024 ** 3);
-  return {
-    cpu: Number(nodeLoad(node, sim.seed, now).toFixed(4)),
-    maxcpu: node.maxcpu,
-    mem: usedMem,
-    maxmem: node.maxmem,
-    disk: Math.round(node.maxdisk * 0.18),
-    maxdisk: node.maxdisk,
-    uptime: now - node.bootedAt,
-    level: '',
-  };
+  return nodeUsage(sim.state, sim.seed, node, nowSeconds());
 }
 
 function nodeEntry(sim: SimServices, auth: AuthInfo, node: SimNode): Record<string, unknown> {
@@ -53,8 +40,10 @@ function nodeEntry(sim: SimServices, auth: AuthInfo, node: SimNode): Record<stri
     ssl_fingerprint:
       'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
   };
-  if (online && sim.auth.has(auth, `/nodes/${node.name}`, 'Sys.Audit'))
-    Object.assign(base, nodeStats(sim, node));
+  // Usage figures come from pvestatd's cache (stats-cache.ts), and only to callers with Sys.Audit on the node.
+  const cached =
+    online && sim.auth.has(auth, `/nodes/${node.name}`, 'Sys.Audit') ? sim.stats.node(node) : undefined;
+  if (cached) Object.assign(base, cached);
   return base;
 }
 
@@ -221,7 +210,7 @@ export function registerClusterRoutes(routes: RouteTable): void {
           vmid: vm.vmid,
           node: vm.node,
         };
-        const cached = sim.stats.get(vm);
+        const cached = sim.stats.vm(vm);
         if (cached) {
           Object.assign(row, {
             status: cached.status,
@@ -251,17 +240,17 @@ export function registerClusterRoutes(routes: RouteTable): void {
       for (const node of sim.state.data.nodes) {
         for (const storage of sim.state.storagesOn(node.name)) {
           if (!sim.auth.has(auth, `/storage/${storage.storage}`, 'Datastore.Audit')) continue;
+          const cached = sim.stats.storage(node, storage);
           out.push({
             id: `storage/${node.name}/${storage.storage}`,
             type: 'storage',
             storage: storage.storage,
             node: node.name,
             plugintype: storage.type,
-            status: 'available',
+            status: cached ? 'available' : 'unknown',
             shared: storage.shared ? 1 : 0,
             content: storage.content.join(','),
-            disk: sim.state.usedBytes(node.name, storage),
-            maxdisk: storage.total,
+            ...(cached ? { disk: cached.disk, maxdisk: cached.maxdisk } : {}),
           });
         }
       }
