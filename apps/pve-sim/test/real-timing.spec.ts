@@ -1,7 +1,7 @@
 /**
  * Proxmox's own delays at timeScale 1 (docs/pve-semantics.md §2.1, §6): every 401 answers after 3 s, and an
- * operation waiting for a VM's flock gives up after 10 s with `can't lock file … - got timeout`. The three
- * measurements run at once, so the suite takes about 10 s.
+ * operation waiting for a VM's flock gives up after 10 s with `can't lock file … - got timeout` (one held by a
+ * running clone, one that never comes). The measurements run at once, so the suite takes about 10 s.
  */
 import type { RunningPveSimulator } from '../src';
 import { ROOT_PASSWORD, raw, startTestSim } from './helpers';
@@ -22,7 +22,12 @@ describe('real timing (timeScale 1)', () => {
   });
 
   it('answers failed logins and bad tokens after 3 s, and waits 10 s for a flock that never comes', async () => {
-    const [login, token, flock, fine] = await Promise.all([
+    // A full clone of running VM 100 holds its exclusive flock for tens of seconds: a config change waits for it.
+    const clone = await raw(sim, 'POST', '/api2/json/nodes/pve1/qemu/100/clone', {
+      body: 'newid=800&full=1',
+    });
+    expect(clone.status).toBe(200);
+    const [login, token, flock, held, fine] = await Promise.all([
       timed(() =>
         raw(sim, 'POST', '/api2/json/access/ticket', {
           token: false,
@@ -33,6 +38,7 @@ describe('real timing (timeScale 1)', () => {
         raw(sim, 'GET', '/api2/json/version', { headers: { authorization: 'PVEAPIToken=root@pam!x=wrong' } }),
       ),
       timed(() => raw(sim, 'PUT', '/api2/json/nodes/pve2/qemu/101/config', { body: 'cores=2' })),
+      timed(() => raw(sim, 'PUT', '/api2/json/nodes/pve1/qemu/100/config', { body: 'cores=2' })),
       timed(() => raw(sim, 'GET', '/api2/json/version')),
     ]);
     expect([login.result.status, login.result.statusText]).toEqual([401, 'authentication failure']);
@@ -45,8 +51,14 @@ describe('real timing (timeScale 1)', () => {
       500,
       "can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout",
     ]);
-    expect(flock.ms).toBeGreaterThanOrEqual(9990);
-    expect(flock.ms).toBeLessThan(11_000);
+    expect([held.result.status, held.result.statusText]).toEqual([
+      500,
+      "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout",
+    ]);
+    for (const { ms } of [flock, held]) {
+      expect(ms).toBeGreaterThanOrEqual(9990);
+      expect(ms).toBeLessThan(11_000);
+    }
     expect(fine.result.status).toBe(200);
     expect(fine.ms).toBeLessThan(1000);
   }, 20_000);
