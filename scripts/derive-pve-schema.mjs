@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Developer-run only. Derives the facts-only PVE schema subset that libs/pve-client and apps/pve-sim use
-// from the official PVE 9.2 API dump in ../shared/pve-api/apidoc.json (never read at run time or in tests).
+// Developer-run only. Derives the facts-only PVE schema subsets that libs/pve-client and apps/pve-sim use
+// from the official API dumps in ../shared/pve-api/ (never read at run time or in tests): PVE 9.2 from
+// apidoc.json, PVE 8.3 from apidoc-pve-8.3.json.
 //
 // Writes:
-//   libs/pve-client/src/schema/pve-schema.json           names, types, formats, enums, ranges, optional flags
-//   libs/pve-client/src/schema/pve-params.generated.ts    TypeScript parameter types for the same endpoints
+//   libs/pve-client/src/schema/pve-schema.json           PVE 9.2: names, types, formats, enums, ranges, optional flags
+//   libs/pve-client/src/schema/pve-schema-8.3.json       the same endpoints in PVE 8.3 (the simulator's PVE_SIM_VERSION=8.3)
+//   libs/pve-client/src/schema/pve-params.generated.ts    TypeScript parameter types (PVE 9.2)
 //
-// Usage: node scripts/derive-pve-schema.mjs [--check] [path/to/apidoc.json]
+// Usage: node scripts/derive-pve-schema.mjs [--check] [path/to/apidoc.json [path/to/apidoc-pve-8.3.json]]
 //   --check: write nothing; exit 1 if the committed files differ from a fresh derivation (drift check).
 // The output is formatted with the workspace's Prettier settings (unless .prettierignore lists it), so it is
 // byte-identical to what is committed.
@@ -20,9 +22,9 @@ import * as prettier from 'prettier';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const checkOnly = args.includes('--check');
-const sourcePath = resolve(
-  args.find((a) => !a.startsWith('--')) ?? join(root, '..', 'shared', 'pve-api', 'apidoc.json'),
-);
+const positional = args.filter((a) => !a.startsWith('--'));
+const sourcePath = resolve(positional[0] ?? join(root, '..', 'shared', 'pve-api', 'apidoc.json'));
+const source83Path = resolve(positional[1] ?? join(root, '..', 'shared', 'pve-api', 'apidoc-pve-8.3.json'));
 const outDir = join(root, 'libs', 'pve-client', 'src', 'schema');
 
 /** Every method and path Proxdeck uses or the simulator serves. */
@@ -85,12 +87,35 @@ const ENDPOINTS = [
   'DELETE /cluster/firewall/groups/{group}/{pos}',
   'POST /access/ticket',
   'GET /access/permissions',
+  // Users, groups, API tokens, ACLs and roles (the simulator's privilege model; pveum's least-privilege setup).
+  'GET /access/users',
+  'POST /access/users',
+  'GET /access/users/{userid}',
+  'DELETE /access/users/{userid}',
+  'GET /access/users/{userid}/token',
+  'GET /access/users/{userid}/token/{tokenid}',
+  'POST /access/users/{userid}/token/{tokenid}',
+  'DELETE /access/users/{userid}/token/{tokenid}',
+  'GET /access/groups',
+  'POST /access/groups',
+  'GET /access/acl',
+  'PUT /access/acl',
+  'GET /access/roles',
+  'POST /access/roles',
+  'GET /access/roles/{roleid}',
+  'PUT /access/roles/{roleid}',
+  'DELETE /access/roles/{roleid}',
   // Read-only endpoints third-party clients (proxmoxer/Ansible, the Terraform providers) call on their way.
   'GET /cluster/status',
   'GET /cluster/ha/resources',
   'GET /nodes/{node}/network',
   'GET /pools',
   'GET /nodes/{node}/qemu/{vmid}/snapshot',
+  'GET /cluster/options',
+  'GET /nodes/{node}/version',
+  'GET /nodes/{node}/qemu/{vmid}',
+  'GET /nodes/{node}/qemu/{vmid}/agent/info',
+  'GET /nodes/{node}/lxc',
 ];
 
 const SCALAR_KEYS = [
@@ -171,49 +196,67 @@ function returnFacts(schema) {
   return out;
 }
 
-const raw = readFileSync(sourcePath);
-const tree = JSON.parse(raw.toString('utf8'));
-const methods = new Map();
-(function walk(nodes) {
-  for (const node of nodes) {
-    for (const [method, info] of Object.entries(node.info ?? {})) methods.set(`${method} ${node.path}`, info);
-    walk(node.children ?? []);
-  }
-})(tree);
+/** The subset of one API dump: every endpoint of ENDPOINTS, facts only. */
+function deriveSubset(path, version, label) {
+  const raw = readFileSync(path);
+  const tree = JSON.parse(raw.toString('utf8'));
+  const methods = new Map();
+  (function walk(nodes) {
+    for (const node of nodes) {
+      for (const [method, info] of Object.entries(node.info ?? {}))
+        methods.set(`${method} ${node.path}`, info);
+      walk(node.children ?? []);
+    }
+  })(tree);
 
-const endpoints = {};
-for (const key of ENDPOINTS) {
-  const info = methods.get(key);
-  if (!info) throw new Error(`endpoint not in schema: ${key}`);
-  const props = info.parameters?.properties ?? {};
-  endpoints[key] = {
-    name: info.name,
-    allowtoken: info.allowtoken === 0 ? 0 : 1,
-    protected: info.protected ? 1 : 0,
-    ...(info.proxyto ? { proxyto: info.proxyto } : {}),
-    ...(info.permissions?.check ? { permissions: info.permissions.check } : {}),
-    ...(info.permissions?.user ? { permissionUser: info.permissions.user } : {}),
-    additionalProperties: info.parameters?.additionalProperties === 1 ? 1 : 0,
-    parameters: Object.fromEntries(
-      Object.keys(props)
-        .sort()
-        .map((k) => [k, facts(props[k])]),
-    ),
-    returns: returnFacts(info.returns),
+  const endpoints = {};
+  for (const key of ENDPOINTS) {
+    const info = methods.get(key);
+    if (!info) throw new Error(`endpoint not in the ${version} schema: ${key}`);
+    const props = info.parameters?.properties ?? {};
+    endpoints[key] = {
+      name: info.name,
+      allowtoken: info.allowtoken === 0 ? 0 : 1,
+      protected: info.protected ? 1 : 0,
+      ...(info.proxyto ? { proxyto: info.proxyto } : {}),
+      ...(info.permissions?.check ? { permissions: info.permissions.check } : {}),
+      ...(info.permissions?.user ? { permissionUser: info.permissions.user } : {}),
+      additionalProperties: info.parameters?.additionalProperties === 1 ? 1 : 0,
+      parameters: Object.fromEntries(
+        Object.keys(props)
+          .sort()
+          .map((k) => [k, facts(props[k])]),
+      ),
+      returns: returnFacts(info.returns),
+    };
+  }
+  return {
+    _source: {
+      file: label,
+      sha256: createHash('sha256').update(raw).digest('hex'),
+      derivedBy: 'scripts/derive-pve-schema.mjs',
+      note: 'Facts only (names, types, formats, enums, ranges, optional flags, permissions); description text removed.',
+    },
+    pveVersion: version,
+    endpoints,
   };
 }
 
-const document = {
-  _source: {
-    file: '../shared/pve-api/apidoc.json (official PVE 9.2 API schema dump, see ../shared/pve-api/SOURCE.md)',
-    sha256: createHash('sha256').update(raw).digest('hex'),
-    derivedBy: 'scripts/derive-pve-schema.mjs',
-    note: 'Facts only (names, types, formats, enums, ranges, optional flags, permissions); description text removed.',
-  },
-  pveVersion: '9.2',
-  endpoints,
-};
-const outputs = new Map([[join(outDir, 'pve-schema.json'), JSON.stringify(document, null, 1) + '\n']]);
+const document = deriveSubset(
+  sourcePath,
+  '9.2',
+  '../shared/pve-api/apidoc.json (official PVE 9.2 API schema dump, see ../shared/pve-api/SOURCE.md)',
+);
+const document83 = deriveSubset(
+  source83Path,
+  '8.3',
+  '../shared/pve-api/apidoc-pve-8.3.json (official PVE 8.3 API schema dump, see ../shared/pve-api/SOURCE.md)',
+);
+const endpoints = document.endpoints;
+const outputs = new Map([
+  [join(outDir, 'pve-schema.json'), JSON.stringify(document, null, 1) + '\n'],
+  [join(outDir, 'pve-schema-8.3.json'), JSON.stringify(document83, null, 1) + '\n'],
+]);
 
 // ---- TypeScript parameter types -------------------------------------------------------------------------
 function tsType(p) {

@@ -89,6 +89,18 @@ def vm_resources(api):
     return {int(r["vmid"]): r for r in resources if r.get("type") == "qemu"}
 
 
+def wait_vm_resource(api, vmid, deadline_s, accept):
+    """A VM's row once it satisfies `accept`: status and name lag behind by pvestatd's ~10 s cache."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        row = vm_resources(api).get(vmid)
+        if row is not None and accept(row):
+            return row
+        if time.monotonic() > deadline:
+            raise Mismatch("cluster/resources row of %d after %ss: %r" % (vmid, deadline_s, row))
+        time.sleep(0.1)
+
+
 def scenario(api, label, args, auth_user):
     """One full pass; returns a summary dict."""
     version = api.version.get()
@@ -132,7 +144,8 @@ def scenario(api, label, args, auth_user):
     vms = vm_resources(api)
     check(newid in vms, "clone %d missing from cluster/resources" % newid)
     check(vms[newid]["node"] == target_node, "clone on %s, expected %s" % (vms[newid]["node"], target_node))
-    check(vms[newid].get("name") == name, "clone name %r, expected %r" % (vms[newid].get("name"), name))
+    # The list itself is live; the name appears with the next refresh of the status cache.
+    wait_vm_resource(api, newid, args.task_deadline, lambda row: row.get("name") == name)
     vm = api.nodes(target_node).qemu(newid)
     config = vm.config.get()
     check("lock" not in config, "clone still locked: %r" % config.get("lock"))

@@ -1,36 +1,15 @@
 /**
  * Authentication and privileges like pveproxy + pve-access-control:
  * tickets `PVE:<user>:<HEX time>::<signature>` valid 2 h + 5 min grace, CSRF tokens `<HEX time>:<signature>`,
- * API tokens `PVEAPIToken=user@realm!id=secret` with privilege separation, ACLs with propagation.
+ * API tokens `PVEAPIToken=user@realm!id=secret`; privileges come from access/access-control.ts.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { PveHttpError, permissionError } from './http-error';
+import { ROOT_USER, type AccessControl } from './access/access-control';
+import { PermissionChecker } from './access/permission-check';
+import { PveHttpError } from './http-error';
 
 export const TICKET_LIFETIME_S = 7200;
 export const TICKET_GRACE_S = 300;
-
-export interface SimAcl {
-  path: string;
-  privs: string[];
-  /** Default true, as in PVE. */
-  propagate?: boolean;
-}
-
-export interface SimUserOption {
-  userid: string;
-  password: string;
-  acl?: SimAcl[];
-  enabled?: boolean;
-}
-
-export interface SimTokenOption {
-  /** `user@realm!tokenid` */
-  id: string;
-  secret: string;
-  /** Privilege separation; default 0 for the configured Proxdeck token, 1 is PVE's default on creation. */
-  privsep?: 0 | 1;
-  acl?: SimAcl[];
-}
 
 export interface AuthInfo {
   /** `user@realm` */
@@ -41,72 +20,19 @@ export interface AuthInfo {
   kind: 'ticket' | 'token' | 'none';
 }
 
-const ALL_PRIVS = [
-  'VM.Allocate',
-  'VM.Clone',
-  'VM.Migrate',
-  'VM.Replicate',
-  'VM.Snapshot',
-  'VM.Snapshot.Rollback',
-  'VM.Config.Disk',
-  'VM.Config.CPU',
-  'VM.Config.Memory',
-  'VM.Config.Network',
-  'VM.Config.HWType',
-  'VM.Config.Options',
-  'VM.Config.CDROM',
-  'VM.Config.Cloudinit',
-  'VM.Console',
-  'VM.Backup',
-  'VM.PowerMgmt',
-  'VM.Audit',
-  'VM.GuestAgent.Audit',
-  'VM.GuestAgent.FileRead',
-  'VM.GuestAgent.FileWrite',
-  'VM.GuestAgent.FileSystemMgmt',
-  'VM.GuestAgent.Unrestricted',
-  'Sys.Audit',
-  'Sys.Modify',
-  'Sys.PowerMgmt',
-  'Sys.Console',
-  'Sys.Syslog',
-  'Sys.Incoming',
-  'Sys.AccessNetwork',
-  'Datastore.Allocate',
-  'Datastore.AllocateSpace',
-  'Datastore.AllocateTemplate',
-  'Datastore.Audit',
-  'SDN.Use',
-  'SDN.Audit',
-  'SDN.Allocate',
-  'Pool.Allocate',
-  'Pool.Audit',
-  'User.Modify',
-  'Group.Allocate',
-  'Realm.Allocate',
-  'Realm.AllocateUser',
-  'Mapping.Use',
-  'Mapping.Modify',
-  'Mapping.Audit',
-  'Permissions.Modify',
-];
-
 function hex8(seconds: number): string {
   return seconds.toString(16).toUpperCase().padStart(8, '0');
 }
 
 export class AuthService {
   private readonly key = randomBytes(32);
-  private readonly users = new Map<string, SimUserOption>();
-  private readonly tokens = new Map<string, SimTokenOption>();
+  readonly checker: PermissionChecker;
 
   constructor(
-    options: { rootPassword: string; users?: SimUserOption[]; tokens?: SimTokenOption[] },
+    readonly access: AccessControl,
     private readonly now: () => number = Date.now,
   ) {
-    this.users.set('root@pam', { userid: 'root@pam', password: options.rootPassword });
-    for (const u of options.users ?? []) this.users.set(u.userid, u);
-    for (const t of options.tokens ?? []) this.tokens.set(t.id, t);
+    this.checker = new PermissionChecker(access);
   }
 
   private sign(text: string): string {
@@ -134,7 +60,7 @@ export class AuthService {
     const age = this.nowSeconds() - parseInt(time, 16);
     if (age < -TICKET_GRACE_S || age > TICKET_LIFETIME_S + TICKET_GRACE_S) return undefined;
     const userid = decodeURIComponent(user);
-    return this.users.get(userid)?.enabled === false ? undefined : userid;
+    return this.access.userActive(userid) ? userid : undefined;
   }
 
   verifyCsrf(token: string | undefined, userid: string): boolean {
@@ -150,9 +76,8 @@ export class AuthService {
   /** POST /access/ticket: a password, or a still-valid ticket (renewal). */
   login(username: string, password: string, realm?: string): string | undefined {
     const userid = username.includes('@') ? username : `${username}@${realm ?? 'pam'}`;
-    const user = this.users.get(userid);
-    if (!user || user.enabled === false) return undefined;
-    if (user.password === password) return userid;
+    if (!this.access.userActive(userid)) return undefined;
+    if (this.access.verifyPassword(userid, password)) return userid;
     if (password.startsWith('PVE:') && this.verifyTicket(password) === userid) return userid;
     return undefined;
   }
@@ -168,82 +93,45 @@ export class AuthService {
     if (eq === -1) return undefined;
     const fullId = value.slice(0, eq);
     const secret = value.slice(eq + 1);
-    const token = this.tokens.get(fullId);
-    if (!token || !safeEqual(token.secret, secret)) return undefined;
-    const [userid = '', tokenid = ''] = fullId.split('!');
-    if (!this.users.has(userid) || this.users.get(userid)?.enabled === false) return undefined;
-    return { userid, tokenid, upidUser: fullId, kind: 'token' };
+    const found = this.access.token(fullId);
+    if (!found || !safeEqual(found.token.secret, secret)) return undefined;
+    const expire = found.token.expire;
+    if (expire !== 0 && expire <= this.nowSeconds()) return undefined;
+    if (!this.access.userActive(found.userid)) return undefined;
+    return { userid: found.userid, tokenid: found.tokenid, upidUser: fullId, kind: 'token' };
   }
 
   // ---- privileges -------------------------------------------------------------------------------------
 
-  /** root@pam, and its tokens without privilege separation, bypass every check (RPCEnvironment.pm). */
-  private isUnrestricted(auth: AuthInfo): boolean {
-    if (auth.userid !== 'root@pam') return false;
-    return auth.tokenid === undefined || (this.tokens.get(auth.upidUser)?.privsep ?? 0) === 0;
-  }
-
+  /** What the caller (its token, for token requests) holds on `path` (access/access-control.ts). */
   privileges(auth: AuthInfo, path: string): Set<string> {
-    if (this.isUnrestricted(auth)) return new Set(ALL_PRIVS);
-    const userPrivs =
-      auth.userid === 'root@pam'
-        ? new Set(ALL_PRIVS)
-        : aclPrivs(this.users.get(auth.userid)?.acl ?? [], path);
-    if (auth.tokenid === undefined) return userPrivs;
-    const token = this.tokens.get(auth.upidUser);
-    if (!token || (token.privsep ?? 0) === 0) return userPrivs;
-    const tokenPrivs = aclPrivs(token.acl ?? [], path);
-    return new Set([...userPrivs].filter((p) => tokenPrivs.has(p)));
+    return new Set(this.access.permissions(auth.upidUser, path).keys());
   }
 
   has(auth: AuthInfo, path: string, priv: string): boolean {
-    return this.isUnrestricted(auth) || this.privileges(auth, path).has(priv);
+    return this.access.permissions(auth.upidUser, path).has(priv);
   }
 
-  /** Throws 403 `Permission check failed (<path>, <priv>)` unless the caller holds one of `privs`. */
+  /** Throws 403 `Permission check failed (<path>, <priv>|…)` unless the caller holds one of `privs`. */
   require(auth: AuthInfo, path: string, ...privs: string[]): void {
-    if (this.isUnrestricted(auth)) return;
-    const held = this.privileges(auth, path);
-    if (!privs.some((p) => held.has(p))) throw permissionError(`${path}, ${privs.join('|')}`);
+    this.checker.checkFull(auth.upidUser, path, privs, true, false);
   }
 
-  /** Root-only parameters (`skiplock`, …): 400 `Only root may use this option.` */
+  /** Root-only parameters (`skiplock`, …): 400 `Only root may use this option.` (root's tokens are not root). */
   requireRootParam(auth: AuthInfo, param: string): void {
-    if (auth.userid !== 'root@pam' || auth.tokenid !== undefined) {
+    if (auth.userid !== ROOT_USER || auth.tokenid !== undefined) {
       throw new PveHttpError(400, 'Parameter verification failed.', {
         [param]: 'Only root may use this option.',
       });
     }
   }
 
-  /** `cap` of the ticket answer and `GET /access/permissions`: every ACL path with its privileges. */
-  permissionMap(auth: AuthInfo, path?: string): Record<string, Record<string, 1>> {
-    const paths = new Set<string>(
-      path !== undefined
-        ? [path]
-        : ['/', '/vms', '/storage', '/nodes', '/access', '/sdn', '/pool', '/mapping'],
-    );
-    if (path === undefined) {
-      for (const acl of this.users.get(auth.userid)?.acl ?? []) paths.add(acl.path);
-      for (const acl of this.tokens.get(auth.upidUser)?.acl ?? []) paths.add(acl.path);
-    }
-    const out: Record<string, Record<string, 1>> = {};
-    for (const p of paths) {
-      const privs = this.privileges(auth, p);
-      if (privs.size > 0) out[p] = Object.fromEntries([...privs].sort().map((x) => [x, 1 as const]));
-    }
-    return out;
+  /** `GET /access/permissions` and the ticket's `cap`: privileges by path (1 = propagating). */
+  permissionMap(authid: string, path?: string): Record<string, Record<string, 0 | 1>> {
+    if (path === undefined) return this.access.effectivePermissions(authid);
+    const privs = this.access.permissions(authid, path);
+    return { [path]: Object.fromEntries([...privs].sort(([a], [b]) => a.localeCompare(b))) };
   }
-}
-
-function aclPrivs(acls: readonly SimAcl[], path: string): Set<string> {
-  const out = new Set<string>();
-  for (const acl of acls) {
-    const exact = acl.path === path;
-    const inherited = (acl.propagate ?? true) && (acl.path === '/' || path.startsWith(`${acl.path}/`));
-    if (exact || inherited) for (const p of acl.privs) out.add(p);
-  }
-  return out;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -1,8 +1,9 @@
 /** What every route handler gets: the simulator's services and the parsed, validated request. */
-import type { PveParamValue } from '@proxdeck/pve-client';
+import type { PveParamValue, PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo, AuthService } from './auth';
 import type { FaultInjector } from './faults';
 import type { ClusterState } from './state/cluster-state';
+import type { StatsCache } from './stats-cache';
 import type { TaskManager, VmFlocks } from './tasks';
 
 export interface SimServices {
@@ -11,9 +12,13 @@ export interface SimServices {
   flocks: VmFlocks;
   auth: AuthService;
   faults: FaultInjector;
+  /** pvestatd's status cache behind `/cluster/resources`. */
+  stats: StatsCache;
   /** Simulated seconds for agent boot, clone speed etc. are multiplied by timeScale. */
   timeScale: number;
   seed: number;
+  /** The simulated Proxmox VE release: its schema, version, privileges and answers. */
+  release: PveRelease;
   /** Save the state (if persistence is on); cheap to call often. */
   persist(): void;
 }

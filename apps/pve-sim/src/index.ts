@@ -3,8 +3,15 @@
  * that speaks the PVE API closely enough for real clients (see docs/pve-semantics.md).
  */
 import { join } from 'node:path';
+import { PVE_RELEASES, type PveRelease } from '@proxdeck/pve-client';
 import type { AddressInfo } from 'node:net';
-import { AuthService, type SimTokenOption, type SimUserOption } from './auth';
+import {
+  AccessControl,
+  type SimGroupOption,
+  type SimTokenOption,
+  type SimUserOption,
+} from './access/access-control';
+import { AuthService } from './auth';
 import type { RouteTable, SimServices } from './context';
 import { FaultInjector, type PveSimFaults } from './faults';
 import { SeededRandom } from './random';
@@ -17,7 +24,8 @@ import { registerQemuAgentRoutes } from './routes/qemu-agent';
 import { registerQemuCloneRoute } from './routes/qemu-clone';
 import { registerQemuPowerRoutes } from './routes/qemu-power';
 import { registerStorageRoutes } from './routes/storage';
-import { buildServer } from './server';
+import { AUTH_FAILURE_DELAY_MS, buildServer } from './server';
+import { STATS_REFRESH_MS, StatsCache, type StatsRefresh } from './stats-cache';
 import { ClusterState } from './state/cluster-state';
 import type { SimStateData } from './state/model';
 import { StateWriter, loadState } from './state/persistence';
@@ -27,8 +35,11 @@ import { ensureCertificates } from './tls';
 
 export type { PveSimFaults } from './faults';
 export type { TaskConcurrency } from './tasks';
-export type { SimAcl, SimTokenOption, SimUserOption } from './auth';
+export type { SimAclOption, SimGroupOption, SimTokenOption, SimUserOption } from './access/access-control';
+export { privilegeModel } from './access/privileges';
+export { accessForRoles } from './access/access-control';
 export type { ScenarioName } from './state/scenario';
+export type { StatsRefresh } from './stats-cache';
 export type { SimStateData, SimVm, SimTask } from './state/model';
 export { DEFAULT_NODES, TEMPLATE_IDS } from './state/scenario';
 
@@ -37,6 +48,11 @@ export interface PveSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * The Proxmox VE release to simulate: `9.2` (default) or `8.3` (its schema, `/version`, `VM.Monitor` instead of
+   * the `VM.GuestAgent.*` privileges, no PVE 9 fields such as `memhost`).
+   */
+  release?: PveRelease;
   /** Default https, with a certificate made at first start. */
   protocol?: 'https' | 'http';
   /** Where the CA, certificate and key are written and reused; default `<cwd>/.data/pve-sim`. */
@@ -49,7 +65,12 @@ export interface PveSimulatorOptions {
   rootPassword: string;
   /** The API token Proxdeck uses, e.g. `root@pam!proxdeck`; privsep 0 unless given. */
   apiToken?: { id: string; secret: string; privsep?: 0 | 1 };
-  /** More users and tokens (e.g. privilege-separated ones for tests). */
+  /**
+   * user.cfg beyond root: custom roles (name → privileges), groups, users and API tokens, each with ACL entries
+   * naming built-in or custom roles. Applied over what the state file kept.
+   */
+  roles?: Record<string, string[]>;
+  groups?: SimGroupOption[];
   users?: SimUserOption[];
   tokens?: SimTokenOption[];
   /** Persist the state to this JSON file and load it on start. */
@@ -57,8 +78,13 @@ export interface PveSimulatorOptions {
   /** `default` (3 nodes, templates, a few VMs), `large` (2,000 VMs) or `empty`. */
   scenario?: ScenarioName;
   faults?: PveSimFaults;
-  /** Delay of 401 answers (PVE waits ~3 s); default 0. */
+  /** Delay of every 401 answer, real milliseconds; default PVE's 3 s × timeScale. */
   authFailureDelayMs?: number;
+  /**
+   * pvestatd's status cache behind `/cluster/resources` (status, name, usage; a new VM is `unknown` until the
+   * next refresh): real milliseconds between refreshes, default 10 s × timeScale; `'off'` = always live.
+   */
+  statsRefreshMs?: StatsRefresh;
   /** Clock for ticket and CSRF validity (tests move it forward); default Date.now. */
   now?: () => number;
 }
@@ -78,6 +104,8 @@ export interface RunningPveSimulator {
   requestCounts(): Record<string, number>;
   /** Tasks running now and the most that ran at once, per node (also `GET /_sim/tasks/concurrency`). */
   taskConcurrency(): TaskConcurrency;
+  /** Refreshes the `/cluster/resources` status cache now, as pvestatd's next broadcast would. */
+  refreshStats(): void;
   /** Starts counting the peaks afresh. */
   resetTaskPeaks(): void;
   close(): Promise<void>;
@@ -88,9 +116,19 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   if (options.timeScale !== undefined && !(options.timeScale > 0 && Number.isFinite(options.timeScale))) {
     throw new Error('startPveSimulator: timeScale must be a positive number');
   }
+  if (
+    options.statsRefreshMs !== undefined &&
+    options.statsRefreshMs !== 'off' &&
+    !(options.statsRefreshMs > 0 && Number.isFinite(options.statsRefreshMs))
+  ) {
+    throw new Error("startPveSimulator: statsRefreshMs must be a positive number or 'off'");
+  }
   if (options.apiToken && !/^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9.\-_]+$/.test(options.apiToken.id)) {
     throw new Error('startPveSimulator: apiToken.id must look like user@realm!tokenid');
   }
+  const release = options.release ?? '9.2';
+  if (!PVE_RELEASES.includes(release))
+    throw new Error(`startPveSimulator: release must be one of ${PVE_RELEASES.join(', ')}`);
   const seed = options.seed ?? 1;
   const timeScale = options.timeScale ?? 1;
   const host = options.host ?? '127.0.0.1';
@@ -111,11 +149,23 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   const flocks = new VmFlocks(tasks, (vmid) => faults.lockTimeout(vmid));
   const tokens: SimTokenOption[] = [...(options.tokens ?? [])];
   if (options.apiToken) tokens.push({ privsep: 0, ...options.apiToken });
-  const auth = new AuthService(
-    { rootPassword: options.rootPassword, ...(options.users ? { users: options.users } : {}), tokens },
-    options.now,
+  const now = options.now ?? Date.now;
+  const access = new AccessControl(state.data, () => Math.floor(now() / 1000), release);
+  access.seed({
+    rootPassword: options.rootPassword,
+    ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+    ...(options.users ? { users: options.users } : {}),
+    tokens,
+  });
+  const auth = new AuthService(access, now);
+  const stats = new StatsCache(
+    state,
+    seed,
+    options.statsRefreshMs ?? Math.max(1, Math.round(STATS_REFRESH_MS * timeScale)),
+    release,
   );
-  const sim: SimServices = { state, tasks, flocks, auth, faults, timeScale, seed, persist };
+  const sim: SimServices = { state, tasks, flocks, auth, faults, stats, timeScale, seed, release, persist };
 
   const routes: RouteTable = new Map();
   registerClusterRoutes(routes);
@@ -151,7 +201,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   }
   const app = buildServer(sim, counted, {
     ...(https ? { https } : {}),
-    authFailureDelayMs: options.authFailureDelayMs ?? 0,
+    authFailureDelayMs: options.authFailureDelayMs ?? Math.round(AUTH_FAILURE_DELAY_MS * timeScale),
   });
   await app.listen({ port: options.port ?? 8006, host });
   const port = (app.server.address() as AddressInfo).port;
@@ -172,10 +222,14 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     },
     requestCounts: () => Object.fromEntries(counts),
     taskConcurrency: () => tasks.concurrency(),
+    refreshStats: () => {
+      stats.refresh();
+    },
     resetTaskPeaks: () => {
       tasks.resetPeaks();
     },
     close: async () => {
+      stats.stop();
       await app.close();
       tasks.abortAll(); // like a node shutting down: running workers end with `received interrupt`
       await tasks.drain();

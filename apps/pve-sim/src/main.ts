@@ -2,8 +2,10 @@
  * Standalone simulator (`nx serve pve-sim`). Settings come from the environment:
  * PVE_SIM_ROOT_PASSWORD (required), PVE_SIM_TOKEN_ID + PVE_SIM_TOKEN_SECRET, PVE_SIM_PORT (8006),
  * PVE_SIM_HOST (127.0.0.1), PVE_SIM_PROTOCOL (https), PVE_SIM_TIME_SCALE (0.2), PVE_SIM_SEED (1),
- * PVE_SIM_STATE_FILE, PVE_SIM_CERT_DIR, PVE_SIM_SCENARIO (default).
+ * PVE_SIM_STATE_FILE, PVE_SIM_CERT_DIR, PVE_SIM_SCENARIO (default), PVE_SIM_STATS_CACHE (`off` = live
+ * `/cluster/resources` figures; default: refreshed every 10 s × the time scale), PVE_SIM_VERSION (9.2 or 8.3).
  */
+import type { PveRelease } from '@proxdeck/pve-client';
 import { startPveSimulator, type ScenarioName } from './index';
 
 async function main(): Promise<void> {
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
     ...(env.PVE_SIM_STATE_FILE ? { stateFile: env.PVE_SIM_STATE_FILE } : {}),
     ...(env.PVE_SIM_CERT_DIR ? { certDir: env.PVE_SIM_CERT_DIR } : {}),
     scenario: (env.PVE_SIM_SCENARIO ?? 'default') as ScenarioName,
+    ...(env.PVE_SIM_STATS_CACHE === 'off' ? { statsRefreshMs: 'off' as const } : {}),
+    ...(env.PVE_SIM_VERSION ? { release: env.PVE_SIM_VERSION as PveRelease } : {}),
   });
   console.log(`PVE simulator listening on ${sim.url}${sim.caFile ? ` (CA: ${sim.caFile})` : ''}`);
   const stop = (): void => {

@@ -2,7 +2,9 @@
  * Plausible, deterministic usage figures: smooth curves per VM/node derived from the seed and the time,
  * so RRD series move like real ones and the same seed gives the same numbers.
  */
+import type { PveRelease } from '@proxdeck/pve-client';
 import { hashSeed } from './random';
+import type { ClusterState } from './state/cluster-state';
 import type { SimNode, SimVm } from './state/model';
 import { cpuCount, memoryMiB, totalDiskBytes } from './state/vm-config';
 
@@ -43,8 +45,8 @@ export interface VmUsage {
  * The usage fields a VM's entries carry in both `GET /nodes/{node}/qemu` and `GET /cluster/resources`
  * (each adds its own CPU count field: `cpus` and `maxcpu`). Disk usage is 0, as PVE reports for VMs.
  */
-export function vmUsageFields(u: VmUsage): Record<string, number> {
-  return {
+export function vmUsageFields(u: VmUsage, release: PveRelease = '9.2'): Record<string, number> {
+  const fields: Record<string, number> = {
     cpu: u.cpu,
     maxmem: u.maxmem,
     mem: u.mem,
@@ -57,6 +59,8 @@ export function vmUsageFields(u: VmUsage): Record<string, number> {
     diskread: u.diskread,
     diskwrite: u.diskwrite,
   };
+  if (release === '8.3') Reflect.deleteProperty(fields, 'memhost'); // memhost is new in PVE 9
+  return fields;
 }
 
 /** Usage of a VM now: zeros when stopped; cumulative counters since start when running. */
@@ -97,6 +101,7 @@ export function vmUsage(vm: SimVm, seed: number, nowSeconds: number): VmUsage {
   };
 }
 
+/** Resolution and point count per timeframe (docs/pve-semantics.md §7.4): PVE 9's `pve-*-9.0` RRD files. */
 export const RRD_TIMEFRAMES: Record<string, { step: number; points: number }> = {
   hour: { step: 60, points: 60 },
   day: { step: 60, points: 1440 },
@@ -106,6 +111,29 @@ export const RRD_TIMEFRAMES: Record<string, { step: number; points: number }> = 
   decade: { step: 604800, points: 570 },
 };
 
+/** PVE 8's `pve2-*` RRD files: 70 points beyond the hour, and no decade. */
+const RRD_TIMEFRAMES_PVE8: Record<string, { step: number; points: number }> = {
+  hour: { step: 60, points: 60 },
+  day: { step: 1800, points: 70 },
+  week: { step: 10800, points: 70 },
+  month: { step: 43200, points: 70 },
+  year: { step: 604800, points: 70 },
+};
+
+/** RRD fields PVE 9 added (host memory, pressure stall information, node ARC and available memory). */
+const PVE9_RRD_FIELD = /^(memhost|memavailable|arcsize|pressure\w+)$/;
+
+function rrdLayout(timeframe: string, release: PveRelease): { step: number; points: number } {
+  const table = release === '8.3' ? RRD_TIMEFRAMES_PVE8 : RRD_TIMEFRAMES;
+  return table[timeframe] ?? { step: 60, points: 60 };
+}
+
+/** Leaves out what the release's RRD files do not have. */
+function forRelease(points: Record<string, number>[], release: PveRelease): Record<string, number>[] {
+  if (release !== '8.3') return points;
+  return points.map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !PVE9_RRD_FIELD.test(k))));
+}
+
 /** RRD points of a VM: floats, rates in bytes/s; points before the VM existed are left out. */
 export function vmRrd(
   vm: SimVm,
@@ -113,8 +141,9 @@ export function vmRrd(
   timeframe: string,
   cf: string,
   nowSeconds: number,
+  release: PveRelease = '9.2',
 ): Record<string, number>[] {
-  const { step, points } = RRD_TIMEFRAMES[timeframe] ?? { step: 60, points: 60 };
+  const { step, points } = rrdLayout(timeframe, release);
   const end = Math.floor(nowSeconds / step) * step;
   const maxmem = memoryMiB(vm) * MiB;
   const maxdisk = totalDiskBytes(vm.config);
@@ -154,7 +183,30 @@ export function vmRrd(
     }
     out.push(point);
   }
-  return out;
+  return forRelease(out, release);
+}
+
+/** What `/nodes/{node}/status` reads live and pvestatd broadcasts: cpu, memory (4 GiB + running VMs), disk, uptime. */
+export function nodeUsage(
+  state: ClusterState,
+  seed: number,
+  node: SimNode,
+  nowSeconds: number,
+): Record<string, number | string> {
+  const usedMem = state
+    .vmsOn(node.name)
+    .filter((v) => v.running)
+    .reduce((sum, v) => sum + memoryMiB(v) * MiB, 4 * 1024 ** 3);
+  return {
+    cpu: Number(nodeLoad(node, seed, nowSeconds).toFixed(4)),
+    maxcpu: node.maxcpu,
+    mem: usedMem,
+    maxmem: node.maxmem,
+    disk: Math.round(node.maxdisk * 0.18),
+    maxdisk: node.maxdisk,
+    uptime: nowSeconds - node.bootedAt,
+    level: '',
+  };
 }
 
 export function nodeLoad(node: SimNode, seed: number, nowSeconds: number): number {
@@ -168,8 +220,9 @@ export function nodeRrd(
   cf: string,
   nowSeconds: number,
   usedMem: number,
+  release: PveRelease = '9.2',
 ): Record<string, number>[] {
-  const { step, points } = RRD_TIMEFRAMES[timeframe] ?? { step: 60, points: 60 };
+  const { step, points } = rrdLayout(timeframe, release);
   const end = Math.floor(nowSeconds / step) * step;
   const peak = cf === 'MAX' ? 1.25 : 1;
   const out: Record<string, number>[] = [];
@@ -200,5 +253,5 @@ export function nodeRrd(
       pressurememoryfull: 0,
     });
   }
-  return out;
+  return forRelease(out, release);
 }

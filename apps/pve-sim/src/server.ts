@@ -7,13 +7,16 @@ import { matchEndpoint, validateParams, type RawParamValue } from '@proxdeck/pve
 import type { AuthInfo } from './auth';
 import { EnvelopeWithExtras, type RouteTable, type SimServices } from './context';
 import { parseFaults } from './faults';
-import { PveHttpError } from './http-error';
+import { PveHttpError, paramError } from './http-error';
 
 export interface ServerOptions {
   https?: { key: string; cert: string };
-  /** Delay of every 401 answer; PVE waits ~3 s, the simulator defaults to none. */
+  /** Delay of every 401 answer, in real milliseconds (PVE: AUTH_FAILURE_DELAY_MS). */
   authFailureDelayMs?: number;
 }
+
+/** pve-http-server AnyEvent.pm delays every unauthorized answer by 3 s. */
+export const AUTH_FAILURE_DELAY_MS = 3000;
 
 const BODY_LIMIT = 512 * 1024;
 
@@ -88,22 +91,14 @@ async function handleApi(
   try {
     const latency = sim.faults.latencyMs();
     if (latency > 0) await sleep(latency);
-    const match = matchEndpoint(method, apiPath.replace(/\/+$/, '') || '/');
+    const match = matchEndpoint(method, apiPath.replace(/\/+$/, '') || '/', sim.release);
     const handler = match ? routes.get(match.key) : undefined;
     if (!match || !handler) throw new PveHttpError(501, `Method '${method} ${apiPath}' not implemented`);
 
     // Auth stage (HTTPServer.pm auth_handler).
     let auth: AuthInfo = { userid: '', upidUser: '', kind: 'none' };
     const tokenHeader = request.headers.authorization?.startsWith('PVEAPIToken') ?? false;
-    if (match.schema.permissionUser !== 'world' || tokenHeader) {
-      auth = authenticate(sim, request, method);
-      if (auth.kind === 'token' && match.schema.allowtoken === 0) {
-        throw new PveHttpError(
-          403,
-          `Permission check failed (URI '${apiPath}' not available with API token, need proper ticket.)`,
-        );
-      }
-    }
+    if (match.schema.permissionUser !== 'world' || tokenHeader) auth = authenticate(sim, request, method);
 
     const injected = sim.faults.drawServerError();
     if (injected !== undefined) throw new PveHttpError(injected, 'injected fault: service unavailable');
@@ -112,7 +107,8 @@ async function handleApi(
       throw new PveHttpError(596, 'Connection refused', undefined, true);
     }
 
-    // Parameters: body, then query (overrides), then path placeholders (conflicts are errors).
+    // Parameters: body, then query (overrides), then path placeholders: a contradiction is a parameter error
+    // under that placeholder's name (HTTPServer.pm rest_handler).
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
       string,
       RawParamValue
@@ -124,10 +120,25 @@ async function handleApi(
     for (const [name, value] of Object.entries(match.pathParams)) {
       const given = params[name];
       if (given !== undefined && (typeof given === 'object' || `${given}` !== value)) {
-        throw new PveHttpError(400, 'duplicate parameter (already defined in URI) with conflicting values!');
+        throw paramError({ [name]: 'duplicate parameter (already defined in URI) with conflicting values!' });
       }
       params[name] = value;
     }
+    if (auth.kind === 'token' && match.schema.allowtoken === 0) {
+      throw new PveHttpError(
+        403,
+        `Permission check failed (URI '${apiPath}' not available with API token, need proper ticket.)`,
+      );
+    }
+    // The schema's permissions block, on the merged parameters (before their validation, as PVE does).
+    sim.auth.checker.checkApi(
+      { authid: auth.upidUser },
+      {
+        ...(match.schema.permissionUser !== undefined ? { user: match.schema.permissionUser } : {}),
+        ...(match.schema.permissions !== undefined ? { check: match.schema.permissions } : {}),
+      },
+      params,
+    );
     const { values, errors } = validateParams(match.schema, params);
     if (Object.keys(errors).length > 0) throw new PveHttpError(400, 'Parameter verification failed.', errors);
 

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPveSimulator, type RunningPveSimulator, type SimTask } from '../src';
+import { leastPrivilegeRoles } from '@proxdeck/pve-client';
+import { accessForRoles, startPveSimulator, type RunningPveSimulator, type SimTask } from '../src';
 
 const COMPAT_DIR = join(__dirname, '..', 'compat');
 const APT_PROXMOXER = 'apt-get install -y python3-proxmoxer python3-requests';
@@ -97,9 +98,33 @@ function tasksOf(sim: RunningPveSimulator, type: string, id: string): SimTask[] 
   return sim.state.tasks.filter((t) => t.type === type && t.id === id);
 }
 
+/** Who the clients log in as: root, and Proxdeck's least-privilege user (README, "Least privilege on Proxmox"). */
+interface Account {
+  label: string;
+  user: string;
+  tokenName: string;
+  password: string;
+  tokenSecret: string;
+}
+
 describe('third-party clients, unchanged', () => {
   const rootPassword = randomBytes(12).toString('hex');
   const tokenSecret = crypto.randomUUID();
+  const ROOT: Account = {
+    label: 'root',
+    user: 'root@pam',
+    tokenName: TOKEN_NAME,
+    password: rootPassword,
+    tokenSecret,
+  };
+  const LEAST: Account = {
+    label: 'least-privilege',
+    user: 'proxdeck@pve',
+    tokenName: 'proxdeck',
+    password: randomBytes(12).toString('hex'),
+    tokenSecret: crypto.randomUUID(),
+  };
+  const tokenIdOf = (account: Account): string => `${account.user}!${account.tokenName}`;
   let scratch: string;
   let sim: RunningPveSimulator;
   let caFile: string;
@@ -114,6 +139,11 @@ describe('third-party clients, unchanged', () => {
       seed: 7,
       rootPassword,
       apiToken: { id: TOKEN_ID, secret: tokenSecret },
+      ...accessForRoles(
+        leastPrivilegeRoles('9.2'),
+        { userid: LEAST.user, password: LEAST.password },
+        { id: tokenIdOf(LEAST), secret: LEAST.tokenSecret },
+      ),
     });
     if (sim.caFile === undefined) throw new Error('the simulator wrote no CA file');
     caFile = sim.caFile;
@@ -136,7 +166,7 @@ describe('third-party clients, unchanged', () => {
     };
   }
 
-  function smoke(extraArgs: string[] = []): Promise<ChildResult> {
+  function smoke(extraArgs: string[] = [], account: Account = ROOT): Promise<ChildResult> {
     return runChild(
       PYTHON,
       [
@@ -148,16 +178,16 @@ describe('third-party clients, unchanged', () => {
         '--ca-file',
         caFile,
         '--user',
-        'root@pam',
+        account.user,
         '--token-id',
-        TOKEN_ID,
+        tokenIdOf(account),
         '--task-deadline',
         '30',
         ...extraArgs,
       ],
       {
         cwd: scratch,
-        env: baseEnv({ PVE_PASSWORD: rootPassword, PVE_TOKEN_SECRET: tokenSecret }),
+        env: baseEnv({ PVE_PASSWORD: account.password, PVE_TOKEN_SECRET: account.tokenSecret }),
         deadlineMs: 90_000,
       },
     );
@@ -173,44 +203,48 @@ describe('third-party clients, unchanged', () => {
       );
     });
 
-    it('clones, configures, starts, stops and deletes a VM and writes firewall groups, with a token and with a ticket', async () => {
-      const result = await smoke();
-      if (result.code !== 0) throw new Error(describeFailure('proxmoxer_smoke.py', result));
-      const lastLine = result.stdout.trim().split('\n').pop() ?? '';
-      const summary = JSON.parse(lastLine) as { ok: boolean; runs: SmokeRun[] };
-      expect(summary.ok).toBe(true);
-      expect(summary.runs.map((r) => [r.auth, r.user])).toEqual([
-        ['token', TOKEN_ID],
-        ['password', 'root@pam'],
-      ]);
-
-      for (const run of summary.runs) {
-        expect(run).toMatchObject({ template: 9000, source: 'pve2' });
-        expect(run.target).not.toBe('pve2');
-        // The clone really ran in the simulator, as this user, and the VM went through its whole life.
-        const clone = tasksOf(sim, 'qmclone', '9000').find((t) => t.user === run.user);
-        expect(clone).toMatchObject({ node: 'pve2', status: 'stopped', exitstatus: 'OK' });
-        expect(clone?.log.join('\n')).toContain(
-          `create full clone of drive scsi0 (ssd-pool:base-9000-disk-0)`,
-        );
-        for (const type of ['qmstart', 'qmstop', 'qmdestroy']) {
-          const task = tasksOf(sim, type, String(run.vmid)).find((t) => t.user === run.user);
-          expect({ type, node: task?.node, exitstatus: task?.exitstatus }).toEqual({
-            type,
-            node: run.target,
-            exitstatus: 'OK',
-          });
-        }
-        const group = sim.state.firewallGroups.find((g) => g.group === run.group);
-        expect(group?.rules).toEqual([
-          expect.objectContaining({ type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22', enable: 1 }),
+    it.each([ROOT, LEAST])(
+      'clones, configures, starts, stops and deletes a VM and writes firewall groups, with a token and with a ticket, as $label',
+      async (account) => {
+        const result = await smoke([], account);
+        if (result.code !== 0) throw new Error(describeFailure('proxmoxer_smoke.py', result));
+        const lastLine = result.stdout.trim().split('\n').pop() ?? '';
+        const summary = JSON.parse(lastLine) as { ok: boolean; runs: SmokeRun[] };
+        expect(summary.ok).toBe(true);
+        expect(summary.runs.map((r) => [r.auth, r.user])).toEqual([
+          ['token', tokenIdOf(account)],
+          ['password', account.user],
         ]);
-      }
-      // Deleted with purge: no VM or volume of the clones is left.
-      const vmids = summary.runs.map((r) => r.vmid);
-      expect(sim.state.vms.filter((v) => vmids.includes(v.vmid))).toEqual([]);
-      expect(sim.state.volumes.filter((v) => v.vmid !== undefined && vmids.includes(v.vmid))).toEqual([]);
-    }, 120_000);
+
+        for (const run of summary.runs) {
+          expect(run).toMatchObject({ template: 9000, source: 'pve2' });
+          expect(run.target).not.toBe('pve2');
+          // The clone really ran in the simulator, as this user, and the VM went through its whole life.
+          const clone = tasksOf(sim, 'qmclone', '9000').find((t) => t.user === run.user);
+          expect(clone).toMatchObject({ node: 'pve2', status: 'stopped', exitstatus: 'OK' });
+          expect(clone?.log.join('\n')).toContain(
+            `create full clone of drive scsi0 (ssd-pool:base-9000-disk-0)`,
+          );
+          for (const type of ['qmstart', 'qmstop', 'qmdestroy']) {
+            const task = tasksOf(sim, type, String(run.vmid)).find((t) => t.user === run.user);
+            expect({ type, node: task?.node, exitstatus: task?.exitstatus }).toEqual({
+              type,
+              node: run.target,
+              exitstatus: 'OK',
+            });
+          }
+          const group = sim.state.firewallGroups.find((g) => g.group === run.group);
+          expect(group?.rules).toEqual([
+            expect.objectContaining({ type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22', enable: 1 }),
+          ]);
+        }
+        // Deleted with purge: no VM or volume of the clones is left.
+        const vmids = summary.runs.map((r) => r.vmid);
+        expect(sim.state.vms.filter((v) => vmids.includes(v.vmid))).toEqual([]);
+        expect(sim.state.volumes.filter((v) => v.vmid !== undefined && vmids.includes(v.vmid))).toEqual([]);
+      },
+      120_000,
+    );
 
     it('fails, with the reason, when a task fails', async () => {
       sim.setFaults({ failTasks: { qmclone: 'clone failed: injected by the compat test' } });
@@ -245,8 +279,6 @@ describe('third-party clients, unchanged', () => {
       const ansibleTmp = join(scratch, 'ansible');
       mkdirSync(ansibleTmp, { recursive: true });
       ansibleEnv = baseEnv({
-        PVE_TOKEN_NAME: TOKEN_NAME,
-        PVE_TOKEN_SECRET: tokenSecret,
         // community.general 6.x has no CA option: requests takes the CA from here when validate_certs is on.
         REQUESTS_CA_BUNDLE: caFile,
         ANSIBLE_PYTHON_INTERPRETER: PYTHON,
@@ -257,7 +289,7 @@ describe('third-party clients, unchanged', () => {
       });
     });
 
-    function playbook(extraArgs: string[]): Promise<ChildResult> {
+    function playbook(extraArgs: string[], account: Account): Promise<ChildResult> {
       return runChild(
         'ansible-playbook',
         [
@@ -268,48 +300,58 @@ describe('third-party clients, unchanged', () => {
           join(COMPAT_DIR, 'ansible-proxmox-kvm.yml'),
           '-e',
           `pve_api_host=127.0.0.1:${sim.port}`,
+          '-e',
+          `pve_api_user=${account.user}`,
           ...extraArgs,
         ],
-        { cwd: scratch, env: ansibleEnv, deadlineMs: 150_000 },
+        {
+          cwd: scratch,
+          env: { ...ansibleEnv, PVE_TOKEN_NAME: account.tokenName, PVE_TOKEN_SECRET: account.tokenSecret },
+          deadlineMs: 150_000,
+        },
       );
     }
 
-    it('clones a template to another node, updates, starts and stops it, then removes it', async () => {
-      const before = new Set(sim.state.tasks.map((t) => t.upid));
-      const newTasks = (type: string, id: string): SimTask[] =>
-        tasksOf(sim, type, id).filter((t) => !before.has(t.upid));
-      const result = await playbook([]);
-      if (result.code !== 0) throw new Error(describeFailure('ansible-playbook', result));
-      const match = /PVE_COMPAT_RESULT vmid=(\d+) name=([\w.-]+) node=([\w.-]+)/.exec(result.stdout);
-      if (!match) throw new Error(describeFailure('ansible-playbook printed no result line;', result));
-      const vmid = Number(match[1]);
-      expect({ name: match[2], node: match[3] }).toEqual({ name: 'ansible-compat', node: 'pve3' });
+    it.each([ROOT, LEAST])(
+      'clones a template to another node, updates, starts and stops it, then removes it, as $label',
+      async (account) => {
+        const before = new Set(sim.state.tasks.map((t) => t.upid));
+        const newTasks = (type: string, id: string): SimTask[] =>
+          tasksOf(sim, type, id).filter((t) => !before.has(t.upid));
+        const result = await playbook([], account);
+        if (result.code !== 0) throw new Error(describeFailure('ansible-playbook', result));
+        const match = /PVE_COMPAT_RESULT vmid=(\d+) name=([\w.-]+) node=([\w.-]+)/.exec(result.stdout);
+        if (!match) throw new Error(describeFailure('ansible-playbook printed no result line;', result));
+        const vmid = Number(match[1]);
+        expect({ name: match[2], node: match[3] }).toEqual({ name: 'ansible-compat', node: 'pve3' });
 
-      // The clone is in the simulator: on the target node, on its own disk, configured, stopped, unlocked.
-      const vm = sim.state.vms.find((v) => v.vmid === vmid);
-      expect(vm).toBeDefined();
-      expect(vm?.node).toBe('pve3');
-      expect(vm?.running).toBe(false);
-      expect(vm?.config).toMatchObject({
-        name: 'ansible-compat',
-        cores: '2',
-        memory: '3072',
-        ciuser: 'ansible',
-        ipconfig0: 'ip=10.20.40.50/24,gw=10.20.40.1',
-        scsi0: expect.stringContaining(`ssd-pool:vm-${vmid}-disk-0`) as unknown,
-      });
-      expect(vm?.config.lock).toBeUndefined();
-      expect(sim.state.volumes.map((v) => v.volid)).toContain(`ssd-pool:vm-${vmid}-disk-0`);
-      expect(newTasks('qmclone', '9000').map((t) => [t.node, t.user, t.exitstatus])).toEqual([
-        ['pve2', TOKEN_ID, 'OK'],
-      ]);
-      // Ansible shuts down through ACPI (status/shutdown), not a hard stop.
-      expect(newTasks('qmshutdown', String(vmid)).map((t) => t.exitstatus)).toEqual(['OK']);
+        // The clone is in the simulator: on the target node, on its own disk, configured, stopped, unlocked.
+        const vm = sim.state.vms.find((v) => v.vmid === vmid);
+        expect(vm).toBeDefined();
+        expect(vm?.node).toBe('pve3');
+        expect(vm?.running).toBe(false);
+        expect(vm?.config).toMatchObject({
+          name: 'ansible-compat',
+          cores: '2',
+          memory: '3072',
+          ciuser: 'ansible',
+          ipconfig0: 'ip=10.20.40.50/24,gw=10.20.40.1',
+          scsi0: expect.stringContaining(`ssd-pool:vm-${vmid}-disk-0`) as unknown,
+        });
+        expect(vm?.config.lock).toBeUndefined();
+        expect(sim.state.volumes.map((v) => v.volid)).toContain(`ssd-pool:vm-${vmid}-disk-0`);
+        expect(newTasks('qmclone', '9000').map((t) => [t.node, t.user, t.exitstatus])).toEqual([
+          ['pve2', tokenIdOf(account), 'OK'],
+        ]);
+        // Ansible shuts down through ACPI (status/shutdown), not a hard stop.
+        expect(newTasks('qmshutdown', String(vmid)).map((t) => t.exitstatus)).toEqual(['OK']);
 
-      const cleanup = await playbook(['--tags', 'cleanup']);
-      if (cleanup.code !== 0) throw new Error(describeFailure('ansible-playbook --tags cleanup', cleanup));
-      expect(sim.state.vms.find((v) => v.vmid === vmid)).toBeUndefined();
-      expect(newTasks('qmdestroy', String(vmid)).map((t) => t.exitstatus)).toEqual(['OK']);
-    }, 300_000);
+        const cleanup = await playbook(['--tags', 'cleanup'], account);
+        if (cleanup.code !== 0) throw new Error(describeFailure('ansible-playbook --tags cleanup', cleanup));
+        expect(sim.state.vms.find((v) => v.vmid === vmid)).toBeUndefined();
+        expect(newTasks('qmdestroy', String(vmid)).map((t) => t.exitstatus)).toEqual(['OK']);
+      },
+      300_000,
+    );
   });
 });

@@ -98,7 +98,7 @@ describe('task concurrency', () => {
 });
 
 describe('persistence', () => {
-  it('keeps VMs, firewall groups and tasks across a restart', async () => {
+  it('keeps VMs, firewall groups, tasks and user.cfg (users, tokens, ACLs) across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pve-sim-state-'));
     const stateFile = join(dir, 'state.json');
     const first = await startTestSim({ stateFile });
@@ -106,6 +106,14 @@ describe('persistence', () => {
     const upid = await client.cloneVm('pve2', 9000, { newid: 321, name: 'persisted', full: true });
     await client.waitForTask(upid, { timeoutMs: 5000 });
     await client.createFirewallGroup('kept');
+    await client.createUser({ userid: 'kept@pve' });
+    const token = await client.createUserToken('kept@pve', 'ci');
+    await client.updateAcl({
+      path: '/vms/321',
+      roles: 'PVEAuditor',
+      users: 'kept@pve',
+      tokens: 'kept@pve!ci',
+    });
     await client.close();
     await first.close();
 
@@ -114,6 +122,11 @@ describe('persistence', () => {
     expect((await again.vmConfig('pve2', 321)).name).toBe('persisted');
     expect((await again.firewallGroups()).map((g) => g.group)).toContain('kept');
     expect((await again.taskStatus(upid)).exitstatus).toBe('OK');
+    const kept = tokenClient(second, {
+      auth: { type: 'token', tokenId: 'kept@pve!ci', secret: token.value },
+    });
+    expect((await kept.clusterResources('vm')).map((r) => ('vmid' in r ? r.vmid : 0))).toEqual([321]);
+    await kept.close();
     await again.close();
     await second.close();
     rmSync(dir, { recursive: true, force: true });

@@ -20,13 +20,14 @@ describe('docs/pve-semantics.md §10', () => {
     slowClient = tokenClient(slow);
     sim = await startTestSim({
       now: () => now,
+      roles: { VMAuditOnly: ['VM.Audit'] },
       users: [
         {
           userid: 'auditor@pve',
           password: 'auditor-pass',
           acl: [
-            { path: '/storage', privs: ['Datastore.Audit', 'Datastore.AllocateSpace'] },
-            { path: '/vms/100', privs: ['VM.Audit'] },
+            { path: '/storage', roles: ['PVEDatastoreUser'] },
+            { path: '/vms/100', roles: ['VMAuditOnly'] },
           ],
         },
       ],
@@ -36,7 +37,7 @@ describe('docs/pve-semantics.md §10', () => {
           id: 'root@pam!scoped',
           secret: 'scoped-secret',
           privsep: 1,
-          acl: [{ path: '/vms/100', privs: ['VM.Audit'] }],
+          acl: [{ path: '/vms/100', roles: ['VMAuditOnly'] }],
         },
       ],
     });
@@ -106,7 +107,7 @@ describe('docs/pve-semantics.md §10', () => {
         body: 'vmid=999&cores=2',
       });
       expect(dup.status).toBe(400);
-      expect(dup.statusText).toBe('duplicate parameter (already defined in URI) with conflicting values!');
+      expect(dup.statusText).toBe('Parameter verification failed.');
     });
   });
 

@@ -10,12 +10,13 @@ describe('VM config edits', () => {
   beforeAll(async () => {
     sim = await startTestSim({
       authFailureDelayMs: 120,
+      roles: { DiskEditor: ['VM.Audit', 'VM.Config.Disk', 'VM.Config.Options'] },
       tokens: [
         {
           id: 'root@pam!disks',
           secret: 'disks',
           privsep: 1,
-          acl: [{ path: '/vms', privs: ['VM.Audit', 'VM.Config.Disk', 'VM.Config.Options'] }],
+          acl: [{ path: '/vms', roles: ['DiskEditor'] }],
         },
       ],
     });

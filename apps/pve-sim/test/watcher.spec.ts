@@ -9,12 +9,13 @@ describe('task watcher against the simulator', () => {
   beforeAll(async () => {
     sim = await startTestSim({
       timeScale: 0.005,
+      roles: { VMOperator: ['VM.Audit', 'VM.PowerMgmt'] },
       tokens: [
         {
           id: 'root@pam!nosys',
           secret: 'nosys',
           privsep: 1,
-          acl: [{ path: '/vms', privs: ['VM.Audit', 'VM.PowerMgmt'] }],
+          acl: [{ path: '/vms', roles: ['VMOperator'] }],
         },
       ],
     });

@@ -19,6 +19,17 @@ import {
 } from './task-watcher';
 import type {
   PveAgentFileRead,
+  PveAclEntry,
+  PveAgentInfo,
+  PveCreatedToken,
+  PveGroup,
+  PveRole,
+  PveTokenInfo,
+  PveTokenListItem,
+  PveUser,
+  PveUserListItem,
+  PveClusterOptions,
+  PveContainerListItem,
   PveAgentNetworkInterface,
   PveClusterResource,
   PveClusterStatusItem,
@@ -329,6 +340,16 @@ export class PveClient {
     return this.request('GET', '/version');
   }
 
+  /** The version of one node (nodes of a cluster may run different versions during an upgrade). */
+  nodeVersion(node: string): Promise<PveVersion> {
+    return this.request('GET', `/nodes/${enc(node)}/version`);
+  }
+
+  /** datacenter.cfg (`Sys.Audit` on `/`). */
+  clusterOptions(): Promise<PveClusterOptions> {
+    return this.request('GET', '/cluster/options');
+  }
+
   nodes(): Promise<PveNodeListItem[]> {
     return this.request('GET', '/nodes');
   }
@@ -539,6 +560,22 @@ export class PveClient {
     return data.result;
   }
 
+  /** The guest agent's version and commands; fails like every agent call when the agent does not answer. */
+  async agentInfo(node: string, vmid: number): Promise<PveAgentInfo> {
+    const data = await this.request<{ result: PveAgentInfo }>('GET', `${vmPath(node, vmid)}/agent/info`);
+    return data.result;
+  }
+
+  /** The sub-directories of a VM's API path; answers only when the VM exists on that node. */
+  vmIndex(node: string, vmid: number): Promise<{ subdir: string }[]> {
+    return this.request('GET', vmPath(node, vmid));
+  }
+
+  /** LXC containers of a node (only those the caller may audit). */
+  listContainers(node: string): Promise<PveContainerListItem[]> {
+    return this.request('GET', `/nodes/${enc(node)}/lxc`);
+  }
+
   agentFileRead(node: string, vmid: number, file: string): Promise<PveAgentFileRead> {
     return this.request('GET', `${vmPath(node, vmid)}/agent/file-read`, { file });
   }
@@ -709,6 +746,85 @@ export class PveClient {
 
   permissions(params: Params<'GET /access/permissions'> = {}): Promise<PvePermissions> {
     return this.request('GET', '/access/permissions', params);
+  }
+
+  users(params: Params<'GET /access/users'> = {}): Promise<PveUserListItem[]> {
+    return this.request('GET', '/access/users', params);
+  }
+
+  user(userid: string): Promise<PveUser> {
+    return this.request('GET', `/access/users/${enc(userid)}`);
+  }
+
+  createUser(params: Params<'POST /access/users'>): Promise<null> {
+    return this.request('POST', '/access/users', params);
+  }
+
+  deleteUser(userid: string): Promise<null> {
+    return this.request('DELETE', `/access/users/${enc(userid)}`);
+  }
+
+  userTokens(userid: string): Promise<PveTokenListItem[]> {
+    return this.request('GET', `/access/users/${enc(userid)}/token`);
+  }
+
+  userToken(userid: string, tokenid: string): Promise<PveTokenInfo> {
+    return this.request('GET', `/access/users/${enc(userid)}/token/${enc(tokenid)}`);
+  }
+
+  /** Creates an API token (privilege-separated unless `privsep: 0`); the answer holds its secret, once. */
+  createUserToken(
+    userid: string,
+    tokenid: string,
+    params: Params<'POST /access/users/{userid}/token/{tokenid}', 'userid' | 'tokenid'> = {},
+  ): Promise<PveCreatedToken> {
+    return this.request('POST', `/access/users/${enc(userid)}/token/${enc(tokenid)}`, params);
+  }
+
+  deleteUserToken(userid: string, tokenid: string): Promise<null> {
+    return this.request('DELETE', `/access/users/${enc(userid)}/token/${enc(tokenid)}`);
+  }
+
+  groups(): Promise<PveGroup[]> {
+    return this.request('GET', '/access/groups');
+  }
+
+  createGroup(groupid: string, comment?: string): Promise<null> {
+    return this.request('POST', '/access/groups', comment !== undefined ? { groupid, comment } : { groupid });
+  }
+
+  /** The ACL entries on paths where the caller may modify permissions. */
+  acl(): Promise<PveAclEntry[]> {
+    return this.request('GET', '/access/acl');
+  }
+
+  /** Grants (or with `delete: 1` revokes) roles on a path to users, groups or tokens. */
+  updateAcl(params: Params<'PUT /access/acl'>): Promise<null> {
+    return this.request('PUT', '/access/acl', params);
+  }
+
+  roles(): Promise<PveRole[]> {
+    return this.request('GET', '/access/roles');
+  }
+
+  /** A role's privileges, as `{ "VM.Audit": 1, … }`. */
+  role(roleid: string): Promise<Record<string, 1>> {
+    return this.request('GET', `/access/roles/${enc(roleid)}`);
+  }
+
+  createRole(roleid: string, privs: readonly string[]): Promise<null> {
+    return this.request('POST', '/access/roles', { roleid, privs: privs.join(',') });
+  }
+
+  updateRole(roleid: string, privs: readonly string[], append = false): Promise<null> {
+    return this.request('PUT', `/access/roles/${enc(roleid)}`, {
+      privs: privs.join(','),
+      ...(append ? { append: 1 as const } : {}),
+    });
+  }
+
+  deleteRole(roleid: string): Promise<null> {
+    return this.request('DELETE', `/access/roles/${enc(roleid)}`);
   }
 }
 

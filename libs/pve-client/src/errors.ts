@@ -15,6 +15,16 @@ export class PveApiError extends Error {
     super(message);
   }
 
+  /**
+   * For a 403 `Permission check failed (<path>, <privs>)`: the path and the privilege (or the `|`-separated
+   * privileges, one of which would do) the credentials lack.
+   */
+  get missingPrivilege(): { path: string; privileges: string[] } | undefined {
+    if (this.status !== 403) return undefined;
+    const m = /^Permission check failed \((\/[^,]*), ([A-Za-z.|]+)\)$/.exec(this.message);
+    return m?.[1] && m[2] ? { path: m[1], privileges: m[2].split('|') } : undefined;
+  }
+
   /** PVE's flock timeout (`can't lock file '…' - got timeout`): nothing was applied, so a retry is safe. */
   get isLockTimeout(): boolean {
     return isLockTimeoutMessage(this.message);

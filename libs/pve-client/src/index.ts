@@ -8,6 +8,14 @@ export {
   isLockTimeoutMessage,
 } from './errors';
 export { KeyedLimiter } from './concurrency';
+export {
+  PROXDECK_ENDPOINTS,
+  leastPrivilegeCommands,
+  leastPrivilegeRoles,
+  missingPrivileges,
+  requiredPrivileges,
+} from './least-privilege';
+export type { RequiredPrivilege } from './least-privilege';
 export { encodePveParams, encodeSshKeys } from './form-encoding';
 export type { PveRequestParams, PveRequestValue } from './form-encoding';
 export { PveTaskWatcher } from './task-watcher';
@@ -27,7 +35,10 @@ export {
   listEndpointKeys,
   matchEndpoint,
   pveSchema,
+  schemaFor,
+  PVE_RELEASES,
 } from './schema/pve-schema';
+export type { PveRelease } from './schema/pve-schema';
 export type {
   EndpointMatch,
   PveEndpointSchema,

@@ -180,6 +180,36 @@ export interface PveAgentNetworkInterface {
   statistics?: Record<string, number>;
 }
 
+export interface PveAgentInfo {
+  version: string;
+  supported_commands: { name: string; enabled: boolean; 'success-response': boolean }[];
+}
+
+/** An item of `GET /nodes/{node}/lxc`. */
+export interface PveContainerListItem {
+  vmid: number;
+  status: 'running' | 'stopped';
+  name?: string;
+  lock?: string;
+  tags?: string;
+  maxmem?: number;
+  maxdisk?: number;
+  cpus?: number;
+  uptime?: number;
+}
+
+/**
+ * `GET /cluster/options`: datacenter.cfg (property strings come back as objects); without `Sys.Audit` on `/`
+ * only `console` and `tag-style`.
+ */
+export interface PveClusterOptions {
+  'allowed-tags': string[];
+  keyboard?: string;
+  console?: string;
+  'next-id'?: { lower?: string; upper?: string };
+  [option: string]: unknown;
+}
+
 export interface PveAgentFileRead {
   content: string;
   truncated?: boolean;
@@ -290,7 +320,67 @@ export interface PveTicket {
 }
 
 /** `{ path: { privilege: 1 } }` */
+/** Privileges by path; 1 = granted by a propagating ACL entry. */
 export type PvePermissions = Record<string, Record<string, 0 | 1>>;
+
+export interface PveTokenInfo {
+  privsep: 0 | 1;
+  /** Epoch seconds; 0 = never. */
+  expire: number;
+  comment?: string;
+}
+
+export interface PveTokenListItem extends PveTokenInfo {
+  tokenid: string;
+}
+
+export interface PveCreatedToken {
+  'full-tokenid': string;
+  info: PveTokenInfo;
+  /** The secret: shown only in this answer. */
+  value: string;
+}
+
+export interface PveUserListItem {
+  userid: string;
+  enable: 0 | 1;
+  expire: number;
+  firstname?: string;
+  lastname?: string;
+  email?: string;
+  comment?: string;
+  /** With `full=1`: comma-separated. */
+  groups?: string;
+  tokens?: PveTokenListItem[];
+}
+
+export interface PveUser extends Omit<PveUserListItem, 'userid' | 'groups' | 'tokens'> {
+  groups: string[];
+  tokens: Record<string, PveTokenInfo>;
+}
+
+export interface PveGroup {
+  groupid: string;
+  comment?: string;
+  /** Members, comma-separated. */
+  users: string;
+}
+
+export interface PveAclEntry {
+  path: string;
+  type: 'user' | 'group' | 'token';
+  ugid: string;
+  roleid: string;
+  propagate: 0 | 1;
+}
+
+export interface PveRole {
+  roleid: string;
+  /** Comma-separated. */
+  privs: string;
+  /** Built-in roles. */
+  special?: 1;
+}
 
 export interface PveClusterStatusItem {
   type: 'cluster' | 'node';

@@ -3,14 +3,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
-import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
+import { leastPrivilegeRoles } from '@proxdeck/pve-client';
+import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import type { Queue } from 'bull';
 import { deleteRedisKeys, waitFor } from '@proxdeck/testing';
 import type { Task } from '../../src/platform/queue/task.entity';
 import { RedisService } from '../../src/platform/redis/redis.service';
 import { announceSimulator, journal, startFixtureStack, type FixtureStack } from '../support/job-fixtures';
 
-const TOKEN = { id: 'root@pam!jobs', secret: `jobs-${randomBytes(6).toString('hex')}` };
+/** The jobs use Proxdeck's least-privilege token (README, "Least privilege on Proxmox"), never root's. */
+const TOKEN = { id: 'proxdeck@pve!jobs', secret: `jobs-${randomBytes(6).toString('hex')}` };
+/** The same grant without VM.Allocate on /vms. */
+const TOKEN_WITHOUT_ALLOCATE = {
+  id: 'proxdeck@pve!noalloc',
+  secret: `noalloc-${randomBytes(6).toString('hex')}`,
+};
+const ROLES = leastPrivilegeRoles('9.2');
 
 /**
  * The job framework of platform/queue, driven with its own fixture jobs (not the application's): steps that
@@ -30,7 +38,9 @@ describe('the job framework (fixture jobs)', () => {
       certDir: mkdtempSync(join(tmpdir(), 'proxdeck-it-sim-')),
       timeScale: 0.2, // a VM create takes 200 ms, a flock wait 2 s
       rootPassword: randomBytes(12).toString('hex'),
-      apiToken: TOKEN,
+      ...withoutAllocate(
+        accessForRoles(ROLES, { userid: 'proxdeck@pve', password: randomBytes(12).toString('hex') }, TOKEN),
+      ),
     });
   });
   afterAll(async () => {
@@ -40,7 +50,11 @@ describe('the job framework (fixture jobs)', () => {
   });
 
   /** Stacks sharing one installation's Redis prefix. */
-  async function installation(labels: string[], env: Record<string, string> = {}): Promise<FixtureStack[]> {
+  async function installation(
+    labels: string[],
+    env: Record<string, string> = {},
+    token = TOKEN,
+  ): Promise<FixtureStack[]> {
     const prefix = `pdit-jobs-${randomBytes(3).toString('hex')}`;
     prefixes.push(prefix);
     const started: FixtureStack[] = [];
@@ -54,7 +68,7 @@ describe('the job framework (fixture jobs)', () => {
         WORKER_CONCURRENCY: '1',
         ...env,
       });
-      announceSimulator(stack.config, simulator, TOKEN);
+      announceSimulator(stack.config, simulator, token);
       stacks.push(stack);
       started.push(stack);
     }
@@ -125,7 +139,7 @@ describe('the job framework (fixture jobs)', () => {
     for (const item of done.flatMap((task) => task.items)) {
       expect(item).toMatchObject({ status: 'completed', progress: 100 });
       expect(item.pve_upids).toHaveLength(1);
-      expect(item.pve_upids[0]).toMatch(/^UPID:pve1:.*:qmcreate:\d+:root@pam!jobs:$/);
+      expect(item.pve_upids[0]).toMatch(/^UPID:pve1:.*:qmcreate:\d+:proxdeck@pve!jobs:$/);
     }
     expect(simulator.taskConcurrency().peak.pve1).toBe(2);
   });
@@ -166,20 +180,37 @@ describe('the job framework (fixture jobs)', () => {
     expect(simulator.state.vms.some((vm) => vm.vmid === 7301)).toBe(true);
   });
 
+  it('fails an item with the privilege Proxmox refused, when the token lacks it', async () => {
+    const [a] = await installation(['A'], {}, TOKEN_WITHOUT_ALLOCATE);
+    if (!a) throw new Error('stack missing');
+    await a.startProcessing();
+    const task = await a.jobs.enqueue(
+      'fixture.pve-create',
+      { node: 'pve1' },
+      { createdBy: null, items: ['7401'] },
+    );
+    const failed = await finished(a, task.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.items[0]?.error).toBe(
+      'Proxmox refused: the configured credentials lack VM.Allocate on /vms/7401 (README, "Least privilege on Proxmox")',
+    );
+    expect(simulator.state.vms.some((vm) => vm.vmid === 7401)).toBe(false);
+  });
+
   it('starts nothing when a Proxmox step finds its effect already in place', async () => {
     const [a] = await installation(['A']);
     if (!a) throw new Error('stack missing');
     await a.startProcessing();
     const first = await finished(
       a,
-      (await a.jobs.enqueue('fixture.pve-create', { node: 'pve1' }, { createdBy: null, items: ['7401'] })).id,
+      (await a.jobs.enqueue('fixture.pve-create', { node: 'pve1' }, { createdBy: null, items: ['7501'] })).id,
     );
     expect(first.items[0]?.pve_upids).toHaveLength(1);
     const requests = () => simulator.requestCounts()['POST /nodes/{node}/qemu'] ?? 0;
     const before = requests();
     const again = await finished(
       a,
-      (await a.jobs.enqueue('fixture.pve-create', { node: 'pve1' }, { createdBy: null, items: ['7401'] })).id,
+      (await a.jobs.enqueue('fixture.pve-create', { node: 'pve1' }, { createdBy: null, items: ['7501'] })).id,
     );
     expect(again.status).toBe('completed');
     expect(again.items[0]?.pve_upids).toEqual([]);
@@ -319,3 +350,25 @@ describe('the job framework (fixture jobs)', () => {
     ]);
   });
 });
+
+/** Adds TOKEN_WITHOUT_ALLOCATE: the least-privilege ACL, its VM role without VM.Allocate. */
+function withoutAllocate(access: ReturnType<typeof accessForRoles>): ReturnType<typeof accessForRoles> {
+  const vm = ROLES.find((r) => r.path === '/vms');
+  if (!vm) throw new Error('no /vms role');
+  return {
+    roles: { ...access.roles, NoAllocateVM: vm.privs.filter((p) => p !== 'VM.Allocate') },
+    users: access.users ?? [],
+    tokens: [
+      ...(access.tokens ?? []),
+      {
+        ...TOKEN_WITHOUT_ALLOCATE,
+        privsep: 1,
+        acl: ROLES.map((r) => ({
+          path: r.path,
+          roles: [r.path === '/vms' ? 'NoAllocateVM' : r.roleid],
+          propagate: r.propagate,
+        })),
+      },
+    ],
+  };
+}

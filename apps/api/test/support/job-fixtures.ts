@@ -99,11 +99,10 @@ class FixtureHandlers {
         const outcome = await item.pveTask(
           'create',
           async () => {
-            // A VM of this fixture's making is already there (an earlier try made it): nothing to start.
-            const existing = (await pve.clusterResources('vm')).find(
-              (vm) => 'vmid' in vm && vm.vmid === vmid,
-            );
-            if (existing && 'name' in existing && existing.name === `fixture-${vmid}`) return ALREADY_DONE;
+            // A VM of this fixture's making is already there (an earlier try made it): nothing to start. Its
+            // config tells (the resource list may not name a fresh VM yet: Proxmox's stats cache).
+            const existing = await pve.vmConfig(node, vmid).catch(() => null);
+            if (existing?.name === `fixture-${vmid}`) return ALREADY_DONE;
             return pve.createVm(node, { vmid, name: `fixture-${vmid}` });
           },
           { resources: { node } },

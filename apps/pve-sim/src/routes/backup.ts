@@ -36,11 +36,16 @@ function vzdump(ctx: RequestContext): string {
   const node = sim.state.node(String(params.node)).name;
   const vmidList = str(params, 'vmid');
   const all = flag(params, 'all');
+  // VZDump.pm verify_vzdump_parameters: each conflict is reported under the option that conflicts.
+  if (vmidList !== undefined) {
+    for (const option of ['all', 'exclude', 'pool'] as const) {
+      if (option === 'all' ? all : params[option] !== undefined)
+        throw paramError({ [option]: "option conflicts with option 'vmid'" });
+    }
+  }
   if (vmidList === undefined && !all && params.pool === undefined && !flag(params, 'stop')) {
     throw paramError({ vmid: 'property is missing' });
   }
-  if (vmidList !== undefined && (all || params.pool !== undefined))
-    throw paramError({ vmid: "option conflicts with option 'all'" });
   if (flag(params, 'stop')) return 'OK';
   const storageId = str(params, 'storage') ?? 'local';
   const storage = sim.state.storageOn(node, storageId);

@@ -1,34 +1,33 @@
 /** /version, /nodes, node status and RRD, /cluster/resources, /cluster/nextid, and the task endpoints. */
-import { parseUpid } from '@proxdeck/pve-client';
+import { parseUpid, type PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo } from '../auth';
 import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
 import { PveHttpError, paramError, pveDie } from '../http-error';
-import { nodeLoad, nodeRrd, vmRrd, vmUsage, vmUsageFields } from '../metrics';
+import { nodeRrd, nodeUsage, vmRrd } from '../metrics';
 import type { SimNode, SimTask } from '../state/model';
 import { memoryMiB } from '../state/vm-config';
 
-export const PVE_VERSION = { version: '9.2.11', release: '9.2', repoid: 'a1b2c3d4e5f60718' };
+/** What `/version` answers, per simulated release. */
+export const PVE_VERSIONS: Record<
+  PveRelease,
+  { version: string; release: string; repoid: string; kernel: string }
+> = {
+  '9.2': { version: '9.2.11', release: '9.2', repoid: 'a1b2c3d4e5f60718', kernel: '6.14.11-4-pve' },
+  '8.3': { version: '8.3.5', release: '8.3', repoid: 'dac3aa88bac3f300', kernel: '6.8.12-8-pve' },
+};
+
+function versionAnswer(release: PveRelease): { version: string; release: string; repoid: string } {
+  const { version, repoid } = PVE_VERSIONS[release];
+  return { version, release, repoid };
+}
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/** Live node figures, as `/nodes/{node}/status` reads them. */
 function nodeStats(sim: SimServices, node: SimNode): Record<string, unknown> {
-  const now = nowSeconds();
-  const usedMem = sim.state
-    .vmsOn(node.name)
-    .filter((v) => v.running)
-    .reduce((sum, v) => sum + memoryMiB(v) * 1024 * 1024, 4 * 1024 ** 3);
-  return {
-    cpu: Number(nodeLoad(node, sim.seed, now).toFixed(4)),
-    maxcpu: node.maxcpu,
-    mem: usedMem,
-    maxmem: node.maxmem,
-    disk: Math.round(node.maxdisk * 0.18),
-    maxdisk: node.maxdisk,
-    uptime: now - node.bootedAt,
-    level: '',
-  };
+  return nodeUsage(sim.state, sim.seed, node, nowSeconds());
 }
 
 function nodeEntry(sim: SimServices, auth: AuthInfo, node: SimNode): Record<string, unknown> {
@@ -41,8 +40,10 @@ function nodeEntry(sim: SimServices, auth: AuthInfo, node: SimNode): Record<stri
     ssl_fingerprint:
       'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
   };
-  if (online && sim.auth.has(auth, `/nodes/${node.name}`, 'Sys.Audit'))
-    Object.assign(base, nodeStats(sim, node));
+  // Usage figures come from pvestatd's cache (stats-cache.ts), and only to callers with Sys.Audit on the node.
+  const cached =
+    online && sim.auth.has(auth, `/nodes/${node.name}`, 'Sys.Audit') ? sim.stats.node(node) : undefined;
+  if (cached) Object.assign(base, cached);
   return base;
 }
 
@@ -84,7 +85,38 @@ function findTask(sim: SimServices, node: string, upid: string): SimTask {
 }
 
 export function registerClusterRoutes(routes: RouteTable): void {
-  routes.set('GET /version', () => ({ ...PVE_VERSION }));
+  routes.set('GET /version', ({ sim }) => versionAnswer(sim.release));
+
+  routes.set('GET /nodes/{node}/version', ({ sim, params }) => {
+    sim.state.node(String(params.node));
+    return versionAnswer(sim.release);
+  });
+
+  /**
+   * datacenter.cfg as parsed (`next-id` is the range /cluster/nextid draws from); without Sys.Audit on `/` only
+   * `console` and `tag-style`. `allowed-tags`: the tags of the guests the caller may audit (free tag access).
+   */
+  routes.set('GET /cluster/options', ({ sim, auth }) => {
+    const config = sim.state.datacenterOptions();
+    const options: Record<string, unknown> = sim.auth.has(auth, '/', 'Sys.Audit')
+      ? structuredClone(config)
+      : Object.fromEntries(
+          Object.entries(config).filter(([key]) => key === 'console' || key === 'tag-style'),
+        );
+    const tags = new Set<string>();
+    for (const vm of sim.state.data.vms) {
+      if (!sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Audit')) continue;
+      for (const tag of (vm.config.tags ?? '').split(/[;,\s]+/)) if (tag !== '') tags.add(tag);
+    }
+    options['allowed-tags'] = [...tags].sort();
+    return options;
+  });
+
+  /** Containers: the simulated cluster runs none (items would be filtered by VM.Audit). */
+  routes.set('GET /nodes/{node}/lxc', ({ sim, params }) => {
+    sim.state.node(String(params.node));
+    return [];
+  });
 
   routes.set('GET /nodes', ({ sim, auth }) => sim.state.data.nodes.map((n) => nodeEntry(sim, auth, n)));
 
@@ -92,6 +124,7 @@ export function registerClusterRoutes(routes: RouteTable): void {
     const node = sim.state.node(String(params.node));
     sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
     const stats = nodeStats(sim, node);
+    const { kernel } = PVE_VERSIONS[sim.release];
     const cpu = Number(stats.cpu);
     const load = (f: number): string => (cpu * node.maxcpu * f).toFixed(2);
     const mem = Number(stats.mem);
@@ -121,15 +154,15 @@ export function registerClusterRoutes(routes: RouteTable): void {
           'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good nopl nonstop_tsc cpuid extd_apicid aperfmperf rapl pni pclmulqdq monitor ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm cmp_legacy svm extapic cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw ibs skinit wdt tce topoext perfctr_core perfctr_nb bpext perfctr_llc mwaitx cpb cat_l3 cdp_l3 hw_pstate ssbd mba ibrs ibpb stibp vmmcall fsgsbase bmi1 avx2 smep bmi2 erms invpcid cqm rdt_a rdseed adx smap clflushopt clwb sha_ni xsaveopt xsavec xgetbv1 xsaves cqm_llc cqm_occup_llc cqm_mbm_total cqm_mbm_local user_shstk clzero irperf xsaveerptr rdpru wbnoinvd amd_ppin brs arat npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid decodeassists pausefilter pfthreshold avic v_vmsave_vmload vgif v_spec_ctrl umip pku ospke vaes vpclmulqdq rdpid overflow_recov succor smca',
         user_hz: 100,
       },
-      kversion: 'Linux 6.14.11-4-pve #1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2026-10-10T09:15Z)',
+      kversion: `Linux ${kernel} #1 SMP PREEMPT_DYNAMIC PMX ${kernel.replace(/-pve$/, '')} (2026-10-10T09:15Z)`,
       'current-kernel': {
         sysname: 'Linux',
-        release: '6.14.11-4-pve',
-        version: '#1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2026-10-10T09:15Z)',
+        release: kernel,
+        version: `#1 SMP PREEMPT_DYNAMIC PMX ${kernel.replace(/-pve$/, '')} (2026-10-10T09:15Z)`,
         machine: 'x86_64',
       },
       'boot-info': { mode: 'efi', secureboot: 0 },
-      pveversion: `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid}`,
+      pveversion: `pve-manager/${PVE_VERSIONS[sim.release].version}/${PVE_VERSIONS[sim.release].repoid}`,
     };
   });
 
@@ -147,34 +180,48 @@ export function registerClusterRoutes(routes: RouteTable): void {
       str(params, 'cf') ?? 'AVERAGE',
       nowSeconds(),
       usedMem,
+      sim.release,
     );
   });
 
   routes.set('GET /nodes/{node}/qemu/{vmid}/rrddata', ({ sim, auth, params }) => {
     const vm = sim.state.vm(String(params.node), Number(params.vmid));
     sim.auth.require(auth, `/vms/${vm.vmid}`, 'VM.Audit');
-    return vmRrd(vm, sim.seed, String(params.timeframe), str(params, 'cf') ?? 'AVERAGE', nowSeconds());
+    return vmRrd(
+      vm,
+      sim.seed,
+      String(params.timeframe),
+      str(params, 'cf') ?? 'AVERAGE',
+      nowSeconds(),
+      sim.release,
+    );
   });
 
   routes.set('GET /cluster/resources', ({ sim, auth, params }) => {
     const type = str(params, 'type');
     const out: Record<string, unknown>[] = [];
-    const now = nowSeconds();
     if (type === undefined || type === 'vm') {
       for (const vm of sim.state.data.vms) {
         if (!sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Audit')) continue;
-        const u = vmUsage(vm, sim.seed, now);
+        // The VM list is live; status, name and usage come from pvestatd's cache (stats-cache.ts).
         const row: Record<string, unknown> = {
           id: `qemu/${vm.vmid}`,
           type: 'qemu',
           vmid: vm.vmid,
           node: vm.node,
-          status: vm.running ? 'running' : 'stopped',
-          name: vm.config.name ?? `VM ${vm.vmid}`,
-          template: vm.config.template === '1' ? 1 : 0,
-          maxcpu: u.maxcpu,
-          ...vmUsageFields(u),
         };
+        const cached = sim.stats.vm(vm);
+        if (cached) {
+          Object.assign(row, {
+            status: cached.status,
+            name: cached.name,
+            template: cached.template,
+            maxcpu: cached.maxcpu,
+            ...cached.usage,
+          });
+        } else {
+          row.status = 'unknown';
+        }
         if (vm.config.tags !== undefined && vm.config.tags !== '') row.tags = vm.config.tags;
         if (vm.config.lock !== undefined) row.lock = vm.config.lock;
         out.push(row);
@@ -182,29 +229,36 @@ export function registerClusterRoutes(routes: RouteTable): void {
     }
     if (type === undefined || type === 'node') {
       for (const node of sim.state.data.nodes) {
-        out.push({ ...nodeEntry(sim, auth, node), 'cgroup-mode': 2, 'host-arch': 'x86_64' });
+        out.push({
+          ...nodeEntry(sim, auth, node),
+          'cgroup-mode': 2,
+          ...(sim.release === '9.2' ? { 'host-arch': 'x86_64' } : {}), // new in PVE 9
+        });
       }
     }
     if (type === undefined || type === 'storage') {
       for (const node of sim.state.data.nodes) {
         for (const storage of sim.state.storagesOn(node.name)) {
           if (!sim.auth.has(auth, `/storage/${storage.storage}`, 'Datastore.Audit')) continue;
+          const cached = sim.stats.storage(node, storage);
           out.push({
             id: `storage/${node.name}/${storage.storage}`,
             type: 'storage',
             storage: storage.storage,
             node: node.name,
             plugintype: storage.type,
-            status: 'available',
+            status: cached ? 'available' : 'unknown',
             shared: storage.shared ? 1 : 0,
             content: storage.content.join(','),
-            disk: sim.state.usedBytes(node.name, storage),
-            maxdisk: storage.total,
+            ...(cached ? { disk: cached.disk, maxdisk: cached.maxdisk } : {}),
           });
         }
       }
     }
-    if (type === undefined || type === 'sdn') {
+    if (
+      (type === undefined || type === 'sdn') &&
+      sim.auth.has(auth, '/sdn/zones/localnetwork', 'SDN.Audit')
+    ) {
       for (const node of sim.state.data.nodes) {
         out.push({
           id: `sdn/${node.name}/localnetwork`,

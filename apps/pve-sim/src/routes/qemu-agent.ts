@@ -1,13 +1,60 @@
-/** Guest agent endpoints: `network-get-interfaces` (the cloud-init IP) and `file-read`. */
+/**
+ * Guest agent endpoints: `info`, `network-get-interfaces` (the cloud-init IP) and `file-read`. Their privileges
+ * (PVE 9: VM.GuestAgent.*, PVE 8: VM.Monitor) are the schema's, checked before the handler (server.ts).
+ */
 import type { RouteTable } from '../context';
 import { pveDie } from '../http-error';
 import { nowSeconds } from './cluster';
 import { guestIpv4, requireAgent, vmOf } from './qemu-common';
 
+/** What the simulated qemu-guest-agent (9.2) offers: the commands `guest-info` lists, all enabled. */
+const AGENT_VERSION = '9.2.0';
+const AGENT_COMMANDS = [
+  'guest-exec',
+  'guest-exec-status',
+  'guest-file-close',
+  'guest-file-open',
+  'guest-file-read',
+  'guest-file-write',
+  'guest-fsfreeze-freeze',
+  'guest-fsfreeze-status',
+  'guest-fsfreeze-thaw',
+  'guest-fstrim',
+  'guest-get-fsinfo',
+  'guest-get-host-name',
+  'guest-get-memory-blocks',
+  'guest-get-osinfo',
+  'guest-get-time',
+  'guest-get-timezone',
+  'guest-get-users',
+  'guest-get-vcpus',
+  'guest-info',
+  'guest-network-get-interfaces',
+  'guest-ping',
+  'guest-set-user-password',
+  'guest-shutdown',
+  'guest-sync',
+  'guest-sync-delimited',
+];
+
 export function registerQemuAgentRoutes(routes: RouteTable): void {
+  routes.set('GET /nodes/{node}/qemu/{vmid}/agent/info', (ctx) => {
+    const vm = vmOf(ctx);
+    requireAgent(vm, 'guest-info');
+    return {
+      result: {
+        version: AGENT_VERSION,
+        supported_commands: AGENT_COMMANDS.map((name) => ({
+          name,
+          enabled: true,
+          'success-response': !['guest-shutdown', 'guest-fsfreeze-freeze'].includes(name),
+        })),
+      },
+    };
+  });
+
   routes.set('GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces', (ctx) => {
     const vm = vmOf(ctx);
-    ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted');
     requireAgent(vm, 'guest-network-get-interfaces');
     const { address, prefix } = guestIpv4(ctx.sim, vm);
     const mac = (
@@ -57,7 +104,6 @@ export function registerQemuAgentRoutes(routes: RouteTable): void {
 
   routes.set('GET /nodes/{node}/qemu/{vmid}/agent/file-read', (ctx) => {
     const vm = vmOf(ctx);
-    ctx.sim.auth.require(ctx.auth, `/vms/${vm.vmid}`, 'VM.GuestAgent.FileRead', 'VM.GuestAgent.Unrestricted');
     requireAgent(vm, 'guest-file-open');
     const file = String(ctx.params.file);
     const content = vm.guestFiles[file];

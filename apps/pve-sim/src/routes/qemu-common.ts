@@ -19,7 +19,7 @@ export function vmListItem(sim: SimServices, vm: SimVm): Record<string, unknown>
     name: vm.config.name ?? `VM ${vm.vmid}`,
     status: vm.running ? 'running' : 'stopped',
     cpus: u.maxcpu,
-    ...vmUsageFields(u),
+    ...vmUsageFields(u, sim.release),
   };
   if (vm.running) {
     item.pid = vm.pid;

@@ -1,4 +1,7 @@
-/** QEMU VM endpoints: list, status, config (GET/PUT/POST, pending), resize, unlink, template, create, destroy. */
+/**
+ * QEMU VM endpoints: list, the VM's index, status, config (GET/PUT/POST, pending), resize, unlink, template,
+ * create, destroy.
+ */
 import type { PveParamValue } from '@proxdeck/pve-client';
 import { flag, num, str, type RouteTable } from '../context';
 import { pveDie } from '../http-error';
@@ -19,6 +22,31 @@ import {
 import { restoreFromBackup } from './backup';
 import { agentEnabled, vmListItem, vmOf, vmTask } from './qemu-common';
 
+/** qemu-server 9.2 API2/Qemu.pm vmdiridx, in its order. */
+const VM_SUBDIRS = [
+  'config',
+  'cloudinit',
+  'pending',
+  'status',
+  'unlink',
+  'vncproxy',
+  'termproxy',
+  'migrate',
+  'resize',
+  'move',
+  'rrd',
+  'rrddata',
+  'monitor',
+  'agent',
+  'snapshot',
+  'spiceproxy',
+  'sendkey',
+  'firewall',
+  'mtunnel',
+  'remote_migrate',
+  'dbus-vmstate',
+];
+
 export function registerQemuRoutes(routes: RouteTable): void {
   routes.set('GET /nodes/{node}/qemu', ({ sim, auth, params }) => {
     const node = sim.state.node(String(params.node)).name;
@@ -26,6 +54,12 @@ export function registerQemuRoutes(routes: RouteTable): void {
       .vmsOn(node)
       .filter((vm) => sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Audit'))
       .map((vm) => vmListItem(sim, vm));
+  });
+
+  /** qemu-server `vmdiridx`: the VM's sub-directories, once its config is known to exist. */
+  routes.set('GET /nodes/{node}/qemu/{vmid}', (ctx) => {
+    vmOf(ctx);
+    return VM_SUBDIRS.map((subdir) => ({ subdir }));
   });
 
   routes.set('GET /nodes/{node}/qemu/{vmid}/status/current', (ctx) => {

@@ -1,8 +1,11 @@
 /** The simulated cluster: nodes, storages, volumes, VMs, firewall groups and tasks, with lookups that fail like PVE. */
 import { pveDie, paramError } from '../http-error';
 import { SeededRandom } from '../random';
-import type { SimNode, SimStateData, SimStorage, SimVm, SimVolume } from './model';
+import type { SimDatacenterOptions, SimNode, SimStateData, SimStorage, SimVm, SimVolume } from './model';
 import { formatSize } from './vm-config';
+
+/** datacenter.cfg of a fresh installation. */
+const DEFAULT_DATACENTER_OPTIONS: SimDatacenterOptions = { keyboard: 'en-us' };
 
 export class ClusterState {
   constructor(
@@ -49,10 +52,19 @@ export class ClusterState {
     this.data.vms = this.data.vms.filter((v) => v.vmid !== vmid);
   }
 
+  /** datacenter.cfg, parsed as `GET /cluster/options` answers it. */
+  datacenterOptions(): SimDatacenterOptions {
+    return this.data.datacenter ?? DEFAULT_DATACENTER_OPTIONS;
+  }
+
+  /** The lowest free id in datacenter.cfg's `next-id` range (default [100, 1000000)). */
   lowestFreeVmid(): number {
+    const range = this.datacenterOptions()['next-id'];
+    const lower = Number(range?.lower ?? 100);
+    const upper = Number(range?.upper ?? 1_000_000);
     const used = new Set(this.data.vms.map((v) => v.vmid));
-    for (let id = 100; id < 1_000_000; id++) if (!used.has(id)) return id;
-    throw pveDie('unable to get any free VMID in range [100, 1000000]');
+    for (let id = lower; id < upper; id++) if (!used.has(id)) return id;
+    throw pveDie(`unable to get any free VMID in range [${lower}, ${upper}]`);
   }
 
   // ---- storages and volumes ---------------------------------------------------------------------------

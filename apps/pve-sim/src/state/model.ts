@@ -87,6 +87,53 @@ export interface SimTask extends ParsedUpid {
   log: string[];
 }
 
+/** user.cfg: users (with their API tokens and group memberships), groups, custom roles and the ACL. */
+export interface SimAccessData {
+  users: Record<string, SimAccessUser>;
+  groups: Record<string, { comment?: string }>;
+  /** Custom roles only; the built-in ones are fixed (access/privileges.ts). */
+  roles: Record<string, string[]>;
+  acl: SimAclEntry[];
+}
+
+export interface SimAccessUser {
+  enable: 0 | 1;
+  /** Epoch seconds; 0 = never. */
+  expire: number;
+  /** SHA-256 of `userid:password`; undefined = no password login. */
+  passwordDigest?: string;
+  comment?: string;
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+  groups: string[];
+  tokens: Record<string, SimAccessToken>;
+}
+
+export interface SimAccessToken {
+  secret: string;
+  privsep: 0 | 1;
+  expire: number;
+  comment?: string;
+}
+
+export interface SimAclEntry {
+  path: string;
+  type: 'user' | 'group' | 'token';
+  /** `user@realm`, a group name, or `user@realm!tokenid`. */
+  ugid: string;
+  roleid: string;
+  propagate: 0 | 1;
+}
+
+/** datacenter.cfg as PVE parses it (property strings become objects of strings). */
+export interface SimDatacenterOptions {
+  keyboard?: string;
+  console?: string;
+  'next-id'?: { lower?: string; upper?: string };
+  [option: string]: unknown;
+}
+
 export interface SimStateData {
   version: 1;
   clusterName: string;
@@ -95,6 +142,10 @@ export interface SimStateData {
   volumes: SimVolume[];
   vms: SimVm[];
   firewallGroups: SimFirewallGroup[];
+  /** user.cfg; absent in state files written before it was kept (then built from the start options). */
+  access?: SimAccessData;
+  /** datacenter.cfg; absent = a fresh installation's (DEFAULT_DATACENTER_OPTIONS). */
+  datacenter?: SimDatacenterOptions;
   tasks: SimTask[];
   nextPid: number;
 }

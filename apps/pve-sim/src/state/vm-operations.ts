@@ -24,7 +24,15 @@ export function checkLock(vm: SimVm, skiplock = false): void {
 }
 
 /** The privilege a config key needs (docs/pve-semantics.md §8). */
-export function privilegeForKey(key: string): string[] {
+/**
+ * The privileges (any one suffices) a config key needs (qemu-server check_vm_modify_config_perm); a drive's depend
+ * on its new value: a CD-ROM needs VM.Config.CDROM, a cloud-init drive VM.Config.CDROM or VM.Config.Cloudinit.
+ */
+export function privilegeForKey(key: string, value?: string): string[] {
+  if (value !== undefined && DISK_KEY.test(key)) {
+    if (/:cloudinit(,|$)/.test(value)) return ['VM.Config.CDROM', 'VM.Config.Cloudinit'];
+    if (isCdrom(value)) return ['VM.Config.CDROM'];
+  }
   if (['cores', 'sockets', 'cpu', 'vcpus', 'numa', 'cpulimit', 'cpuunits', 'affinity'].includes(key))
     return ['VM.Config.CPU'];
   if (['memory', 'balloon', 'shares'].includes(key)) return ['VM.Config.Memory'];
@@ -175,12 +183,21 @@ export function prepareConfigChange(
   if (force && deletes.length === 0) throw paramError({ force: "you can't use 'force' without 'delete'" });
   for (const key of deletes) {
     if (key in set)
-      throw paramError({ [key]: `you can't use '-${key}' and -delete ${key}' at the same time` });
+      throw paramError({ delete: `you can't use '-${key}' and -delete ${key}' at the same time` });
   }
   if (Object.keys(set).length === 0 && deletes.length === 0 && reverts.length === 0)
     throw pveDie('no options specified');
   for (const key of [...Object.keys(set), ...deletes, ...reverts])
-    sim.auth.require(auth, `/vms/${vm.vmid}`, ...privilegeForKey(key));
+    sim.auth.require(auth, `/vms/${vm.vmid}`, ...privilegeForKey(key, set[key]));
+  // qemu-server check_bridge_access: a NIC on a bridge (and VLAN) needs SDN.Use on its local-network path.
+  for (const [key, value] of Object.entries(set)) {
+    if (!/^net\d+$/.test(key)) continue;
+    const bridge = propertyValue(value, 'bridge');
+    const tag = propertyValue(value, 'tag');
+    if (bridge === undefined) continue;
+    const path = `/sdn/zones/localnetwork/${bridge}${tag !== undefined ? `/${tag}` : ''}`;
+    sim.auth.require(auth, path, 'SDN.Use');
+  }
   // Allocating a new disk (`storage:GiB`, `storage:cloudinit`) also needs space on that storage.
   for (const [key, value] of Object.entries(set)) {
     const alloc = DISK_KEY.test(key)

@@ -1103,9 +1103,12 @@ export interface components {
         DependencyCheckDto: {
             error?: string;
             latency_ms: number | null;
+            /** @description Proxmox: privileges Proxdeck needs that its credentials lack, e.g. 'VM.PowerMgmt on /vms' */
+            missing_privileges?: string[];
             mode?: string;
             /** @enum {string} */
             status: "up" | "down" | "not_configured";
+            version?: string;
         };
         ErrorTestDto: {
             message?: string;

@@ -955,6 +955,77 @@ export interface PveEndpointParams {
     path?: string;
     userid?: string;
   };
+  'GET /access/users': {
+    enabled?: PveBoolean;
+    full?: PveBoolean;
+  };
+  'POST /access/users': {
+    comment?: string;
+    email?: string;
+    enable?: PveBoolean;
+    expire?: number;
+    firstname?: string;
+    groups?: string;
+    keys?: string;
+    lastname?: string;
+    password?: string;
+    userid: string;
+  };
+  'GET /access/users/{userid}': {
+    userid: string;
+  };
+  'DELETE /access/users/{userid}': {
+    userid: string;
+  };
+  'GET /access/users/{userid}/token': {
+    userid: string;
+  };
+  'GET /access/users/{userid}/token/{tokenid}': {
+    tokenid: string;
+    userid: string;
+  };
+  'POST /access/users/{userid}/token/{tokenid}': {
+    comment?: string;
+    expire?: number;
+    privsep?: PveBoolean;
+    tokenid: string;
+    userid: string;
+  };
+  'DELETE /access/users/{userid}/token/{tokenid}': {
+    tokenid: string;
+    userid: string;
+  };
+  'GET /access/groups': Record<string, never>;
+  'POST /access/groups': {
+    comment?: string;
+    groupid: string;
+  };
+  'GET /access/acl': Record<string, never>;
+  'PUT /access/acl': {
+    delete?: PveBoolean;
+    groups?: string;
+    path: string;
+    propagate?: PveBoolean;
+    roles: string;
+    tokens?: string;
+    users?: string;
+  };
+  'GET /access/roles': Record<string, never>;
+  'POST /access/roles': {
+    privs?: string;
+    roleid: string;
+  };
+  'GET /access/roles/{roleid}': {
+    roleid: string;
+  };
+  'PUT /access/roles/{roleid}': {
+    append?: PveBoolean;
+    privs?: string;
+    roleid: string;
+  };
+  'DELETE /access/roles/{roleid}': {
+    roleid: string;
+  };
   'GET /cluster/status': Record<string, never>;
   'GET /cluster/ha/resources': {
     type?: 'ct' | 'vm';
@@ -984,6 +1055,21 @@ export interface PveEndpointParams {
   'GET /nodes/{node}/qemu/{vmid}/snapshot': {
     node: string;
     vmid: number;
+  };
+  'GET /cluster/options': Record<string, never>;
+  'GET /nodes/{node}/version': {
+    node: string;
+  };
+  'GET /nodes/{node}/qemu/{vmid}': {
+    node: string;
+    vmid: number;
+  };
+  'GET /nodes/{node}/qemu/{vmid}/agent/info': {
+    node: string;
+    vmid: number;
+  };
+  'GET /nodes/{node}/lxc': {
+    node: string;
   };
 }
 
@@ -1048,9 +1134,31 @@ export const PVE_ENDPOINT_KEYS = [
   'DELETE /cluster/firewall/groups/{group}/{pos}',
   'POST /access/ticket',
   'GET /access/permissions',
+  'GET /access/users',
+  'POST /access/users',
+  'GET /access/users/{userid}',
+  'DELETE /access/users/{userid}',
+  'GET /access/users/{userid}/token',
+  'GET /access/users/{userid}/token/{tokenid}',
+  'POST /access/users/{userid}/token/{tokenid}',
+  'DELETE /access/users/{userid}/token/{tokenid}',
+  'GET /access/groups',
+  'POST /access/groups',
+  'GET /access/acl',
+  'PUT /access/acl',
+  'GET /access/roles',
+  'POST /access/roles',
+  'GET /access/roles/{roleid}',
+  'PUT /access/roles/{roleid}',
+  'DELETE /access/roles/{roleid}',
   'GET /cluster/status',
   'GET /cluster/ha/resources',
   'GET /nodes/{node}/network',
   'GET /pools',
   'GET /nodes/{node}/qemu/{vmid}/snapshot',
+  'GET /cluster/options',
+  'GET /nodes/{node}/version',
+  'GET /nodes/{node}/qemu/{vmid}',
+  'GET /nodes/{node}/qemu/{vmid}/agent/info',
+  'GET /nodes/{node}/lxc',
 ] as const;

@@ -1,8 +1,9 @@
 /**
- * Typed access to the facts-only PVE 9.2 schema subset (pve-schema.json, derived by
- * scripts/derive-pve-schema.mjs from the official apidoc.json; see README.md beside this file).
+ * Typed access to the facts-only PVE schema subsets (pve-schema.json for 9.2, pve-schema-8.3.json for 8.3, derived
+ * by scripts/derive-pve-schema.mjs from the official API dumps; see README.md beside this file).
  * The client's parameter types and the simulator's parameter checks both come from here.
  */
+import schema83Document from './pve-schema-8.3.json';
 import schemaDocument from './pve-schema.json';
 
 export type PveParamType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
@@ -45,7 +46,19 @@ export interface PveSchemaDocument {
   endpoints: Record<string, PveEndpointSchema>;
 }
 
+/** The PVE releases whose schema is kept: the current one first. */
+export const PVE_RELEASES = ['9.2', '8.3'] as const;
+export type PveRelease = (typeof PVE_RELEASES)[number];
+
 export const pveSchema = schemaDocument as unknown as PveSchemaDocument;
+const schemas: Record<PveRelease, PveSchemaDocument> = {
+  '9.2': pveSchema,
+  '8.3': schema83Document as unknown as PveSchemaDocument,
+};
+
+export function schemaFor(release: PveRelease): PveSchemaDocument {
+  return schemas[release];
+}
 
 /** `key` is `"METHOD /path"`, see PveEndpointKey. */
 export function getEndpointSchema(key: string): PveEndpointSchema | undefined {
@@ -102,7 +115,11 @@ const compiled: CompiledTemplate[] = Object.keys(pveSchema.endpoints)
   .sort((a, b) => b.staticSegments - a.staticSegments);
 
 /** Whether any method is known for this concrete path (distinguishes 501 "method" from 501 "path"). */
-export function matchEndpoint(method: string, path: string): EndpointMatch | undefined {
+export function matchEndpoint(
+  method: string,
+  path: string,
+  release: PveRelease = '9.2',
+): EndpointMatch | undefined {
   for (const c of compiled) {
     if (c.method !== method) continue;
     const m = c.regex.exec(path);
@@ -112,7 +129,7 @@ export function matchEndpoint(method: string, path: string): EndpointMatch | und
       pathParams[name] = safeDecode(m[i + 1] ?? '');
     });
     const key = `${c.method} ${c.template}`;
-    const schema = pveSchema.endpoints[key];
+    const schema = schemas[release].endpoints[key];
     if (!schema) continue;
     return { key, method: method as PveHttpMethod, template: c.template, schema, pathParams };
   }

@@ -1,6 +1,12 @@
 import { PVE_ENDPOINT_KEYS } from './pve-params.generated';
-import { getEndpointSchema, listEndpointKeys, matchEndpoint, pveSchema } from './pve-schema';
-import { MSG_MISSING, MSG_NOT_IN_SCHEMA, parsePropertyString, validateParams } from './validate-params';
+import { getEndpointSchema, listEndpointKeys, matchEndpoint, pveSchema, schemaFor } from './pve-schema';
+import {
+  MSG_MISSING,
+  MSG_NOT_IN_SCHEMA,
+  parsePropertyString,
+  perlPattern,
+  validateParams,
+} from './validate-params';
 
 function schema(key: string) {
   const s = getEndpointSchema(key);
@@ -117,4 +123,44 @@ describe('validateParams (PVE JSONSchema semantics)', () => {
     if (typeof format !== 'object') throw new Error('no property-string format');
     return format;
   }
+});
+
+describe('Perl patterns from the schema dump', () => {
+  it("checks (?^:…) groups, as in a token id's pattern", () => {
+    const token = schema('POST /access/users/{userid}/token/{tokenid}');
+    expect(validateParams(token, { userid: 'svc@pve', tokenid: 'ci-1' }).errors).toEqual({});
+    expect(validateParams(token, { userid: 'svc@pve', tokenid: '1bad' }).errors).toEqual({
+      tokenid: 'value does not match the regex pattern',
+    });
+  });
+
+  it('turns (?^i:…) into a case-insensitive pattern', () => {
+    expect(perlPattern('(?^i:abc)').test('ABC')).toBe(true);
+    expect(perlPattern('(?^:abc)').test('ABC')).toBe(false);
+  });
+});
+
+describe('the PVE 8.3 schema subset', () => {
+  it('records its origin and has the same endpoints as 9.2', () => {
+    const pve8 = schemaFor('8.3');
+    expect(pve8.pveVersion).toBe('8.3');
+    expect(pve8._source.file).toContain('apidoc-pve-8.3.json');
+    expect(Object.keys(pve8.endpoints).sort()).toEqual(listEndpointKeys().sort());
+  });
+
+  it('matches paths against the release asked for', () => {
+    const agent = '/nodes/pve1/qemu/100/agent/network-get-interfaces';
+    expect(matchEndpoint('GET', agent, '8.3')?.schema.permissions).toEqual([
+      'perm',
+      '/vms/{vmid}',
+      ['VM.Monitor'],
+    ]);
+    expect(matchEndpoint('GET', agent)?.schema.permissions).toEqual([
+      'perm',
+      '/vms/{vmid}',
+      ['VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted'],
+      'any',
+      1,
+    ]);
+  });
 });

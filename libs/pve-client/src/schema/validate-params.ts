@@ -112,7 +112,7 @@ export function checkValue(schema: PveParamSchema, raw: RawParamValue): PveParam
         return fail(`value must be at least ${schema.minLength} characters long`);
       }
       if (schema.enum && !schema.enum.includes(text)) return enumFailure(text, schema.enum);
-      if (schema.pattern && !new RegExp(`^(?:${schema.pattern})$`).test(text)) {
+      if (schema.pattern && !perlPattern(schema.pattern).test(text)) {
         return fail('value does not match the regex pattern');
       }
       if (schema.format !== undefined) {
@@ -395,4 +395,25 @@ const NAMED_FORMATS: Record<string, (text: string) => string | undefined> = {
 export function checkNamedFormat(format: string, text: string): string | undefined {
   const checker = NAMED_FORMATS[format];
   return checker ? checker(text) : undefined;
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+
+/**
+ * A schema `pattern` as a JavaScript RegExp anchored on both ends. The dump writes Perl's stringified regexes:
+ * `(?^:…)` groups (default flags) and `(?^i:…)` (case-insensitive), which JavaScript lacks: they become plain
+ * groups, and an `i` anywhere makes the whole pattern case-insensitive.
+ */
+export function perlPattern(pattern: string): RegExp {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    let flags = '';
+    const source = pattern.replace(/\(\?\^([a-z]*):/g, (_m, groupFlags: string) => {
+      if (groupFlags.includes('i')) flags = 'i';
+      return '(?:';
+    });
+    compiled = new RegExp(`^(?:${source})$`, flags);
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
 }

@@ -1,3 +1,4 @@
+import { PVE_RELEASES } from '@proxdeck/pve-client';
 import { z } from 'zod';
 import { parseSchedule, type Schedule } from './schedule';
 
@@ -153,6 +154,7 @@ export const configSchema = z
     PVE_SIM_TOKEN_SECRET: optionalText,
     PVE_SIM_TIME_SCALE: z.coerce.number().positive().max(10).default(0.1),
     PVE_SIM_SEED: z.coerce.number().int().default(1),
+    PVE_SIM_VERSION: z.enum(PVE_RELEASES).default('9.2'),
     PVE_SIM_STATE_FILE: optionalText,
     DATA_DIR: z.string().default('.data'),
   })

@@ -26,6 +26,13 @@ class DependencyCheckDto {
   @ApiProperty({ enum: ['up', 'down', 'not_configured'] }) status!: string;
   @ApiProperty({ type: Number, nullable: true }) latency_ms!: number | null;
   @ApiProperty({ required: false }) mode?: string;
+  @ApiProperty({ required: false }) version?: string;
+  @ApiProperty({
+    required: false,
+    type: [String],
+    description: "Proxmox: privileges Proxdeck needs that its credentials lack, e.g. 'VM.PowerMgmt on /vms'",
+  })
+  missing_privileges?: string[];
   @ApiProperty({ required: false }) error?: string;
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { missingPrivileges } from '@proxdeck/pve-client';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProxmoxConnection } from '../proxmox/proxmox-connection';
@@ -10,6 +11,8 @@ export interface DependencyCheck {
   latency_ms: number | null;
   mode?: string;
   version?: string;
+  /** Proxmox only: what the configured credentials lack of Proxdeck's least privileges (`VM.PowerMgmt on /vms`). */
+  missing_privileges?: string[];
   error?: string;
 }
 
@@ -61,19 +64,33 @@ export class HealthService {
     const status =
       postgres.status !== 'up' || redis.status !== 'up'
         ? 'unavailable'
-        : proxmox.status === 'down'
+        : proxmox.status === 'down' || (proxmox.missing_privileges?.length ?? 0) > 0
           ? 'degraded'
           : 'ready';
     return { status, checks: { postgres, redis, proxmox } };
   }
 
-  /** Proxmox answers its version: up, with which mode (real cluster or simulator) and version. */
+  /**
+   * Proxmox answers its version (up, with which mode and version), and the credentials hold every privilege
+   * Proxdeck needs on that version (libs/pve-client least-privilege.ts); each missing one is named.
+   */
   private async checkProxmox(): Promise<DependencyCheck> {
     let version: string | undefined;
+    let missing: string[] = [];
     const check = await timed(async () => {
-      version = (await this.proxmox.pve().version()).version;
+      const pve = this.proxmox.pve();
+      const answer = await pve.version();
+      version = answer.version;
+      missing = await missingPrivileges(pve, answer.release);
     });
-    return { ...check, mode: this.proxmox.mode, ...(version !== undefined ? { version } : {}) };
+    return {
+      ...check,
+      mode: this.proxmox.mode,
+      ...(version !== undefined ? { version } : {}),
+      ...(missing.length > 0
+        ? { missing_privileges: missing, error: `the Proxmox credentials lack ${missing.join(', ')}` }
+        : {}),
+    };
   }
 
   async refreshQueueGauges(): Promise<void> {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
+import { leastPrivilegeRoles } from '@proxdeck/pve-client';
+import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { AppConfig } from '../config/app-config';
 
 /** How processes of one installation reach the embedded simulator: written by the API, read by workers. */
@@ -24,11 +25,19 @@ export function connectionFile(config: AppConfig): string {
 interface StoredCredentials {
   rootPassword: string;
   tokenSecret: string;
+  /** The least-privilege user and its token, which Proxdeck itself uses. */
+  proxdeckPassword: string;
+  proxdeckTokenSecret: string;
 }
 
+/** The simulated cluster's least-privilege account for Proxdeck, as the README's `pveum` setup makes it. */
+export const SIMULATOR_PROXDECK_USER = 'proxdeck@pve';
+export const SIMULATOR_PROXDECK_TOKEN = 'proxdeck@pve!proxdeck';
+
 /**
- * Credentials of the simulator: from the settings when given, otherwise generated once and kept in
- * DATA_DIR (mode 0600) so they survive restarts. Never hard-coded.
+ * Credentials of the simulator: root's from the settings when given, otherwise (and always for the
+ * least-privilege account) generated once and kept in DATA_DIR (mode 0600) so they survive restarts.
+ * Never hard-coded.
  */
 function simulatorCredentials(config: AppConfig): StoredCredentials {
   const file = join(simulatorDir(config), 'credentials.json');
@@ -39,6 +48,8 @@ function simulatorCredentials(config: AppConfig): StoredCredentials {
       config.values.PVE_SIM_ROOT_PASSWORD ?? stored?.rootPassword ?? randomBytes(18).toString('base64url'),
     tokenSecret:
       config.values.PVE_SIM_TOKEN_SECRET ?? stored?.tokenSecret ?? randomBytes(18).toString('base64url'),
+    proxdeckPassword: stored?.proxdeckPassword ?? randomBytes(18).toString('base64url'),
+    proxdeckTokenSecret: stored?.proxdeckTokenSecret ?? randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
   return credentials;
@@ -51,7 +62,11 @@ function simulatorStateFile(config: AppConfig): { stateFile?: string } {
   return { stateFile: resolve(setting ?? join(simulatorDir(config), 'state.json')) };
 }
 
-/** Starts the built-in Proxmox VE simulator (when PVE_URL is unset) and publishes how to reach it. */
+/**
+ * Starts the built-in Proxmox VE simulator (when PVE_URL is unset) and publishes how to reach it. Besides root
+ * and root's token (PVE_SIM_TOKEN_ID), the simulated cluster has the least-privilege user `proxdeck@pve` and
+ * its privilege-separated token, with exactly the roles of the README's setup: that token is what Proxdeck uses.
+ */
 export async function startEmbeddedSimulator(config: AppConfig): Promise<RunningPveSimulator> {
   const dir = simulatorDir(config);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -62,16 +77,22 @@ export async function startEmbeddedSimulator(config: AppConfig): Promise<Running
     protocol: 'https',
     certDir: dir,
     seed: config.values.PVE_SIM_SEED,
+    release: config.values.PVE_SIM_VERSION,
     timeScale: config.values.PVE_SIM_TIME_SCALE,
     rootPassword: credentials.rootPassword,
     apiToken: { id: config.values.PVE_SIM_TOKEN_ID, secret: credentials.tokenSecret },
+    ...accessForRoles(
+      leastPrivilegeRoles(config.values.PVE_SIM_VERSION),
+      { userid: SIMULATOR_PROXDECK_USER, password: credentials.proxdeckPassword },
+      { id: SIMULATOR_PROXDECK_TOKEN, secret: credentials.proxdeckTokenSecret },
+    ),
     ...simulatorStateFile(config),
   });
   const connection: SimulatorConnection = {
     url: simulator.url,
     caFile: simulator.caFile ?? null,
-    tokenId: config.values.PVE_SIM_TOKEN_ID,
-    tokenSecret: credentials.tokenSecret,
+    tokenId: SIMULATOR_PROXDECK_TOKEN,
+    tokenSecret: credentials.proxdeckTokenSecret,
   };
   writeFileSync(connectionFile(config), JSON.stringify(connection), { mode: 0o600 });
   return simulator;

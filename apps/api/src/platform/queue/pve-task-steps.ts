@@ -21,6 +21,23 @@ export class ProxmoxTaskError extends PveTaskFailedError {
   }
 }
 
+/**
+ * Proxmox refused a call (403) for a privilege the configured credentials lack: says which, on which path, and
+ * where the setup that grants it is described.
+ */
+export class ProxmoxPermissionError extends Error {
+  override readonly name = 'ProxmoxPermissionError';
+  constructor(
+    readonly path: string,
+    readonly privileges: readonly string[],
+  ) {
+    super(
+      `Proxmox refused: the configured credentials lack ${privileges.join(' or ')} on ${path} ` +
+        '(README, "Least privilege on Proxmox")',
+    );
+  }
+}
+
 const LOG_TAIL_LINES = 20;
 
 /**
@@ -52,6 +69,12 @@ export class PveTaskSteps {
     if (error instanceof PveTaskFailedError) return isPveLockError(error.exitstatus);
     if (error instanceof PveApiError) return error.isLockTimeout || isPveLockError(error.message);
     return false;
+  }
+
+  /** A 403 becomes a ProxmoxPermissionError naming the missing privilege; anything else stays as it is. */
+  explain(error: unknown): unknown {
+    const missing = error instanceof PveApiError ? error.missingPrivilege : undefined;
+    return missing ? new ProxmoxPermissionError(missing.path, missing.privileges) : error;
   }
 
   /** Backoff before lock retry `attempt` (1-based): the base delay doubled each time, with jitter. */

@@ -142,7 +142,8 @@ class ItemScope implements ItemContext {
           // A task that ended in failure is done with: the next call (or try) starts a new one. A task whose
           // end was not seen (timeout, lost connection) may still run, so its UPID is kept to follow again.
           if (error instanceof ProxmoxTaskError) await this.steps.forget(startedKey);
-          if (!pveTasks.isLockFailure(error) || lockRetry >= pveTasks.lockRetries) throw error;
+          if (!pveTasks.isLockFailure(error) || lockRetry >= pveTasks.lockRetries)
+            throw pveTasks.explain(error);
           await this.showStep(`${name} (locked; try ${lockRetry + 2} of ${pveTasks.lockRetries + 1})`);
           await pveTasks.lockBackoff(lockRetry + 1);
         }
