@@ -128,10 +128,21 @@ export class CleanupService {
     );
   }
 
+  /**
+   * The VMs of the cluster. Proxmox's resource list comes from a stats cache that names a VM only some seconds
+   * after it appears: a nameless VM tagged proxdeck (a possible orphan, looked for by name) is named from its
+   * config.
+   */
   async vms(): Promise<PveVmResource[]> {
+    const pve = this.proxmox.pve();
     try {
-      return (await this.proxmox.pve().clusterResources('vm')).filter(
-        (r): r is PveVmResource => r.type === 'qemu',
+      const vms = (await pve.clusterResources('vm')).filter((r): r is PveVmResource => r.type === 'qemu');
+      return await Promise.all(
+        vms.map(async (vm) => {
+          if (vm.name !== undefined || !parseTags(vm.tags).includes(PROXDECK_TAG)) return vm;
+          const config = await pve.vmConfig(vm.node, vm.vmid).catch(() => null);
+          return typeof config?.name === 'string' ? { ...vm, name: config.name } : vm;
+        }),
       );
     } catch (error) {
       throw pveFailure(error);
