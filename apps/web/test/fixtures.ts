@@ -148,3 +148,32 @@ export function makeServer(overrides: Partial<Schemas['ServerDto']> = {}): Schem
     ...overrides,
   };
 }
+
+/** GET /api/all_server_status: these servers by name, and two nodes' figures. */
+export function makeClusterStatus(
+  servers: Schemas['ServerDto'][] = [],
+  overrides: Partial<Schemas['ClusterStatsDto']> = {},
+): Schemas['AllServerStatusDto'] {
+  const byStatus: Record<string, number> = {};
+  for (const server of servers) byStatus[server.status] = (byStatus[server.status] ?? 0) + 1;
+  return {
+    servers: Object.fromEntries(servers.map((server) => [server.name, server])),
+    stats: {
+      total: servers.length,
+      running: byStatus.running ?? 0,
+      stopped: byStatus.stopped ?? 0,
+      failed: byStatus.failed ?? 0,
+      by_status: byStatus,
+      cpu_usage_percent: 12,
+      memory_usage_percent: 40,
+      cpu_allocation_percent: 25,
+      memory_allocation_percent: 50,
+      nodes: [
+        { node: 'pve1', status: 'online', cpu: 0.25, maxcpu: 16, mem: 17179869184, maxmem: 68719476736 },
+        { node: 'pve2', status: 'online', cpu: 0.5, maxcpu: 8, mem: 8589934592, maxmem: 34359738368 },
+      ],
+      nodes_read_at: '2026-11-26T09:05:00.000Z',
+      ...overrides,
+    },
+  };
+}

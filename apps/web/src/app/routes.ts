@@ -4,7 +4,13 @@
  */
 import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
-import { IconBell, IconLayoutDashboard, IconUserCircle, type TablerIcon } from '@tabler/icons-react';
+import {
+  IconBell,
+  IconLayoutDashboard,
+  IconServer,
+  IconUserCircle,
+  type TablerIcon,
+} from '@tabler/icons-react';
 import { hasPermission } from '../lib/permissions';
 import type { appLocales } from './app.locales';
 
@@ -32,6 +38,23 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: null,
     inNavigation: true,
     load: () => import('../features/dashboard/dashboard-page').then((m) => ({ Component: m.DashboardPage })),
+  },
+  {
+    path: '/servers',
+    label: 'servers',
+    icon: IconServer,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () => import('../features/servers/servers-page').then((m) => ({ Component: m.ServersPage })),
+  },
+  {
+    path: '/servers/:name',
+    label: 'servers',
+    icon: IconServer,
+    permission: 'view_all',
+    inNavigation: false,
+    load: () =>
+      import('../features/servers/server-detail-page').then((m) => ({ Component: m.ServerDetailPage })),
   },
   {
     path: '/notifications',

@@ -10,6 +10,7 @@ import { authLocales } from '../features/auth/auth.locales';
 import { dashboardLocales } from '../features/dashboard/dashboard.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
+import { serversLocales } from '../features/servers/servers.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -34,6 +35,7 @@ export const LOCALES = [
   dashboardLocales,
   notificationsLocales,
   profileLocales,
+  serversLocales,
 ] as const;
 
 const en = {
@@ -43,6 +45,7 @@ const en = {
   ...dashboardLocales.en,
   ...notificationsLocales.en,
   ...profileLocales.en,
+  ...serversLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -51,6 +54,7 @@ const ko: Texts<typeof en> = {
   ...dashboardLocales.ko,
   ...notificationsLocales.ko,
   ...profileLocales.ko,
+  ...serversLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

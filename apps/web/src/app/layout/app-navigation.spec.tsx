@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { IconServer, IconSettings, IconLayoutDashboard } from '@tabler/icons-react';
 import { adminUser, makeSession, makeUser, viewerUser } from '../../../test/fixtures';
 import { renderWithSession } from '../../../test/render-app';
@@ -69,9 +69,18 @@ describe('navigation', () => {
     expect(linkNames()).toEqual(['Dashboard']);
   });
 
-  it("lists the application's existing pages: dashboard, notifications and profile", () => {
+  it("lists the application's existing pages: dashboard, servers (with view_all), notifications and profile", () => {
     renderWithSession(<AppNavigation />, makeSession(makeUser({ permissions: [] })));
     expect(linkNames()).toEqual(['Dashboard', 'Notifications', 'Profile']);
-    expect(APP_PAGES.map((page) => page.path)).toEqual(['/', '/notifications', '/profile']);
+    cleanup();
+    renderWithSession(<AppNavigation />, makeSession(viewerUser));
+    expect(linkNames()).toEqual(['Dashboard', 'Servers', 'Notifications', 'Profile']);
+    expect(APP_PAGES.map((page) => page.path)).toEqual([
+      '/',
+      '/servers',
+      '/servers/:name',
+      '/notifications',
+      '/profile',
+    ]);
   });
 });
