@@ -48,6 +48,15 @@ export const APP_PAGES: readonly AppPage[] = [
     load: () => import('../features/servers/servers-page').then((m) => ({ Component: m.ServersPage })),
   },
   {
+    path: '/servers/new',
+    label: 'servers',
+    icon: IconServer,
+    permission: 'create_server',
+    inNavigation: false,
+    load: () =>
+      import('../features/servers/server-create-page').then((m) => ({ Component: m.ServerCreatePage })),
+  },
+  {
     path: '/servers/:name',
     label: 'servers',
     icon: IconServer,

@@ -78,6 +78,7 @@ describe('navigation', () => {
     expect(APP_PAGES.map((page) => page.path)).toEqual([
       '/',
       '/servers',
+      '/servers/new',
       '/servers/:name',
       '/notifications',
       '/profile',
