@@ -16,9 +16,11 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/i18n';
+import { Can } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
 import { statusColor, statusLabel } from '../../lib/status';
 import { useCurrentUser } from '../auth/auth.queries';
+import { ClusterCard } from '../servers/cluster-card';
 import { READINESS_POLL_MS, readinessQueryOptions } from './dashboard.queries';
 
 type CheckName = 'postgres' | 'redis' | 'proxmox';
@@ -115,7 +117,7 @@ function SystemStatus() {
   );
 }
 
-/** The start page: who is signed in, and whether the platform's dependencies are up. */
+/** The start page: who is signed in, whether the platform's dependencies are up, and the cluster at a glance. */
 export function DashboardPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
@@ -133,6 +135,9 @@ export function DashboardPage() {
         </Text>
       </div>
       <SystemStatus />
+      <Can permission="view_all">
+        <ClusterCard />
+      </Can>
     </Stack>
   );
 }
