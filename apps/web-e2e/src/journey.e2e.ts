@@ -58,7 +58,12 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
   await page.getByTestId('check-postgres').getByText('Healthy').waitFor();
   await page.getByTestId('check-redis').getByText('Healthy').waitFor();
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
-  expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Notifications', 'Profile']);
+  expect(await nav.getByRole('link').allTextContents()).toEqual([
+    'Dashboard',
+    'Servers',
+    'Notifications',
+    'Profile',
+  ]);
 
   // The session ends behind the SPA's back: the next request's 401 leads to the login page, remembering
   // the page, and signing in again goes back there.
