@@ -13,11 +13,12 @@ import {
   Title,
 } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { isFinalTaskStatus } from '@proxdeck/contracts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { queryKeys } from '../../lib/query-keys';
 import { usePollInterval } from '../../lib/sse';
 import { taskQueryOptions, type Task } from './servers.queries';
 
@@ -114,11 +115,19 @@ export function CreationProgress({ taskId, onCreateMore }: { taskId: string; onC
     refetchInterval: (query) =>
       query.state.data && isFinalTaskStatus(query.state.data.status) ? false : poll,
   });
+  const queryClient = useQueryClient();
   const [secrets, setSecrets] = useState<Record<string, string> | null>(null);
   const arrived = secretsOf(task.data);
   useEffect(() => {
-    if (arrived) setSecrets((kept) => kept ?? arrived);
-  }, [arrived]);
+    if (!arrived) return;
+    setSecrets((kept) => kept ?? arrived);
+    // Kept here only: the cached task (which other pages may show) loses them, as the API's next read does.
+    queryClient.setQueryData<Task>(queryKeys.tasks.detail(taskId), (cached) => {
+      if (!cached?.result) return cached;
+      const { secrets: _taken, ...result } = cached.result;
+      return { ...cached, result };
+    });
+  }, [arrived, queryClient, taskId]);
 
   const data = task.data;
   const finished = data ? isFinalTaskStatus(data.status) : false;

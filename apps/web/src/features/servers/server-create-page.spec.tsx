@@ -4,6 +4,7 @@ import { accepted, fail, mockApi, ok } from '../../../test/api-mock';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
 import { adminUser, makeClusterStatus, makeSession, makeTask } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
+import { queryKeys } from '../../lib/query-keys';
 import type { Task } from './servers.queries';
 
 const TASK_ID = '0b7d2f8e-5c1a-4f7e-9a44-3d2b1c0e9f11';
@@ -55,15 +56,15 @@ function wizardApi(taskReads: Task[] = [queuedTask]) {
 
 async function openWizard() {
   const user = userEvent.setup();
-  renderApp('/servers/new');
+  const app = renderApp('/servers/new');
   await screen.findByRole('form', { name: 'Create servers' });
-  return user;
+  return { user, app };
 }
 
 describe('the creation wizard', () => {
   it("checks the fields as the API does, with the API's messages, before sending anything", async () => {
     const api = wizardApi();
-    const user = await openWizard();
+    const { user } = await openWizard();
     await user.clear(screen.getByLabelText('CPU cores'));
     await user.type(screen.getByLabelText('CPU cores'), '200');
     await user.clear(screen.getByLabelText('Memory (MB)'));
@@ -99,7 +100,7 @@ describe('the creation wizard', () => {
         },
       }),
     );
-    const user = await openWizard();
+    const { user } = await openWizard();
     await user.type(screen.getByLabelText(/^Name/), 'web-01');
     await user.click(screen.getByRole('button', { name: 'Add a network device' }));
     const nic = screen.getByRole('group', { name: 'Network device 2' });
@@ -135,7 +136,7 @@ describe('the creation wizard', () => {
 
   it('previews the names of a batch and sends the pattern', async () => {
     const api = wizardApi();
-    const user = await openWizard();
+    const { user } = await openWizard();
     await user.click(screen.getByRole('radio', { name: 'A batch' }));
     await user.type(screen.getByLabelText(/^Base name/), 'web');
     expect(screen.getByTestId('name-preview')).toHaveTextContent('Names: web-01, web-02, web-03');
@@ -174,7 +175,7 @@ describe('the creation wizard', () => {
     });
     const afterwards = makeTask({ ...finished, result: {} });
     const api = wizardApi([queuedTask, finished, afterwards]);
-    const user = await openWizard();
+    const { user, app } = await openWizard();
     act(() => {
       latestEventSource().open();
     });
@@ -214,6 +215,14 @@ describe('the creation wizard', () => {
     expect(within(secrets).getByRole('button', { name: 'Copy web-03' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'web-01' })).toHaveAttribute('href', '/servers/web-01');
     expect(screen.getByRole('link', { name: 'Open the task' })).toHaveAttribute('href', `/tasks/${TASK_ID}`);
+    // Nothing else shows them again: the cached task no longer holds them.
+    expect(app.queryClient.getQueryData(queryKeys.tasks.detail(TASK_ID))).toMatchObject({
+      status: 'completed',
+      result: {},
+    });
+    expect(JSON.stringify(app.queryClient.getQueryData(queryKeys.tasks.detail(TASK_ID)))).not.toContain(
+      'pw-two',
+    );
 
     // A later read of the task carries no secrets; the page keeps showing those it was given.
     act(() => {

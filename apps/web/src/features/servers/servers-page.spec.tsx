@@ -36,8 +36,15 @@ function answerList(servers: Server[], query: URLSearchParams): ReplyFor<'GET /a
       (status === null || server.status === status) &&
       (q === null || server.name.includes(q) || server.ip_addresses.some((ip) => ip.startsWith(q))),
   );
-  return ok(matching, {
-    pagination: { page: 1, per_page: 25, total: matching.length, pages: matching.length > 0 ? 1 : 0 },
+  const page = Number(query.get('page') ?? '1');
+  const perPage = Number(query.get('per_page') ?? '25');
+  return ok(matching.slice((page - 1) * perPage, page * perPage), {
+    pagination: {
+      page,
+      per_page: perPage,
+      total: matching.length,
+      pages: Math.ceil(matching.length / perPage),
+    },
   });
 }
 
@@ -176,6 +183,46 @@ describe('the server list', () => {
     expect(screen.getByText('2 selected')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear selection' }));
     expect(screen.queryByText(/selected/)).not.toBeInTheDocument();
+  });
+
+  it('goes through the pages, keeping the page in the address', async () => {
+    const user = userEvent.setup();
+    const many = Array.from({ length: 30 }, (_, index) =>
+      makeServer({ id: index + 1, name: `node-${String(index + 1).padStart(2, '0')}`, vmid: 200 + index }),
+    );
+    const api = serversApi(many);
+    const app = renderApp('/servers');
+    await screen.findByTestId('server-row-node-01');
+    expect(screen.getByText('30 servers')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '2' }));
+    expect(await screen.findByTestId('server-row-node-30')).toBeInTheDocument();
+    expect(screen.queryByTestId('server-row-node-01')).not.toBeInTheDocument();
+    expect(app.location()).toBe('/servers?page=2');
+    expect(lastListQuery(api).get('page')).toBe('2');
+  });
+
+  it('shows one card per server on a phone', async () => {
+    const matchMedia = window.matchMedia;
+    window.matchMedia = (query: string): MediaQueryList =>
+      ({
+        matches: query.includes('max-width'),
+        media: query,
+        onchange: null,
+        addEventListener: () => undefined,
+        removeEventListener: () => undefined,
+        dispatchEvent: () => false,
+      }) as Partial<MediaQueryList> as MediaQueryList;
+    try {
+      serversApi();
+      renderApp('/servers');
+      const cards = await screen.findByRole('list', { name: 'Servers' });
+      expect(within(cards).getAllByRole('listitem')).toHaveLength(2);
+      expect(within(cards).getByTestId('server-row-db-01')).toHaveTextContent('10.10.0.22');
+      expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    } finally {
+      window.matchMedia = matchMedia;
+    }
   });
 
   it('says when there are no servers yet, and offers to create one', async () => {
