@@ -202,8 +202,14 @@ function ServerTable({
   const all = servers.length > 0 && servers.every((server) => selected.has(server.name));
   const some = servers.some((server) => selected.has(server.name));
   return (
-    <Table.ScrollContainer minWidth={1100}>
-      <Table striped highlightOnHover verticalSpacing="xs" aria-label={t('servers.title')}>
+    <Table.ScrollContainer minWidth={960}>
+      <Table
+        striped
+        highlightOnHover
+        verticalSpacing="xs"
+        horizontalSpacing="xs"
+        aria-label={t('servers.title')}
+      >
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={40}>
@@ -306,9 +312,19 @@ function ServerCards({ servers, selected, onToggle }: SelectionProps) {
               .join(' · ')}
           </Text>
           <IpList server={server} />
-          <Group grow mt={6}>
-            <CpuFigure server={server} />
-            <MemoryFigure server={server} />
+          <Group grow mt={6} align="flex-start">
+            <div>
+              <Text size="xs" c="dimmed">
+                {t('servers.columns.cpu')}
+              </Text>
+              <CpuFigure server={server} />
+            </div>
+            <div>
+              <Text size="xs" c="dimmed">
+                {t('servers.columns.memory')}
+              </Text>
+              <MemoryFigure server={server} />
+            </div>
           </Group>
         </Card>
       ))}
