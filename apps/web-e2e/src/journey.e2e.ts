@@ -60,6 +60,7 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
   expect(await nav.getByRole('link').allTextContents()).toEqual([
     'Dashboard',
+    'Servers',
     'Tasks',
     'Notifications',
     'Datastores',

@@ -99,3 +99,81 @@ export function makeNotification(
     ...overrides,
   };
 }
+
+/** A server as GET /api/servers returns it: running on pve1 with one disk and one NIC, by default. */
+export function makeServer(overrides: Partial<Schemas['ServerDto']> = {}): Schemas['ServerDto'] {
+  const name = overrides.name ?? 'web-01';
+  return {
+    id: 1,
+    name,
+    vmid: 101,
+    node: 'pve1',
+    status: 'running',
+    cpu_cores: 2,
+    memory_mb: 2048,
+    disks: [{ device: 'scsi0', datastore: 'local-lvm', size_gb: 20 }],
+    networks: [
+      {
+        device: 'net0',
+        bridge: 'vmbr0',
+        ip_address: '10.10.0.21',
+        prefix: 24,
+        gateway: '10.10.0.1',
+        mac: 'BC:24:11:00:00:01',
+      },
+    ],
+    ip_addresses: ['10.10.0.21'],
+    os_type: 'rocky',
+    template_vmid: 9000,
+    role: null,
+    firewall_group: null,
+    tags: ['proxdeck'],
+    description: '',
+    live: {
+      cpu_usage: 0.25,
+      mem_bytes: 1073741824,
+      maxmem_bytes: 2147483648,
+      disk_bytes: 0,
+      uptime_s: 3600,
+      netin_bytes: 0,
+      netout_bytes: 0,
+      lock: null,
+    },
+    error: null,
+    origin: 'created',
+    created_by: 2,
+    created_at: '2026-11-26T09:00:00.000Z',
+    updated_at: '2026-11-26T09:00:00.000Z',
+    last_synced_at: '2026-11-26T09:05:00.000Z',
+    ...overrides,
+  };
+}
+
+/** GET /api/all_server_status: these servers by name, and two nodes' figures. */
+export function makeClusterStatus(
+  servers: Schemas['ServerDto'][] = [],
+  overrides: Partial<Schemas['ClusterStatsDto']> = {},
+): Schemas['AllServerStatusDto'] {
+  const byStatus: Record<string, number> = {};
+  for (const server of servers) byStatus[server.status] = (byStatus[server.status] ?? 0) + 1;
+  return {
+    servers: Object.fromEntries(servers.map((server) => [server.name, server])),
+    stats: {
+      total: servers.length,
+      running: byStatus.running ?? 0,
+      stopped: byStatus.stopped ?? 0,
+      failed: byStatus.failed ?? 0,
+      by_status: byStatus,
+      cpu_usage_percent: 12,
+      memory_usage_percent: 40,
+      cpu_allocation_percent: 25,
+      memory_allocation_percent: 50,
+      nodes: [
+        { node: 'pve1', status: 'online', cpu: 0.25, maxcpu: 16, mem: 17179869184, maxmem: 68719476736 },
+        { node: 'pve2', status: 'online', cpu: 0.5, maxcpu: 8, mem: 8589934592, maxmem: 34359738368 },
+      ],
+      nodes_read_at: '2026-11-26T09:05:00.000Z',
+      ...overrides,
+    },
+  };
+}

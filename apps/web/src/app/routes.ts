@@ -10,6 +10,7 @@ import {
   IconLayoutDashboard,
   IconListCheck,
   IconNetwork,
+  IconServer,
   IconUserCircle,
   type TablerIcon,
 } from '@tabler/icons-react';
@@ -40,6 +41,32 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: null,
     inNavigation: true,
     load: () => import('../features/dashboard/dashboard-page').then((m) => ({ Component: m.DashboardPage })),
+  },
+  {
+    path: '/servers',
+    label: 'servers',
+    icon: IconServer,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () => import('../features/servers/servers-page').then((m) => ({ Component: m.ServersPage })),
+  },
+  {
+    path: '/servers/new',
+    label: 'servers',
+    icon: IconServer,
+    permission: 'create_server',
+    inNavigation: false,
+    load: () =>
+      import('../features/servers/server-create-page').then((m) => ({ Component: m.ServerCreatePage })),
+  },
+  {
+    path: '/servers/:name',
+    label: 'servers',
+    icon: IconServer,
+    permission: 'view_all',
+    inNavigation: false,
+    load: () =>
+      import('../features/servers/server-detail-page').then((m) => ({ Component: m.ServerDetailPage })),
   },
   {
     path: '/tasks',

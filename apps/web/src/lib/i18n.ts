@@ -13,6 +13,7 @@ import { ipPoolsLocales } from '../features/ip-pools/ip-pools.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
+import { serversLocales } from '../features/servers/servers.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -40,6 +41,7 @@ export const LOCALES = [
   tasksLocales,
   datastoresLocales,
   ipPoolsLocales,
+  serversLocales,
 ] as const;
 
 const en = {
@@ -52,6 +54,7 @@ const en = {
   ...tasksLocales.en,
   ...datastoresLocales.en,
   ...ipPoolsLocales.en,
+  ...serversLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -63,6 +66,7 @@ const ko: Texts<typeof en> = {
   ...tasksLocales.ko,
   ...datastoresLocales.ko,
   ...ipPoolsLocales.ko,
+  ...serversLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

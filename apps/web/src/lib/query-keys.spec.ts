@@ -22,6 +22,22 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.notifications.latest(8),
     queryKeys.notifications.unreadCount(),
   ],
+  servers: [
+    queryKeys.servers.lists(),
+    queryKeys.servers.list(),
+    queryKeys.servers.list({
+      page: 2,
+      per_page: 25,
+      status: 'running',
+      node: 'pve1',
+      q: '10.10',
+      sort: '-name',
+    }),
+    queryKeys.servers.details(),
+    queryKeys.servers.detail('web-01'),
+    queryKeys.servers.liveStatus('web-01'),
+    queryKeys.servers.cluster(),
+  ],
   datastores: [queryKeys.datastores.list()],
   ipPools: [queryKeys.ipPools.list(), queryKeys.ipPools.detail(3)],
 };

@@ -16,6 +16,9 @@ export type TaskListQuery = NonNullable<operations['Tasks_list']['parameters']['
 /** The filters and page of GET /api/notifications, as the OpenAPI document types them. */
 export type NotificationListQuery = NonNullable<operations['Notifications_list']['parameters']['query']>;
 
+/** The filters, sort and page of GET /api/servers, as the OpenAPI document types them. */
+export type ServerListQuery = NonNullable<operations['Servers_list']['parameters']['query']>;
+
 /** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
 interface KeyDomain {
   readonly all: QueryKey;
@@ -27,6 +30,7 @@ const profile = ['profile'] as const;
 const health = ['health'] as const;
 const tasks = ['tasks'] as const;
 const notifications = ['notifications'] as const;
+const servers = ['servers'] as const;
 const datastores = ['datastores'] as const;
 const ipPools = ['ip-pools'] as const;
 
@@ -66,6 +70,22 @@ export const queryKeys = {
     latest: (limit: number) => [...notifications, 'latest', limit] as const,
     /** GET /api/notifications/unread-count */
     unreadCount: () => [...notifications, 'unread-count'] as const,
+  },
+  /** The server inventory (docs/api.md §3). */
+  servers: {
+    all: servers,
+    /** Every page of the list, whatever its filters. */
+    lists: () => [...servers, 'list'] as const,
+    /** GET /api/servers with these filters, this sort and this page. */
+    list: (query: ServerListQuery = {}) => [...servers, 'list', query] as const,
+    /** Every single server. */
+    details: () => [...servers, 'detail'] as const,
+    /** GET /api/servers/{name} */
+    detail: (name: string) => [...servers, 'detail', name] as const,
+    /** GET /api/server_status/{name}: read from Proxmox on demand. */
+    liveStatus: (name: string) => [...servers, 'live-status', name] as const,
+    /** GET /api/all_server_status: every server and the nodes' figures. */
+    cluster: () => [...servers, 'cluster'] as const,
   },
   /** Proxmox storage as Proxdeck caches it, with the HDD and SSD defaults. */
   datastores: {

@@ -4,11 +4,12 @@ import { QueryClient, QueryClientProvider, type QueryKey } from '@tanstack/react
 import type { NotificationEvent, TaskEvent } from '@proxdeck/contracts';
 import { fail, mockApi, ok } from '../../test/api-mock';
 import { FakeEventSource, installFakeEventSource, latestEventSource } from '../../test/fake-event-source';
-import { makeNotification, makeSession, makeTask, viewerUser } from '../../test/fixtures';
+import { makeNotification, makeServer, makeSession, makeTask, viewerUser } from '../../test/fixtures';
 import { installSessionExpiry, sessionQueryOptions, type SessionState } from '../features/auth/auth.queries';
 import { api } from './api';
 import { queryKeys } from './query-keys';
 import {
+  applyServerEvent,
   applyTaskEvent,
   installLiveEvents,
   liveEventsOf,
@@ -208,6 +209,62 @@ describe('the live stream', () => {
 
     expect(invalidated(client, queryKeys.tasks.list())).toBe(true);
     expect(client.getQueryData(queryKeys.tasks.detail('t-new'))).toBeUndefined();
+  });
+
+  it("patches a server's cached detail and the list pages holding it, and refreshes lists only when its status changes", () => {
+    const { client, source } = connected();
+    const web = makeServer({ name: 'web-01' });
+    const other = makeServer({ id: 2, name: 'db-01', vmid: 102 });
+    const pages = [queryKeys.servers.list(), queryKeys.servers.list({ status: 'running' })];
+    const elsewhere = queryKeys.servers.list({ q: 'db' });
+    client.setQueryData(queryKeys.servers.detail('web-01'), web);
+    for (const key of pages) client.setQueryData(key, { items: [web, other], pagination: {} });
+    client.setQueryData(elsewhere, { items: [other], pagination: {} });
+    client.setQueryData(queryKeys.servers.cluster(), {});
+
+    act(() => {
+      source.emit('server', { name: 'web-01', status: 'running', live: { cpu_usage: 0.75, mem_bytes: 42 } });
+    });
+
+    const patched = { ...web, live: { ...web.live, cpu_usage: 0.75, mem_bytes: 42 } };
+    expect(client.getQueryData(queryKeys.servers.detail('web-01'))).toEqual(patched);
+    for (const key of pages)
+      expect(client.getQueryData(key)).toEqual({ items: [patched, other], pagination: {} });
+    expect(client.getQueryData(elsewhere)).toEqual({ items: [other], pagination: {} });
+    expect([...pages, elsewhere].map((key) => invalidated(client, key))).toEqual([false, false, false]);
+    expect(invalidated(client, queryKeys.servers.detail('web-01'))).toBe(false);
+
+    act(() => {
+      source.emit('server', { name: 'web-01', status: 'stopped' });
+    });
+
+    expect(client.getQueryData(queryKeys.servers.detail('web-01'))).toEqual({
+      ...patched,
+      status: 'stopped',
+    });
+    expect(client.getQueryData(pages[0] ?? [])).toMatchObject({ items: [{ status: 'stopped' }, other] });
+    // A filter by status may now hold other servers: every list is asked again, the cluster figures too.
+    expect([...pages, elsewhere].map((key) => invalidated(client, key))).toEqual([true, true, true]);
+    expect(invalidated(client, queryKeys.servers.cluster())).toBe(true);
+    expect(invalidated(client, queryKeys.servers.detail('web-01'))).toBe(false);
+  });
+
+  it('refreshes the server lists for a server it has not seen, then not for its live figures', () => {
+    const { client, source } = connected();
+    const list = queryKeys.servers.list();
+    client.setQueryData(list, { items: [], pagination: {} });
+
+    act(() => {
+      source.emit('server', { name: 'new-01', status: 'creating' });
+    });
+    expect(invalidated(client, list)).toBe(true);
+
+    client.setQueryData(list, { items: [], pagination: {} });
+    expect(invalidated(client, list)).toBe(false);
+    act(() => {
+      source.emit('server', { name: 'new-01', status: 'creating', live: { cpu_usage: 0.1 } });
+    });
+    expect(invalidated(client, list)).toBe(false);
   });
 
   it('refreshes the notification lists and the unread count on a notification, and tells listeners', () => {
@@ -462,6 +519,29 @@ describe('applyTaskEvent', () => {
       },
     ]);
     expect(applyTaskEvent(runningTask, taskEvent({ items: undefined })).items).toBe(runningTask.items);
+  });
+});
+
+describe('applyServerEvent', () => {
+  it('takes the status, and the live figures the event carries over those known', () => {
+    const server = makeServer({ live: null });
+    expect(applyServerEvent(server, { name: 'web-01', status: 'stopped' })).toEqual({
+      ...server,
+      status: 'stopped',
+    });
+    expect(
+      applyServerEvent(server, { name: 'web-01', status: 'running', live: { mem_bytes: 5, lock: 'backup' } })
+        .live,
+    ).toEqual({
+      cpu_usage: 0,
+      mem_bytes: 5,
+      maxmem_bytes: 0,
+      disk_bytes: 0,
+      uptime_s: 0,
+      netin_bytes: 0,
+      netout_bytes: 0,
+      lock: 'backup',
+    });
   });
 });
 

@@ -6,6 +6,9 @@
  * - `task`: the task's cached detail and its row on cached list pages are patched; when its status changed
  *   (it started or finished: times, result and error the event does not carry) the detail is fetched
  *   again, and the task lists are refreshed.
+ * - `server`: the server's cached detail and the cached list pages holding it are patched (status and live
+ *   figures); the lists are refreshed only when its status changed, since a filter by status may change which
+ *   servers a page holds.
  * - `notification`, and `notification_state` (this user read, hid or cleared some, perhaps in another tab):
  *   the notification lists, the latest ones and the unread count are refreshed.
  * - `reload`: events were missed, so every query is refreshed.
@@ -24,6 +27,7 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { hashKey, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
   isFinalTaskStatus,
+  type ServerEvent,
   type SseEventMap,
   type SseEventName,
   type TaskEvent,
@@ -56,10 +60,16 @@ const EVENT_NAMES = Object.keys({
 } satisfies Record<SseEventName, true>) as SseEventName[];
 /** EventSource.CLOSED: the browser will not reconnect this one by itself. */
 const CLOSED = 2;
-/** Task statuses remembered to tell a status change from a progress update. */
-const REMEMBERED_TASKS = 500;
+/** Task and server statuses remembered to tell a status change from a progress or live figures update. */
+const REMEMBERED_STATUSES = 500;
 
 type Task = Schemas['TaskDto'];
+type Server = Schemas['ServerDto'];
+type ServerLive = Schemas['ServerLiveDto'];
+/** A cached page of GET /api/servers (features/servers/servers.queries.ts keeps lists in this shape). */
+interface ServerPage {
+  items: Server[];
+}
 type EventHandlers = { [E in SseEventName]: (data: SseEventMap[E]) => void };
 type EventListeners = { [E in SseEventName]: Set<(data: SseEventMap[E]) => void> };
 
@@ -102,6 +112,51 @@ export function applyTaskEvent(task: Task, event: TaskEvent): Task {
   return { ...task, status: event.status, progress: event.progress, message: event.message, items };
 }
 
+const LIVE_NUMBERS = [
+  'cpu_usage',
+  'mem_bytes',
+  'maxmem_bytes',
+  'disk_bytes',
+  'uptime_s',
+  'netin_bytes',
+  'netout_bytes',
+] as const;
+
+/** The live figures an event carries, over those known (an event may carry only some). */
+function liveFrom(known: ServerLive | null, raw: Record<string, unknown>): ServerLive | null {
+  const next: ServerLive = known
+    ? { ...known }
+    : {
+        cpu_usage: 0,
+        mem_bytes: 0,
+        maxmem_bytes: 0,
+        disk_bytes: 0,
+        uptime_s: 0,
+        netin_bytes: 0,
+        netout_bytes: 0,
+        lock: null,
+      };
+  let any = false;
+  for (const field of LIVE_NUMBERS) {
+    const value = raw[field];
+    if (typeof value === 'number') {
+      next[field] = value;
+      any = true;
+    }
+  }
+  if ('lock' in raw && (typeof raw.lock === 'string' || raw.lock === null)) {
+    next.lock = raw.lock;
+    any = true;
+  }
+  return any ? next : known;
+}
+
+/** A cached server with a server event applied: its status, and its live figures when the event has some. */
+export function applyServerEvent(server: Server, event: ServerEvent): Server {
+  const status = event.status as Server['status'];
+  return { ...server, status, live: event.live ? liveFrom(server.live, event.live) : server.live };
+}
+
 /** The stream of one tab, its state, and what it does to the query caches. */
 export class LiveEvents {
   readonly #queryClient: QueryClient;
@@ -122,6 +177,7 @@ export class LiveEvents {
   /** The current EventSource has received an event id, so the browser resumes from it on reconnect. */
   #sawEventId = false;
   readonly #taskStatus = new Map<string, TaskStatus>();
+  readonly #serverStatus = new Map<string, string>();
   readonly #stateListeners = new Set<() => void>();
   readonly #listeners: EventListeners = {
     task: new Set(),
@@ -140,7 +196,9 @@ export class LiveEvents {
     notification_state: () => {
       this.#refreshNotifications();
     },
-    server: () => undefined,
+    server: (event) => {
+      this.#onServer(event);
+    },
     reload: () => {
       void this.#queryClient.invalidateQueries();
     },
@@ -194,6 +252,7 @@ export class LiveEvents {
     this.#source?.close();
     this.#source = null;
     this.#taskStatus.clear();
+    this.#serverStatus.clear();
     this.#setState('closed');
   }
 
@@ -317,12 +376,53 @@ export class LiveEvents {
       );
   }
 
+  #onServer(event: ServerEvent): void {
+    const detailKey = queryKeys.servers.detail(event.name);
+    const cached = this.#queryClient.getQueryData<Server>(detailKey);
+    const statuses = new Set<string>();
+    const remembered = this.#serverStatus.get(event.name);
+    if (remembered !== undefined) statuses.add(remembered);
+    if (cached) {
+      statuses.add(cached.status);
+      this.#queryClient.setQueryData<Server>(detailKey, applyServerEvent(cached, event));
+    }
+    for (const [key, page] of this.#queryClient.getQueriesData<ServerPage>({
+      queryKey: queryKeys.servers.lists(),
+    })) {
+      if (!page?.items.some((server) => server.name === event.name)) continue;
+      const items = page.items.map((server) => {
+        if (server.name !== event.name) return server;
+        statuses.add(server.status);
+        return applyServerEvent(server, event);
+      });
+      this.#queryClient.setQueryData<ServerPage>(key, { ...page, items });
+    }
+    this.#remember(this.#serverStatus, event.name, event.status);
+    // Lists filter by status: a server seen nowhere yet, or another status, may change which servers a page
+    // holds; live figures alone do not. A refresh already under way is kept rather than restarted.
+    const statusChanged = statuses.size === 0 || [...statuses].some((status) => status !== event.status);
+    if (!statusChanged) return;
+    void this.#queryClient.invalidateQueries(
+      { queryKey: queryKeys.servers.lists() },
+      { cancelRefetch: false },
+    );
+    void this.#queryClient.invalidateQueries(
+      { queryKey: queryKeys.servers.cluster() },
+      { cancelRefetch: false },
+    );
+  }
+
   #rememberStatus(taskId: string, status: TaskStatus): void {
-    this.#taskStatus.delete(taskId);
-    this.#taskStatus.set(taskId, status);
-    if (this.#taskStatus.size > REMEMBERED_TASKS) {
-      const oldest = this.#taskStatus.keys().next();
-      if (!oldest.done) this.#taskStatus.delete(oldest.value);
+    this.#remember(this.#taskStatus, taskId, status);
+  }
+
+  /** Remembers the newest statuses only (a bounded map, oldest dropped first). */
+  #remember<S>(statuses: Map<string, S>, id: string, status: S): void {
+    statuses.delete(id);
+    statuses.set(id, status);
+    if (statuses.size > REMEMBERED_STATUSES) {
+      const oldest = statuses.keys().next();
+      if (!oldest.done) statuses.delete(oldest.value);
     }
   }
 }

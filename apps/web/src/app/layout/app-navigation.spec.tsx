@@ -74,6 +74,9 @@ describe('navigation', () => {
     expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Profile']);
     expect(APP_PAGES.map((page) => page.path)).toEqual([
       '/',
+      '/servers',
+      '/servers/new',
+      '/servers/:name',
       '/tasks',
       '/tasks/:taskId',
       '/notifications',
@@ -83,11 +86,19 @@ describe('navigation', () => {
     ]);
   });
 
-  it('offers datastores to viewers, and IP pools only to administrators', () => {
+  it('offers servers and datastores to viewers, and IP pools only to administrators', () => {
     const { unmount } = renderWithSession(<AppNavigation />, makeSession(viewerUser));
-    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Datastores', 'Profile']);
+    expect(linkNames()).toEqual(['Dashboard', 'Servers', 'Tasks', 'Notifications', 'Datastores', 'Profile']);
     unmount();
     renderWithSession(<AppNavigation />, makeSession(adminUser));
-    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Datastores', 'IP pools', 'Profile']);
+    expect(linkNames()).toEqual([
+      'Dashboard',
+      'Servers',
+      'Tasks',
+      'Notifications',
+      'Datastores',
+      'IP pools',
+      'Profile',
+    ]);
   });
 });

@@ -16,9 +16,11 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/i18n';
+import { Can } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
 import { statusColor, statusLabel } from '../../lib/status';
 import { useCurrentUser } from '../auth/auth.queries';
+import { ClusterCard } from '../servers/cluster-card';
 import { READINESS_POLL_MS, readinessQueryOptions } from './dashboard.queries';
 import { TasksCard } from './tasks-card';
 
@@ -116,7 +118,10 @@ function SystemStatus() {
   );
 }
 
-/** The start page: who is signed in, the tasks running and just finished, and whether the platform is up. */
+/**
+ * The start page: who is signed in, the cluster at a glance, the tasks running and just finished, and whether
+ * the platform is up.
+ */
 export function DashboardPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
@@ -133,6 +138,9 @@ export function DashboardPage() {
           {t('dashboard.summary', { username: user.username, role: t(`roles.${user.role}`) })}
         </Text>
       </div>
+      <Can permission="view_all">
+        <ClusterCard />
+      </Can>
       <TasksCard />
       <SystemStatus />
     </Stack>
