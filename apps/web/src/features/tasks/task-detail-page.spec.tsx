@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { fail, mockApi, ok } from '../../../test/api-mock';
+import { accepted, fail, mockApi, ok } from '../../../test/api-mock';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
 import { adminUser, makeSession, makeTask } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
@@ -260,6 +260,85 @@ describe('the task page', () => {
       expect((await screen.findAllByText('Completed'))[0]).toBeInTheDocument();
       await wait(30_000);
       expect(asked()).toBe(3);
+    });
+  });
+
+  describe('retry and cancel', () => {
+    const creation = (fields: Partial<Task>): Task => ({ ...bulk, type: 'servers.create', ...fields });
+
+    it('retries the failed items of an ended creation, for its creator', async () => {
+      let current = creation({ status: 'partial' });
+      const api = mockApi({
+        'GET /api/session/check': () => ok(makeSession(adminUser)),
+        'GET /api/tasks/{task_id}/status': () => ok(current),
+        'POST /api/tasks/{task_id}/retry': () => {
+          current = { ...current, status: 'queued' };
+          return accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'Retrying the failed items' });
+        },
+      });
+      renderApp(`/tasks/${TASK_ID}`);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole('button', { name: 'Retry the failed item' }));
+
+      expect(api.calls('POST /api/tasks/{task_id}/retry').map((call) => call.params)).toEqual([
+        { task_id: TASK_ID },
+      ]);
+      await waitFor(() => {
+        expect(screen.queryByRole('button', { name: 'Retry the failed item' })).not.toBeInTheDocument();
+      });
+    });
+
+    it('offers no retry to others, nor for task types that cannot be retried', async () => {
+      taskApi(() => ({ ...creation({ status: 'partial' }), created_by: adminUser.id + 1 }));
+      const { unmount } = renderApp(`/tasks/${TASK_ID}`);
+      expect(await screen.findByRole('heading', { name: 'Create servers' })).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /Retry/ })).not.toBeInTheDocument();
+      unmount();
+      taskApi(() => bulk); // test.simple
+      renderApp(`/tasks/${TASK_ID}`);
+      expect(await screen.findByRole('heading', { name: 'Test task' })).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /Retry/ })).not.toBeInTheDocument();
+    });
+
+    it('cancels the items not started after a confirmation naming them', async () => {
+      const queued = (name: string) => ({
+        ...bulk.items[0]!,
+        name,
+        status: 'queued' as const,
+        progress: 0,
+        pve_upids: [],
+      });
+      const api = mockApi({
+        'GET /api/session/check': () => ok(makeSession(adminUser)),
+        'GET /api/tasks/{task_id}/status': () =>
+          ok(
+            creation({
+              status: 'running',
+              finished_at: null,
+              items: [bulk.items[0]!, queued('web-3'), queued('web-4')],
+            }),
+          ),
+        'POST /api/tasks/{task_id}/cancel': () =>
+          accepted(
+            { task_id: TASK_ID, status: 'queued' },
+            { message: 'Cancelling the items not started yet' },
+          ),
+      });
+      renderApp(`/tasks/${TASK_ID}`);
+      const user = userEvent.setup();
+
+      await user.click(await screen.findByRole('button', { name: 'Cancel the 2 items not started' }));
+      const dialog = await screen.findByRole('dialog');
+      expect(
+        within(dialog).getByText(/2 items have not started and will not be done: web-3, web-4/),
+      ).toBeInTheDocument();
+      expect(api.calls('POST /api/tasks/{task_id}/cancel')).toHaveLength(0);
+      await user.click(within(dialog).getByRole('button', { name: 'Cancel 2 items' }));
+
+      await waitFor(() => {
+        expect(api.calls('POST /api/tasks/{task_id}/cancel')).toHaveLength(1);
+      });
     });
   });
 });

@@ -43,6 +43,7 @@ import {
   TaskStatusBadge,
   useNow,
 } from './task-status';
+import { TaskControls } from './task-controls';
 import { TASK_POLL_MS, taskDurationMs, taskQueryOptions, type Task, type TaskItem } from './tasks.queries';
 
 function BackLink() {
@@ -221,6 +222,7 @@ function TaskView({ task }: { task: Task }) {
           </Title>
           <TaskStatusBadge status={task.status} />
         </Group>
+        <TaskControls task={task} />
         <Text size="sm" c="dimmed">
           {t('tasks.detail.id')}: <Code>{task.task_id}</Code> · {createdByLabel(task.created_by, user?.id, t)}{' '}
           · {t('tasks.detail.attempts')}: {task.attempts}

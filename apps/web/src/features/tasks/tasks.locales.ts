@@ -86,6 +86,21 @@ const en = {
       noItems: 'This task has no items.',
       itemsScroll: 'Table of items',
     },
+    controls: {
+      retry_one: 'Retry the failed item',
+      retry_other: 'Retry the {{count}} failed items',
+      retryFailed: 'The task could not be retried',
+      cancel_one: 'Cancel the item not started',
+      cancel_other: 'Cancel the {{count}} items not started',
+      cancelTitle: 'Cancel part of “{{type}}”?',
+      cancelBody_one:
+        '{{names}} has not started and will not be done. Items already running finish; a retry can do it later.',
+      cancelBody_other:
+        '{{count}} items have not started and will not be done: {{names}}. Items already running finish; a retry can do them later.',
+      cancelConfirm_one: 'Cancel 1 item',
+      cancelConfirm_other: 'Cancel {{count}} items',
+      cancelFailed: 'The task could not be cancelled',
+    },
     items: {
       name: 'Name',
       status: 'Status',
@@ -180,6 +195,21 @@ const ko: Texts<typeof en> = {
       items: '항목',
       noItems: '이 작업에는 항목이 없습니다.',
       itemsScroll: '항목 표',
+    },
+    controls: {
+      retry_one: '실패한 항목 다시 시도',
+      retry_other: '실패한 항목 {{count}}개 다시 시도',
+      retryFailed: '작업을 다시 시도하지 못했습니다',
+      cancel_one: '시작하지 않은 항목 취소',
+      cancel_other: '시작하지 않은 항목 {{count}}개 취소',
+      cancelTitle: '“{{type}}”의 일부를 취소할까요?',
+      cancelBody_one:
+        '{{names}}은(는) 아직 시작하지 않았으며 수행되지 않습니다. 이미 실행 중인 항목은 끝까지 진행되며, 나중에 다시 시도할 수 있습니다.',
+      cancelBody_other:
+        '항목 {{count}}개가 아직 시작하지 않았으며 수행되지 않습니다: {{names}}. 이미 실행 중인 항목은 끝까지 진행되며, 나중에 다시 시도할 수 있습니다.',
+      cancelConfirm_one: '항목 1개 취소',
+      cancelConfirm_other: '항목 {{count}}개 취소',
+      cancelFailed: '작업을 취소하지 못했습니다',
     },
     items: {
       name: '이름',
