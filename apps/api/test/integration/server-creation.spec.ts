@@ -144,6 +144,43 @@ describe('servers: creation', () => {
     expect(stored).not.toContain('a-long-password');
   }, 90_000);
 
+  it('attaches the security group, with disks and NICs as asked', async () => {
+    const name = `fw-${tag}`;
+    const taskId = accepted(
+      await admin.request('POST', '/api/servers', {
+        body: {
+          name,
+          cpu: 2,
+          memory: 2048,
+          vm_password: 'a-long-password',
+          firewall_group: 'ssh-admin',
+          disks: [{ size_gb: 40 }, { size_gb: 10, disk_type: 'ssd' }],
+          network_devices: [
+            { bridge: 'vmbr0' },
+            { bridge: 'vmbr1', ip_address: '192.0.2.50', subnet: 24, gateway: '192.0.2.1' },
+          ],
+          tags: ['web'],
+        },
+      }),
+    );
+    const task = await finished(taskId);
+    expect(task.items[0]?.error ?? null).toBeNull();
+    const vm = vmNamed(name);
+    expect(vm?.firewallRules).toContainEqual(expect.objectContaining({ type: 'group', action: 'ssh-admin' }));
+    expect(vm?.firewallOptions.enable).toBe('1');
+    expect(vm?.config.scsi0).toMatch(/size=40G/);
+    expect(vm?.config.scsi1).toMatch(/size=10G/);
+    expect(vm?.config.ipconfig1).toBe('ip=192.0.2.50/24,gw=192.0.2.1');
+    expect(vm?.config.net1).toMatch(/bridge=vmbr1/);
+    expect(vm?.config.tags?.split(';').sort()).toEqual(['proxdeck', 'web']);
+    expect(vm?.config.cores).toBe('2');
+    const server = (await admin.request('GET', `/api/servers/${name}`)).json<{
+      data: { firewall_group: string; ip_addresses: string[] };
+    }>().data;
+    expect(server.firewall_group).toBe('ssh-admin');
+    expect(server.ip_addresses).toContain('192.0.2.50');
+  });
+
   it('shows a generated password once, to the creator, with the finished task', async () => {
     const taskId = accepted(
       await admin.request('POST', '/api/servers', { body: { name: `gen-${tag}`, cpu: 1, memory: 1024 } }),

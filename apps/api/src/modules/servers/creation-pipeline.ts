@@ -42,7 +42,7 @@ export function failureText(error: unknown): string {
  * The creation of one server (docs/api.md §3.3) as steps of its task item, each safe to repeat after a crash:
  * reserve the VMID and IPs → full clone of the template → configure (cores, memory, cloud-init user, password
  * hash, keys, ipconfigN, nameserver, tags, description) → resize and add disks → start → wait until it runs
- * and the guest agent reports its addresses → attach the security group → running. A step finished by an
+ * and the guest agent reports its primary address → attach the security group → running. A step finished by an
  * earlier try is skipped; a Proxmox task started by one is followed rather than started again; a clone that
  * Proxmox accepted before the crash is found by the VM's name. Proxmox operations hold the governor's node
  * and storage slots; lock errors are retried with backoff. On failure the server is `failed` with Proxmox's
@@ -279,10 +279,11 @@ export class CreationPipeline {
     }
   }
 
-  /** Until the VM runs and the guest agent reports the addresses given to it (SERVER_READY_TIMEOUT_S). */
+  /** Until the VM runs and the guest agent reports its primary address (SERVER_READY_TIMEOUT_S). */
   private async waitReady(plan: PlannedServer, reserved: Reservation): Promise<string[]> {
     const pve = this.proxmox.pve();
-    const expected = reserved.networks.map((nic) => nic.ip_address);
+    // The primary address (net0) tells the guest is up with its network configured.
+    const expected = reserved.networks.slice(0, 1).map((nic) => nic.ip_address);
     const deadline = Date.now() + this.config.values.SERVER_READY_TIMEOUT_S * 1000;
     let last = 'not running yet';
     for (;;) {
