@@ -65,6 +65,7 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
     'Notifications',
     'Datastores',
     'IP pools',
+    'Cleanup',
     'Profile',
   ]);
 

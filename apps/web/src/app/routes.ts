@@ -11,6 +11,7 @@ import {
   IconListCheck,
   IconNetwork,
   IconServer,
+  IconTrash,
   IconUserCircle,
   type TablerIcon,
 } from '@tabler/icons-react';
@@ -111,6 +112,14 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: 'admin_access',
     inNavigation: true,
     load: () => import('../features/ip-pools/ip-pools-page').then((m) => ({ Component: m.IpPoolsPage })),
+  },
+  {
+    path: '/cleanup',
+    label: 'cleanup',
+    icon: IconTrash,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () => import('../features/cleanup/cleanup-page').then((m) => ({ Component: m.CleanupPage })),
   },
   {
     path: '/profile',

@@ -14,6 +14,7 @@ import { notificationsLocales } from '../features/notifications/notifications.lo
 import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
 import { serversLocales } from '../features/servers/servers.locales';
+import { cleanupLocales } from '../features/cleanup/cleanup.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -42,6 +43,7 @@ export const LOCALES = [
   datastoresLocales,
   ipPoolsLocales,
   serversLocales,
+  cleanupLocales,
 ] as const;
 
 const en = {
@@ -55,6 +57,7 @@ const en = {
   ...datastoresLocales.en,
   ...ipPoolsLocales.en,
   ...serversLocales.en,
+  ...cleanupLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -67,6 +70,7 @@ const ko: Texts<typeof en> = {
   ...datastoresLocales.ko,
   ...ipPoolsLocales.ko,
   ...serversLocales.ko,
+  ...cleanupLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

@@ -38,6 +38,7 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.servers.liveStatus('web-01'),
     queryKeys.servers.cluster(),
   ],
+  cleanup: [queryKeys.cleanup.candidates()],
   datastores: [queryKeys.datastores.list()],
   ipPools: [queryKeys.ipPools.list(), queryKeys.ipPools.detail(3)],
 };

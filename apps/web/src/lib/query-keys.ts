@@ -31,6 +31,7 @@ const health = ['health'] as const;
 const tasks = ['tasks'] as const;
 const notifications = ['notifications'] as const;
 const servers = ['servers'] as const;
+const cleanup = ['cleanup'] as const;
 const datastores = ['datastores'] as const;
 const ipPools = ['ip-pools'] as const;
 
@@ -72,6 +73,12 @@ export const queryKeys = {
     unreadCount: () => [...notifications, 'unread-count'] as const,
   },
   /** The server inventory (docs/api.md §3). */
+  /** What cleanup can remove (docs/api.md §12). */
+  cleanup: {
+    all: cleanup,
+    /** GET /api/cleanup/failed-servers */
+    candidates: () => [...cleanup, 'candidates'] as const,
+  },
   servers: {
     all: servers,
     /** Every page of the list, whatever its filters. */

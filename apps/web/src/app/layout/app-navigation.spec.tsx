@@ -82,13 +82,22 @@ describe('navigation', () => {
       '/notifications',
       '/datastores',
       '/ip-pools',
+      '/cleanup',
       '/profile',
     ]);
   });
 
   it('offers servers and datastores to viewers, and IP pools only to administrators', () => {
     const { unmount } = renderWithSession(<AppNavigation />, makeSession(viewerUser));
-    expect(linkNames()).toEqual(['Dashboard', 'Servers', 'Tasks', 'Notifications', 'Datastores', 'Profile']);
+    expect(linkNames()).toEqual([
+      'Dashboard',
+      'Servers',
+      'Tasks',
+      'Notifications',
+      'Datastores',
+      'Cleanup',
+      'Profile',
+    ]);
     unmount();
     renderWithSession(<AppNavigation />, makeSession(adminUser));
     expect(linkNames()).toEqual([
@@ -98,6 +107,7 @@ describe('navigation', () => {
       'Notifications',
       'Datastores',
       'IP pools',
+      'Cleanup',
       'Profile',
     ]);
   });
