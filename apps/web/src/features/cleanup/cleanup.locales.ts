@@ -40,7 +40,7 @@ const ko: Texts<typeof en> = {
     empty: '정리할 것이 없습니다.',
     select: '{{name}} 선택',
     selectAll: '모두 선택',
-    columns: { name: '서버', kind: '이유', vm: 'VM', error: '오류', since: '시점' },
+    columns: { name: '서버', kind: '이유', vm: '가상 머신', error: '오류', since: '시점' },
     kinds: {
       failed: '생성 실패',
       stuck_creating: '생성이 너무 오래 걸림',
