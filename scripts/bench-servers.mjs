@@ -44,7 +44,8 @@ async function login(stack) {
         body: JSON.stringify(body),
       });
       const json = await answer.json();
-      if (answer.status !== 202) throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(json)}`);
+      if (answer.status !== 202)
+        throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(json)}`);
       return json.data.task_id;
     },
     cookie,
@@ -98,7 +99,9 @@ try {
   const single = await timedCreation(client, { ...spec, name: 'bench-single' });
   const bulk = await timedCreation(client, { ...spec, base_name: 'bench', count: servers });
   const ideal = single * Math.ceil(servers / concurrency);
-  console.log(`\n(1) bulk creation, full clone ≈ 2 s (time scale ${timeScale}), SERVER_CREATE_CONCURRENCY ${concurrency}`);
+  console.log(
+    `\n(1) bulk creation, full clone ≈ 2 s (time scale ${timeScale}), SERVER_CREATE_CONCURRENCY ${concurrency}`,
+  );
   console.log(`    one server: ${single.toFixed(1)} s; ${servers} servers: ${bulk.toFixed(1)} s`);
   console.log(
     `    ideal ${single.toFixed(1)} s × ⌈${servers}/${concurrency}⌉ = ${ideal.toFixed(1)} s → ×${(bulk / ideal).toFixed(2)} (target ≤ 1.5)`,
@@ -121,7 +124,8 @@ try {
   await db.end();
   const url = `${stack.baseUrl}/api/servers?per_page=50&page=7`;
   const sample = await (await fetch(url, { headers: { cookie: client.cookie } })).text();
-  if (!sample.includes('"total":' + String(stored))) throw new Error(`expected ${stored} servers: ${sample.slice(-200)}`);
+  if (!sample.includes('"total":' + String(stored)))
+    throw new Error(`expected ${stored} servers: ${sample.slice(-200)}`);
   const port = await freePort();
   bare = spawn(
     process.execPath,
@@ -134,7 +138,10 @@ try {
     { stdio: 'inherit' },
   );
   const bareUrl = `http://127.0.0.1:${port}/api/servers?per_page=50&page=7`;
-  await waitFor(async () => ((await fetch(bareUrl)).ok ? true : undefined), { timeoutMs: 10_000, what: 'bare Fastify' });
+  await waitFor(async () => ((await fetch(bareUrl)).ok ? true : undefined), {
+    timeoutMs: 10_000,
+    what: 'bare Fastify',
+  });
   if (pin) {
     pinTo(stack.api.child.pid, 0);
     pinTo(bare.pid, 0);
@@ -151,9 +158,15 @@ try {
   const bareRps = median(bareRuns.map((run) => run.requests.average));
   const apiRps = median(apiRuns.map((run) => run.requests.average));
   const failures = apiRuns.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
-  console.log(`\n(2) GET /api/servers, page of 50 of ${stored} stored (${(sample.length / 1024).toFixed(0)} KiB), medians of ${rounds} rounds`);
-  console.log(`    bare Fastify ${bareRps.toFixed(0)} req/s; Proxdeck ${apiRps.toFixed(0)} req/s, p99 ${median(apiRuns.map((run) => run.latency.p99))} ms`);
-  console.log(`    → ${((apiRps / bareRps) * 100).toFixed(1)} % of bare Fastify (target ≥ 30 %)${failures ? `; ${failures} errors!` : ''}`);
+  console.log(
+    `\n(2) GET /api/servers, page of 50 of ${stored} stored (${(sample.length / 1024).toFixed(0)} KiB), medians of ${rounds} rounds`,
+  );
+  console.log(
+    `    bare Fastify ${bareRps.toFixed(0)} req/s; Proxdeck ${apiRps.toFixed(0)} req/s, p99 ${median(apiRuns.map((run) => run.latency.p99))} ms`,
+  );
+  console.log(
+    `    → ${((apiRps / bareRps) * 100).toFixed(1)} % of bare Fastify (target ≥ 30 %)${failures ? `; ${failures} errors!` : ''}`,
+  );
 } finally {
   bare?.kill();
   await stack.stop();
@@ -171,7 +184,11 @@ const simulator = await startPveSimulator({
 });
 const model = simulator.state.vms.find((vm) => vm.vmid === 1001);
 for (let vmid = 100_000; simulator.state.vms.length < 5000; vmid += 1)
-  simulator.state.vms.push({ ...structuredClone(model), vmid, config: { ...model.config, name: `more-${vmid}` } });
+  simulator.state.vms.push({
+    ...structuredClone(model),
+    vmid,
+    config: { ...model.config, name: `more-${vmid}` },
+  });
 const syncStack = await startApiProcess({
   env: {
     LOG_LEVEL: 'error',
@@ -196,8 +213,12 @@ try {
     durations.push(task.result.duration_ms);
   }
   const { data } = await client.get('/api/servers?per_page=1');
-  console.log(`\n(3) sync with ${simulator.state.vms.length} VMs in the simulator (${syncStack ? 'servers imported first' : ''})`);
-  console.log(`    cycle duration (median of 3): ${median(durations)} ms; Proxmox requests per cycle: ${requests}`);
+  console.log(
+    `\n(3) sync with ${simulator.state.vms.length} VMs in the simulator (${syncStack ? 'servers imported first' : ''})`,
+  );
+  console.log(
+    `    cycle duration (median of 3): ${median(durations)} ms; Proxmox requests per cycle: ${requests}`,
+  );
   void data;
 } finally {
   await syncStack.stop();
