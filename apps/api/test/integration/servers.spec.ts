@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { waitFor } from '@proxdeck/testing';
+import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/platform/events/events.service';
 import { ServerSync, ServersRepository, type Server } from '../../src/modules/servers';
 import { UserFactory } from '../factories';
@@ -253,6 +254,20 @@ describe('servers: inventory and sync', () => {
         field,
       );
     }
+  });
+
+  it('serves a page of the list again until the inventory changes, then reads it afresh', async () => {
+    const server = await store({ name: `cached-${suffix}`, status: 'stopped', node: 'pve1' });
+    const statusListed = async () =>
+      (await admin.request('GET', `/api/servers?q=cached-${suffix}`)).json<{ data: ServerBody[] }>().data[0]
+        ?.status;
+    expect(await statusListed()).toBe('stopped');
+    // Changed behind Proxdeck's back: the page read before is served again.
+    await t.app.get(DataSource).query(`UPDATE servers SET status = 'paused' WHERE id = $1`, [server.id]);
+    expect(await statusListed()).toBe('stopped');
+    // Changed through the inventory: every process reads it afresh.
+    await repository.setStatus(server.name, 'running');
+    expect(await statusListed()).toBe('running');
   });
 
   it('gives the cluster at a glance, a brief list, and a VM’s live status from Proxmox', async () => {

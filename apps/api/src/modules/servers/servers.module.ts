@@ -9,6 +9,7 @@ import { CreationPlanner } from './creation-planner';
 import { ServerCreation } from './server-creation';
 import { Server } from './server.entity';
 import { ServerImporter } from './server-importer';
+import { ServerListCache } from './server-list-cache';
 import { ServerSync } from './server-sync';
 import { ServersController } from './servers.controller';
 import { ServersJobs } from './servers.jobs';
@@ -21,6 +22,7 @@ import { ServersService } from './servers.service';
   controllers: [ServersController],
   providers: [
     ServersRepository,
+    ServerListCache,
     ServersService,
     ServerSync,
     ServerImporter,

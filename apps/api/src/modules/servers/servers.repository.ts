@@ -4,6 +4,7 @@ import { QueryFailedError, type Repository } from 'typeorm';
 import { ConflictError } from '../../platform/errors/app-error';
 import type { PlannedServer } from './creation-plan';
 import { Server, type ServerLive, type ServerNetwork } from './server.entity';
+import { ServerListCache } from './server-list-cache';
 import type { ServerStatus } from './server-status';
 import type { ServerChange, SyncedServer } from './sync-plan';
 
@@ -36,7 +37,10 @@ const SORT_COLUMNS: Record<ServerSortField, string> = {
 /** Every query of the server inventory. */
 @Injectable()
 export class ServersRepository {
-  constructor(@InjectRepository(Server) private readonly servers: Repository<Server>) {}
+  constructor(
+    @InjectRepository(Server) private readonly servers: Repository<Server>,
+    private readonly listCache: ServerListCache,
+  ) {}
 
   async list(
     filters: ServerListFilters,
@@ -178,6 +182,7 @@ export class ServersRepository {
       ],
     );
     const written = new Set(rows.map((row) => row.id));
+    if (written.size > 0) await this.listCache.bump();
     return changes.filter((change) => written.has(change.id));
   }
 
@@ -185,10 +190,13 @@ export class ServersRepository {
   async markSeen(ids: readonly number[], at: Date): Promise<void> {
     if (ids.length === 0) return;
     await this.servers.query(`UPDATE servers SET last_synced_at = $2 WHERE id = ANY($1::int[])`, [ids, at]);
+    await this.listCache.bump();
   }
 
   async insert(server: Partial<Server>): Promise<Server> {
-    return this.servers.save(this.servers.create(server));
+    const saved = await this.servers.save(this.servers.create(server));
+    await this.listCache.bump();
+    return saved;
   }
 
   /** Which of `names` servers already have. */
@@ -239,6 +247,7 @@ export class ServersRepository {
             createdBy,
           });
       });
+      await this.listCache.bump();
     } catch (error) {
       if (error instanceof QueryFailedError && error.message.includes('servers_name_key'))
         throw new ConflictError('A server of one of these names was created meanwhile', { field: 'name' });
@@ -255,7 +264,7 @@ export class ServersRepository {
     range: { min: number; max: number },
     isFree: (vmid: number) => Promise<boolean>,
   ): Promise<number> {
-    return this.servers.manager.transaction(async (manager) => {
+    const vmid = await this.servers.manager.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('proxdeck:vmid-reservation'))`);
       const rows = await manager.query<{ vmid: number | null }[]>(
         `SELECT vmid FROM servers WHERE name = $1 FOR UPDATE`,
@@ -279,6 +288,8 @@ export class ServersRepository {
       }
       throw new ConflictError(`No free VMID left in ${String(range.min)}-${String(range.max)} (VMID_RANGE)`);
     });
+    await this.listCache.bump();
+    return vmid;
   }
 
   async setNetworks(name: string, networks: ServerNetwork[]): Promise<void> {
@@ -289,6 +300,7 @@ export class ServersRepository {
         ipAddresses: networks.flatMap((nic) => (nic.ip_address ? [nic.ip_address] : [])),
       },
     );
+    await this.listCache.bump();
   }
 
   /** Moves a server to `status` (with `error` when it failed); returns the server as it is now. */
@@ -298,6 +310,7 @@ export class ServersRepository {
     fields: { error?: string | null; live?: ServerLive | null } = {},
   ): Promise<Server | null> {
     await this.servers.update({ name }, { status, ...fields });
+    await this.listCache.bump();
     return this.findByName(name);
   }
 
@@ -324,5 +337,6 @@ export class ServersRepository {
   /** Removes a server's record (its VMID is free again with it). */
   async remove(name: string): Promise<void> {
     await this.servers.delete({ name });
+    await this.listCache.bump();
   }
 }

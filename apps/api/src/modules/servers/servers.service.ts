@@ -11,6 +11,7 @@ import {
   type ServerListQueryDto,
 } from './server.dto';
 import type { Server } from './server.entity';
+import { ServerListCache } from './server-list-cache';
 import { ServerSync, type NodeFigures } from './server-sync';
 import { ServersRepository, type ServerSortField } from './servers.repository';
 
@@ -27,20 +28,23 @@ export class ServersService {
     private readonly repository: ServersRepository,
     private readonly sync: ServerSync,
     private readonly proxmox: ProxmoxConnection,
+    private readonly listCache: ServerListCache,
   ) {}
 
+  /** A page of the list: read by Postgres as JSON, and kept while the inventory does not change. */
   async list(query: ServerListQueryDto): Promise<JsonTextPage> {
     const descending = query.sort.startsWith('-');
-    const { itemsJson, total } = await this.repository.listJson(
-      {
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.node ? { node: query.node } : {}),
-        ...(query.role ? { role: query.role } : {}),
-        ...(query.firewall_group ? { firewall_group: query.firewall_group } : {}),
-        ...(query.q?.trim() ? { q: query.q.trim() } : {}),
-      },
-      { field: (descending ? query.sort.slice(1) : query.sort) as ServerSortField, descending },
-      { offset: (query.page - 1) * query.per_page, limit: query.per_page },
+    const filters = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.node ? { node: query.node } : {}),
+      ...(query.role ? { role: query.role } : {}),
+      ...(query.firewall_group ? { firewall_group: query.firewall_group } : {}),
+      ...(query.q?.trim() ? { q: query.q.trim() } : {}),
+    };
+    const sort = { field: (descending ? query.sort.slice(1) : query.sort) as ServerSortField, descending };
+    const page = { offset: (query.page - 1) * query.per_page, limit: query.per_page };
+    const { itemsJson, total } = await this.listCache.get(JSON.stringify([filters, sort, page]), () =>
+      this.repository.listJson(filters, sort, page),
     );
     return JsonTextPage.of(itemsJson, total, query.page, query.per_page);
   }
