@@ -55,6 +55,7 @@ const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${
   'POST /api/servers': 'perm:create_server',
   'POST /api/servers/async': 'perm:create_server',
   'POST /api/create_servers_bulk': 'perm:create_server',
+  'POST /api/servers/preview': 'perm:create_server',
   'GET /api/cleanup/status/{server_name}': 'perm:view_all',
   'GET /api/cleanup/failed-servers': 'perm:view_all',
   'POST /api/cleanup/clean/{server_name}': 'perm:manage_servers',

@@ -113,6 +113,43 @@ describe('servers: creation', () => {
     expect(vmids.size).toBe(20);
   }, 120_000);
 
+  it('previews a bulk creation: names, nodes and the addresses auto would give, which the creation then gets', async () => {
+    const body = { base_name: `pre-${tag}`, count: 3, cpu: 1, memory: 1024, vm_password: 'a-long-password' };
+    const preview = await admin.request('POST', '/api/servers/preview', { body });
+    expect(preview.status).toBe(200);
+    const planned = preview.json<{
+      data: {
+        servers: { name: string; node: string; networks: { ip_address: string | null; auto: boolean }[] }[];
+      };
+    }>().data.servers;
+    expect(planned.map((server) => server.name)).toEqual([`pre-${tag}-01`, `pre-${tag}-02`, `pre-${tag}-03`]);
+    const predicted = planned.map((server) => server.networks[0]?.ip_address);
+    expect(new Set(predicted).size).toBe(3);
+    expect(planned.every((server) => server.networks[0]?.auto === true)).toBe(true);
+    // Nothing was created or held.
+    expect(vmNamed(`pre-${tag}-01`)).toBeUndefined();
+    expect((await admin.request('GET', `/api/servers/pre-${tag}-01`)).status).toBe(404);
+    // The same checks as a creation.
+    const refused = await admin.request('POST', '/api/servers/preview', { body: { ...body, cpu: 0 } });
+    expect(refused.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: { cpu: expect.any(String) as unknown } },
+    });
+
+    await finished(accepted(await admin.request('POST', '/api/create_servers_bulk', { body })));
+    // The batch gets the addresses shown; which server gets which follows the order they are created in, in
+    // parallel (and the node may differ: the one with most free memory at creation time).
+    const created = await Promise.all(
+      planned.map(
+        async (server) =>
+          (await admin.request('GET', `/api/servers/${server.name}`)).json<{
+            data: { ip_addresses: string[] };
+          }>().data.ip_addresses,
+      ),
+    );
+    expect(created.flat().sort()).toEqual([...predicted].sort());
+  }, 90_000);
+
   it('gives two concurrent bulk requests different addresses and VMIDs', async () => {
     const [first, second] = await Promise.all(
       ['a', 'b'].map(async (side) =>

@@ -535,6 +535,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/servers/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks a creation (one server or a bulk body) as POST /api/create_servers_bulk would, and shows the names, nodes and addresses it would get; nothing is reserved */
+        post: operations["Servers_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session/check": {
         parameters: {
             query?: never;
@@ -1047,6 +1064,9 @@ export interface components {
             /** @description The cloud-init user; default the VM_USERNAME setting */
             vm_username?: string;
         };
+        CreationPreviewDto: {
+            servers: components["schemas"]["PreviewServerDto"][];
+        };
         DatastoreDefaultsBodyDto: {
             /** @example local-lvm */
             hdd_datastore_id: string;
@@ -1275,6 +1295,30 @@ export interface components {
             title: string;
             /** @example task.failed */
             type: string;
+        };
+        PreviewDiskDto: {
+            datastore: string;
+            device: string;
+            size_gb: number;
+        };
+        PreviewNetworkDto: {
+            /** @description Chosen by "auto": a creation meanwhile may take it first */
+            auto: boolean;
+            /** @example vmbr0 */
+            bridge: string;
+            /** @example net0 */
+            device: string;
+            /** @description The address given, or one "auto" would give now (null: the pools have run out). A batch gets the addresses shown, though servers created in parallel may swap them */
+            ip_address: string | null;
+        };
+        PreviewServerDto: {
+            cpu_cores: number;
+            disks: components["schemas"]["PreviewDiskDto"][];
+            memory_mb: number;
+            name: string;
+            networks: components["schemas"]["PreviewNetworkDto"][];
+            node: string;
+            template_vmid: number;
         };
         ProfileDto: {
             /** Format: date-time */
@@ -4571,6 +4615,103 @@ export interface operations {
                 };
             };
             /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Servers_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCreateServersDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreationPreviewDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission create_server */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -87,6 +87,43 @@ export class IpAllocationService {
     throw new Error('unreachable: the check transaction always rolls back');
   }
 
+  /**
+   * The `count` addresses `auto` would give next on `bridge` (lowest first, pool by pool), other than those in
+   * `besides` (addresses a request already names): a preview, nothing is held. Fewer when the pools run out.
+   */
+  async previewAuto(
+    bridge: string,
+    count: number,
+    besides: ReadonlySet<string> = new Set(),
+  ): Promise<string[]> {
+    const pools = await this.dataSource
+      .getRepository(IpPool)
+      .createQueryBuilder('p')
+      .where('p.bridge = :bridge', { bridge })
+      .orderBy('p.id', 'ASC')
+      .getMany();
+    const found: string[] = [];
+    for (const pool of pools) {
+      const taken: { address: string }[] = await this.dataSource.query(
+        `SELECT address FROM ip_allocations WHERE address::inet << $1::cidr`,
+        [pool.cidr],
+      );
+      const skip = new Set([...taken.map((allocation) => ipv4(allocation.address)), ipv4(pool.gateway)]);
+      for (const address of besides) {
+        const value = parseIpv4(address);
+        if (value !== null) skip.add(value);
+      }
+      for (
+        let value = ipv4(pool.rangeStart);
+        value <= ipv4(pool.rangeEnd) && found.length < count;
+        value += 1
+      )
+        if (!skip.has(value)) found.push(formatIpv4(value));
+      if (found.length >= count) break;
+    }
+    return found;
+  }
+
   /** Frees every address `owner` holds; returns the addresses freed. Safe to call again. */
   async release(owner: string): Promise<string[]> {
     const rows = await this.dataSource

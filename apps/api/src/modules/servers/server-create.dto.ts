@@ -244,3 +244,38 @@ export class BulkCreateServersDto extends CreateServerDto {
   @IsOptional()
   declare name: string;
 }
+
+export class PreviewNetworkDto {
+  @ApiProperty({ example: 'net0' }) device!: string;
+  @ApiProperty({ example: 'vmbr0' }) bridge!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The address given, or one "auto" would give now (null: the pools have run out). A batch gets the addresses ' +
+      'shown, though servers created in parallel may swap them',
+  })
+  ip_address!: string | null;
+  @ApiProperty({ description: 'Chosen by "auto": a creation meanwhile may take it first' }) auto!: boolean;
+}
+
+export class PreviewDiskDto {
+  @ApiProperty() device!: string;
+  @ApiProperty() datastore!: string;
+  @ApiProperty() size_gb!: number;
+}
+
+export class PreviewServerDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() node!: string;
+  @ApiProperty() template_vmid!: number;
+  @ApiProperty() cpu_cores!: number;
+  @ApiProperty() memory_mb!: number;
+  @ApiProperty({ type: [PreviewDiskDto] }) disks!: PreviewDiskDto[];
+  @ApiProperty({ type: [PreviewNetworkDto] }) networks!: PreviewNetworkDto[];
+}
+
+/** What a creation request would make (POST /api/servers/preview). */
+export class CreationPreviewDto {
+  @ApiProperty({ type: [PreviewServerDto] }) servers!: PreviewServerDto[];
+}

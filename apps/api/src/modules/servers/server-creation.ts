@@ -3,7 +3,9 @@ import type { Principal } from '../../platform/access/principal';
 import { TaskAccepted } from '../../platform/http/envelope';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { TaskSecrets } from '../../platform/queue/task-secrets';
+import { IpAllocationService } from '../ip-pools';
 import { CreationPlanner, type CreationEntry } from './creation-planner';
+import type { CreationPreviewDto } from './server-create.dto';
 import { ServersRepository } from './servers.repository';
 
 /**
@@ -18,7 +20,46 @@ export class ServerCreation {
     private readonly repository: ServersRepository,
     private readonly jobs: JobQueue,
     private readonly secrets: TaskSecrets,
+    private readonly ips: IpAllocationService,
   ) {}
+
+  /**
+   * What a creation request would make, checked as a creation is (the same 400s), with the addresses `auto`
+   * would give now: a preview, nothing is reserved (a creation meanwhile may take them first).
+   */
+  async preview(entries: readonly CreationEntry[]): Promise<CreationPreviewDto> {
+    const batch = await this.planner.plan(entries);
+    const explicit = new Set(
+      batch.servers.flatMap((server) =>
+        server.nics.filter((nic) => nic.address !== 'auto').map((nic) => nic.address),
+      ),
+    );
+    const wanted = new Map<string, number>();
+    for (const nic of batch.servers.flatMap((server) => server.nics))
+      if (nic.address === 'auto') wanted.set(nic.bridge, (wanted.get(nic.bridge) ?? 0) + 1);
+    const next = new Map<string, string[]>();
+    for (const [bridge, count] of wanted)
+      next.set(bridge, await this.ips.previewAuto(bridge, count, explicit));
+    return {
+      servers: batch.servers.map((server) => ({
+        name: server.name,
+        node: server.node,
+        template_vmid: server.template.vmid,
+        cpu_cores: server.cores,
+        memory_mb: server.memory_mb,
+        disks: server.disks.map((disk) => ({ ...disk })),
+        networks: server.nics.map((nic) => {
+          const auto = nic.address === 'auto';
+          return {
+            device: nic.device,
+            bridge: nic.bridge,
+            ip_address: auto ? (next.get(nic.bridge)?.shift() ?? null) : nic.address,
+            auto,
+          };
+        }),
+      })),
+    };
+  }
 
   async create(principal: Principal, entries: readonly CreationEntry[]): Promise<TaskAccepted> {
     const batch = await this.planner.plan(entries);

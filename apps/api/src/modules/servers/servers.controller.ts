@@ -15,7 +15,7 @@ import {
   SyncServersDto,
 } from './server.dto';
 import { bulkEntries } from './creation-planner';
-import { BulkCreateServersDto, CreateServerDto } from './server-create.dto';
+import { BulkCreateServersDto, CreateServerDto, CreationPreviewDto } from './server-create.dto';
 import { ServerCreation } from './server-creation';
 import { SERVER_NAME } from './server-status';
 import { ServersService } from './servers.service';
@@ -61,6 +61,18 @@ export class ServersController {
     @Body() body: CreateServerDto,
   ): Promise<TaskAccepted> {
     return this.creation.create(principal, [{ body, field: '' }]);
+  }
+
+  @Post('servers/preview')
+  @HttpCode(200)
+  @RequirePermission('create_server')
+  @ApiOperation({
+    summary:
+      'Checks a creation (one server or a bulk body) as POST /api/create_servers_bulk would, and shows the names, nodes and addresses it would get; nothing is reserved',
+  })
+  @ApiEnvelope(CreationPreviewDto)
+  async preview(@Body() body: BulkCreateServersDto): Promise<CreationPreviewDto> {
+    return this.creation.preview(bulkEntries(body));
   }
 
   @Post('create_servers_bulk')
