@@ -164,6 +164,37 @@ describe('the creation wizard', () => {
     expect(api.calls('POST /api/create_servers_bulk')[0]?.body).not.toHaveProperty('name');
   });
 
+  it('checks a batch with the API and shows the names, nodes and addresses it would get, creating nothing', async () => {
+    const api = wizardApi();
+    const nic = (ip: string | null) => ({ device: 'net0', bridge: 'vmbr0', ip_address: ip, auto: true });
+    const planned = (name: string, ip: string | null) => ({
+      name,
+      node: 'pve2',
+      template_vmid: 8000,
+      cpu_cores: 2,
+      memory_mb: 2048,
+      disks: [{ device: 'scsi0', datastore: 'ssd-pool', size_gb: 20 }],
+      networks: [nic(ip)],
+    });
+    api.on('POST /api/servers/preview', () =>
+      ok({ servers: [planned('web-01', '10.10.0.100'), planned('web-02', null)] }),
+    );
+    const { user } = await openWizard();
+    await user.click(screen.getByRole('radio', { name: 'A batch' }));
+    await user.type(screen.getByLabelText(/^Base name/), 'web');
+    await user.clear(screen.getByLabelText('How many'));
+    await user.type(screen.getByLabelText('How many'), '2');
+
+    await user.click(screen.getByRole('button', { name: 'Check and preview' }));
+
+    const plan = within(await screen.findByTestId('creation-plan'));
+    expect(plan.getByText('10.10.0.100 (auto)')).toBeInTheDocument();
+    expect(plan.getByText('none free (auto)')).toBeInTheDocument();
+    expect(plan.getAllByText('pve2')).toHaveLength(2);
+    expect(api.calls('POST /api/servers/preview')[0]?.body).toMatchObject({ base_name: 'web', count: 2 });
+    expect(api.calls('POST /api/create_servers_bulk')).toHaveLength(0);
+  });
+
   it('follows the task live, then shows the generated passwords once, with links', async () => {
     installFakeEventSource();
     const finished = makeTask({

@@ -11,6 +11,7 @@ import {
   SegmentedControl,
   SimpleGrid,
   Stack,
+  Table,
   Text,
   Textarea,
   TextInput,
@@ -42,6 +43,8 @@ import {
   datastoresQueryOptions,
   ipPoolsQueryOptions,
   useCreateServers,
+  usePreviewCreation,
+  type CreationPreview,
 } from './servers.queries';
 
 const OS_LABELS: Record<(typeof OS_TYPES)[number], string> = {
@@ -81,6 +84,46 @@ function NamePreview({ values }: { values: WizardValues }) {
   );
 }
 
+/** What the API says the request would make: names, nodes and addresses. */
+function CreationPlan({ plan }: { plan: CreationPreview }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs" data-testid="creation-plan">
+      <Text fw={500}>{t('servers.wizard.planTitle')}</Text>
+      <Table.ScrollContainer minWidth={420}>
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('servers.wizard.planName')}</Table.Th>
+              <Table.Th>{t('servers.wizard.planNode')}</Table.Th>
+              <Table.Th>{t('servers.wizard.planAddresses')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {plan.servers.map((server) => (
+              <Table.Tr key={server.name}>
+                <Table.Td>{server.name}</Table.Td>
+                <Table.Td>{server.node}</Table.Td>
+                <Table.Td>
+                  {server.networks
+                    .map(
+                      (nic) =>
+                        `${nic.ip_address ?? t('servers.wizard.planNoAddress')}${nic.auto ? ` (${t('servers.wizard.planAuto')})` : ''}`,
+                    )
+                    .join(', ')}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Text size="xs" c="dimmed">
+        {t('servers.wizard.planNote')}
+      </Text>
+    </Stack>
+  );
+}
+
 /** The form: every field the API takes, checked as the API checks it, and the API's own faults shown in place. */
 function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) {
   const { t } = useTranslation();
@@ -88,6 +131,7 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
   const [submitted, setSubmitted] = useState(false);
   const [apiFaults, setApiFaults] = useState<Readonly<Record<string, string>>>({});
   const create = useCreateServers();
+  const preview = usePreviewCreation();
   const datastores = useQuery(datastoresQueryOptions);
   const pools = useQuery({ ...ipPoolsQueryOptions, retry: false });
   const cluster = useQuery(clusterStatusQueryOptions);
@@ -161,6 +205,15 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
       onSuccess: (accepted) => {
         onAccepted(accepted.task_id);
       },
+      onError: (error) => {
+        if (error instanceof ApiError) setApiFaults(error.fields);
+      },
+    });
+  };
+  const checkAndPreview = () => {
+    setSubmitted(true);
+    if (Object.keys(validateWizard(values)).length > 0) return;
+    preview.mutate(creationRequest(values), {
       onError: (error) => {
         if (error instanceof ApiError) setApiFaults(error.fields);
       },
@@ -467,7 +520,11 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
             ) : null}
           </Alert>
         ) : null}
+        {preview.data ? <CreationPlan plan={preview.data} /> : null}
         <Group justify="flex-end">
+          <Button variant="default" loading={preview.isPending} onClick={checkAndPreview}>
+            {t('servers.wizard.checkPreview')}
+          </Button>
           <Button type="submit" loading={create.isPending}>
             {values.mode === 'batch' && count > 0
               ? t('servers.wizard.submitBatch', { count })

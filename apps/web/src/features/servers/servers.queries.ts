@@ -105,3 +105,17 @@ export function useCreateServers() {
         : unwrap(api.POST('/api/create_servers_bulk', { body: request.bulk })),
   });
 }
+
+export type CreationPreview = Schemas['CreationPreviewDto'];
+
+/** Checks a creation and shows what it would make (POST /api/servers/preview); nothing is reserved. */
+export function usePreviewCreation() {
+  return useMutation({
+    mutationFn: (request: { single: CreateServerBody } | { bulk: BulkCreateServersBody }) =>
+      unwrap(
+        api.POST('/api/servers/preview', {
+          body: 'single' in request ? { servers: [request.single] } : request.bulk,
+        }),
+      ),
+  });
+}
