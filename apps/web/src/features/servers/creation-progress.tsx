@@ -19,6 +19,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { queryKeys } from '../../lib/query-keys';
+import { TaskControls } from '../tasks/task-controls';
 import { usePollInterval } from '../../lib/sse';
 import { taskQueryOptions, type Task } from './servers.queries';
 
@@ -156,6 +157,7 @@ export function CreationProgress({ taskId, onCreateMore }: { taskId: string; onC
             </Text>
           </Group>
           <Progress value={data.progress} aria-label={t('servers.wizard.progressTitle')} />
+          <TaskControls task={data} />
           {data.error ? <Alert color="red">{data.error}</Alert> : null}
           <Table.ScrollContainer minWidth={520}>
             <Table aria-label={t('servers.title')}>

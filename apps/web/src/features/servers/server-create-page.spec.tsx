@@ -195,6 +195,24 @@ describe('the creation wizard', () => {
     expect(api.calls('POST /api/create_servers_bulk')).toHaveLength(0);
   });
 
+  it('offers to cancel the servers not started yet while the creation runs', async () => {
+    const api = wizardApi([{ ...queuedTask, created_by: adminUser.id }]);
+    api.on('POST /api/tasks/{task_id}/cancel', () =>
+      accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'Cancelling' }),
+    );
+    const { user } = await openWizard();
+    await user.type(screen.getByLabelText(/^Name/), 'web-01');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await screen.findByTestId('creation-progress');
+
+    await user.click(await screen.findByRole('button', { name: 'Cancel the 3 items not started' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel 3 items' }));
+    await waitFor(() => {
+      expect(api.calls('POST /api/tasks/{task_id}/cancel')).toHaveLength(1);
+    });
+  });
+
   it('follows the task live, then shows the generated passwords once, with links', async () => {
     installFakeEventSource();
     const finished = makeTask({
