@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
+import type { RunningPveSimulator } from '@proxdeck/pve-sim';
 import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
 import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
 import { ServersRepository } from '../../src/modules/servers';
-import { createTestApp, type Caller, type TestApp } from '../support/test-app';
-
-const TOKEN = { id: 'root@pam!create', secret: `create-${randomBytes(6).toString('hex')}` };
+import { startSimulatorApp } from '../support/simulator-app';
+import type { Caller, TestApp } from '../support/test-app';
 
 interface TaskBody {
   status: string;
@@ -30,18 +26,7 @@ describe('servers: creation', () => {
   const tag = randomBytes(2).toString('hex');
 
   beforeAll(async () => {
-    simulator = await startPveSimulator({
-      port: 0,
-      certDir: mkdtempSync(join(tmpdir(), 'proxdeck-it-sim-')),
-      timeScale: 0.02,
-      rootPassword: randomBytes(12).toString('hex'),
-      apiToken: TOKEN,
-    });
-    t = await createTestApp({
-      PVE_URL: simulator.url,
-      PVE_TOKEN_ID: TOKEN.id,
-      PVE_TOKEN_SECRET: TOKEN.secret,
-      PVE_CA_FILE: simulator.caFile ?? '',
+    ({ simulator, t } = await startSimulatorApp(0.02, {
       RUN_WORKERS: 'true',
       WORKER_CONCURRENCY: '4',
       PVE_TASK_POLL_MS: '100',
@@ -49,8 +34,7 @@ describe('servers: creation', () => {
       TASK_CONCURRENCY_PER_STORAGE: '8',
       SERVER_CREATE_CONCURRENCY: '10',
       SERVER_READY_TIMEOUT_S: '60',
-      SCHEDULE_SERVERS_SYNC: '1h',
-    });
+    }));
     await seedSimulatorIpPool(t.app.get(DataSource));
     admin = await t.admin();
   });

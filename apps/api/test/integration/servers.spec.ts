@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
+import type { RunningPveSimulator } from '@proxdeck/pve-sim';
 import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/platform/events/events.service';
 import { ServerSync, ServersRepository, type Server } from '../../src/modules/servers';
 import { UserFactory } from '../factories';
-import { createTestApp, type Caller, type TestApp } from '../support/test-app';
-
-const TOKEN = { id: 'root@pam!servers', secret: `servers-${randomBytes(6).toString('hex')}` };
+import { startSimulatorApp } from '../support/simulator-app';
+import type { Caller, TestApp } from '../support/test-app';
 
 interface ServerBody {
   name: string;
@@ -38,21 +34,9 @@ describe('servers: inventory and sync', () => {
   const suffix = randomBytes(2).toString('hex');
 
   beforeAll(async () => {
-    simulator = await startPveSimulator({
-      port: 0,
-      certDir: mkdtempSync(join(tmpdir(), 'proxdeck-it-sim-')),
-      timeScale: 0.05,
-      rootPassword: randomBytes(12).toString('hex'),
-      apiToken: TOKEN,
-    });
-    t = await createTestApp({
-      PVE_URL: simulator.url,
-      PVE_TOKEN_ID: TOKEN.id,
-      PVE_TOKEN_SECRET: TOKEN.secret,
-      PVE_CA_FILE: simulator.caFile ?? '',
+    ({ simulator, t } = await startSimulatorApp(0.05, {
       RUN_WORKERS: 'true',
-      SCHEDULE_SERVERS_SYNC: '1h',
-    });
+    }));
     admin = await t.admin();
     sync = t.app.get(ServerSync);
     repository = t.app.get(ServersRepository);

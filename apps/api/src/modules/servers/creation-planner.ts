@@ -129,6 +129,7 @@ export class CreationPlanner {
     for (const { body, field } of entries)
       if (taken.has(body.name)) problems.add(`${field}name`, 'is taken by another server');
 
+    const catalog = memoized(this.datastores);
     const cluster = await this.readCluster(entries.some((entry) => entry.body.firewall_group !== undefined));
     const templates = new Map<number, TemplateFacts | string>();
     const plannedMemory = new Map<string, number>();
@@ -155,7 +156,7 @@ export class CreationPlanner {
       const templateField = body.template_vm_id === undefined ? `${field}os_type` : `${field}template_vm_id`;
       let template = templates.get(templateVmid);
       if (template === undefined) {
-        template = await this.templateFacts(templateVmid, cluster.vms);
+        template = await this.templateFacts(templateVmid, cluster.vms, catalog);
         templates.set(templateVmid, template);
       }
       if (typeof template === 'string') {
@@ -204,7 +205,7 @@ export class CreationPlanner {
       plannedMemory.set(node, (plannedMemory.get(node) ?? 0) + memoryMb * MiB);
 
       // Disks.
-      const disks = await this.planDisks(body, field, template, node, problems);
+      const disks = await this.planDisks(body, field, template, node, problems, catalog);
 
       // Network devices.
       const nics: PlannedNic[] = [];
@@ -310,7 +311,11 @@ export class CreationPlanner {
   }
 
   /** What a template's config says of cloning it, or why it cannot be cloned. */
-  private async templateFacts(vmid: number, vms: readonly PveVmResource[]): Promise<TemplateFacts | string> {
+  private async templateFacts(
+    vmid: number,
+    vms: readonly PveVmResource[],
+    catalog: Catalog,
+  ): Promise<TemplateFacts | string> {
     const vm = vms.find((candidate) => candidate.vmid === vmid);
     if (!vm) return `no VM ${String(vmid)} in Proxmox`;
     if (vm.template !== 1) return `VM ${String(vmid)} is not a template`;
@@ -324,7 +329,7 @@ export class CreationPlanner {
     const boot = disks[0];
     if (!boot) return `template ${String(vmid)} has no disk to clone`;
     const shared = await Promise.all(
-      disks.map(async (disk) => (await this.datastores.find(disk.datastore))?.shared === true),
+      disks.map(async (disk) => (await catalog.find(disk.datastore))?.shared === true),
     );
     return {
       vmid,
@@ -342,6 +347,7 @@ export class CreationPlanner {
     template: TemplateFacts,
     node: string,
     problems: Problems,
+    catalog: Catalog,
   ): Promise<PlannedDisk[]> {
     const requested = body.disks ?? [{ size_gb: Math.max(DEFAULT_DISK_GB, template.bootSizeGb) }];
     const used = new Set<string>([template.bootDevice]);
@@ -353,15 +359,15 @@ export class CreationPlanner {
       const crossNodeClone = index === 0 && node !== template.node;
       let datastore = disk.datastore_id ?? 'auto';
       if (datastore === 'auto') {
-        const chosen = await this.datastores.defaultFor(disk.disk_type ?? 'hdd');
+        const chosen = await catalog.defaultFor(disk.disk_type ?? 'hdd');
         if (chosen === null) {
           problems.add(`${diskField}datastore_id`, 'no datastore holds disk images');
           continue;
         }
-        const chosenShared = (await this.datastores.find(chosen))?.shared === true;
+        const chosenShared = (await catalog.find(chosen))?.shared === true;
         datastore = crossNodeClone && !chosenShared ? template.bootDatastore : chosen;
       }
-      const info = await this.datastores.find(datastore);
+      const info = await catalog.find(datastore);
       if (!info) problems.add(`${diskField}datastore_id`, `no datastore ${datastore} in Proxmox`);
       else if (!info.content.includes('images'))
         problems.add(`${diskField}datastore_id`, `${datastore} does not hold disk images`);
@@ -414,6 +420,26 @@ export class CreationPlanner {
     }
     return bridges;
   }
+}
+
+type Catalog = Pick<DatastoreCatalog, 'find' | 'defaultFor'>;
+
+/** The catalog, each answer read once per request (a batch asks about the same datastores for every server). */
+function memoized(catalog: Catalog): Catalog {
+  const found = new Map<string, ReturnType<Catalog['find']>>();
+  const defaults = new Map<string, ReturnType<Catalog['defaultFor']>>();
+  return {
+    find: (id) => {
+      let answer = found.get(id);
+      if (!answer) found.set(id, (answer = catalog.find(id)));
+      return answer;
+    },
+    defaultFor: (kind) => {
+      let answer = defaults.get(kind);
+      if (!answer) defaults.set(kind, (answer = catalog.defaultFor(kind)));
+      return answer;
+    },
+  };
 }
 
 function configuredKeys(setting: string | undefined): string[] {

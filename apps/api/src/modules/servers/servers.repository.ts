@@ -42,33 +42,6 @@ export class ServersRepository {
     private readonly listCache: ServerListCache,
   ) {}
 
-  async list(
-    filters: ServerListFilters,
-    sort: ServerSort,
-    page: { offset: number; limit: number },
-  ): Promise<{ items: Server[]; total: number }> {
-    const query = this.servers.createQueryBuilder('s');
-    if (filters.status) query.andWhere('s.status = :status', { status: filters.status });
-    if (filters.node) query.andWhere('s.node = :node', { node: filters.node });
-    if (filters.role) query.andWhere('s.role = :role', { role: filters.role });
-    if (filters.firewall_group)
-      query.andWhere('s.firewall_group = :group', { group: filters.firewall_group });
-    if (filters.q) {
-      const text = filters.q.replace(/[\\%_]/g, (c) => `\\${c}`);
-      query.andWhere(
-        '(s.name LIKE :contains OR EXISTS (SELECT 1 FROM unnest(s.ip_addresses) ip WHERE ip LIKE :prefix))',
-        { contains: `%${text.toLowerCase()}%`, prefix: `${text}%` },
-      );
-    }
-    query
-      .orderBy(SORT_COLUMNS[sort.field], sort.descending ? 'DESC' : 'ASC', 'NULLS LAST')
-      .addOrderBy('s.id', 'ASC')
-      .offset(page.offset)
-      .limit(page.limit);
-    const [items, total] = await query.getManyAndCount();
-    return { items, total };
-  }
-
   /**
    * A page of servers as the JSON of ServerDto, written by Postgres in one query with the total: the list is
    * the inventory's hottest read, and the rows need no objects in between. `servers.spec.ts` checks that it is

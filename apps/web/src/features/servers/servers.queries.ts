@@ -67,27 +67,10 @@ export const clusterStatusQueryOptions = queryOptions({
   queryFn: () => unwrap(api.GET('/api/all_server_status')),
 });
 
-export type Task = Schemas['TaskDto'];
-
-/**
- * A task this page started, followed to its end: the live stream patches it (lib/sse.ts), and it is polled
- * while the stream is down (`refetchInterval` from usePollInterval) until it has finished.
- */
-export const taskQueryOptions = (taskId: string) =>
-  queryOptions({
-    queryKey: queryKeys.tasks.detail(taskId),
-    queryFn: () => unwrap(api.GET('/api/tasks/{task_id}/status', { params: { path: { task_id: taskId } } })),
-  });
-
-export const datastoresQueryOptions = queryOptions({
-  queryKey: queryKeys.datastores.list(),
-  queryFn: () => unwrap(api.GET('/api/datastores')),
-});
-
-export const ipPoolsQueryOptions = queryOptions({
-  queryKey: queryKeys.ipPools.list(),
-  queryFn: () => unwrap(api.GET('/api/ip_pools')),
-});
+// The queries of the features that own these data, used by the wizard and the sync button.
+export { taskQueryOptions, type Task } from '../tasks/tasks.queries';
+export { datastoresQueryOptions } from '../datastores/datastores.queries';
+export { ipPoolsQueryOptions } from '../ip-pools/ip-pools.queries';
 
 /** Compares the inventory with Proxmox now: a task. */
 export function useSyncServers() {
