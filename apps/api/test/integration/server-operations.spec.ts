@@ -36,6 +36,8 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
   let admin: Caller;
   const tag = randomBytes(2).toString('hex');
   const name = (index: number) => `ops-${tag}-${String(index).padStart(2, '0')}`;
+  /** VMIDs of the range freed by deletions so far: a new server gets the lowest. */
+  const freedVmids: number[] = [];
 
   beforeAll(async () => {
     ({ simulator, t } = await startSimulatorApp(0.02, {
@@ -140,7 +142,9 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
 
     const missing = name(4);
     const vmid = vmOf(missing).vmid;
+    // Destroyed behind Proxdeck's back, disks and all.
     simulator.state.vms.splice(simulator.state.vms.indexOf(vmOf(missing)), 1);
+    simulator.state.volumes = simulator.state.volumes.filter((volume) => volume.vmid !== vmid);
     const start = await act(missing, 'start');
     expect(start.task.status).toBe('failed');
     expect(start.error).toMatch(new RegExp(`VMID ${String(vmid)}\\) is gone from Proxmox`));
@@ -150,6 +154,7 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
       task: { status: 'completed' },
     });
     expect((await admin.request('GET', `/api/servers/${missing}`)).status).toBe(404);
+    freedVmids.push(vmid);
   });
 
   it('fails a shutdown that times out without force, leaving the VM running; with force powers it off', async () => {
@@ -178,13 +183,14 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
     expect(await act(server, 'delete')).toMatchObject({ task: { status: 'completed' } });
     expect(simulator.state.vms.some((vm) => vm.vmid === before.vmid)).toBe(false);
     expect(volumes()).toEqual([]);
+    freedVmids.push(before.vmid);
     expect((await admin.request('GET', `/api/servers/${server}`)).status).toBe(404);
     const notifications = (await admin.request('GET', '/api/notifications/latest')).json<{
       data: { type: string; server: string | null }[];
     }>().data;
     expect(notifications[0]).toMatchObject({ type: 'servers.deleted', server });
 
-    // The same address and the lowest free VMID go to the next server.
+    // The same address, and the lowest VMID freed, go to the next server.
     const reuse = await finished(
       accepted(
         await admin.request('POST', '/api/servers', {
@@ -198,11 +204,11 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
         }),
       ),
     );
-    expect(reuse.status).toBe('completed');
+    expect(reuse).toMatchObject({ status: 'completed', items: [{ error: null }] });
     const again = (await admin.request('GET', `/api/servers/reuse-${tag}`)).json<{
       data: { vmid: number; ip_addresses: string[] };
     }>().data;
-    expect(again).toMatchObject({ vmid: before.vmid, ip_addresses: before.ip_addresses });
+    expect(again).toMatchObject({ vmid: Math.min(...freedVmids), ip_addresses: before.ip_addresses });
   });
 
   it('refuses to delete a protected VM (409) before doing anything; in bulk that server fails alone', async () => {
@@ -226,6 +232,28 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
     });
     expect(vmOf(server).running).toBe(true);
     delete vmOf(server).config.protection;
+  });
+
+  it('leaves a server as its VM is, with the reason, when Proxmox fails its deletion', async () => {
+    const server = name(15);
+    simulator.setFaults({
+      failTasks: { [`qmdestroy:${String(vmOf(server).vmid)}`]: 'storage busy: injected' },
+    });
+    try {
+      const deletion = await act(server, 'delete');
+      expect(deletion.task.status).toBe('failed');
+      expect(deletion.error).toMatch(/storage busy: injected/);
+    } finally {
+      simulator.setFaults({});
+    }
+    const row = (await admin.request('GET', `/api/servers/${server}`)).json<{
+      data: { status: string; error: string | null };
+    }>().data;
+    expect(row).toMatchObject({
+      status: 'stopped',
+      error: expect.stringMatching(/^Deletion failed: .*storage busy/) as unknown,
+    });
+    expect(await act(server, 'start')).toMatchObject({ outcome: 'started' });
   });
 
   it('stops 20 servers in bulk with 3 injected failures: partial, the 3 named with Proxmox’s text', async () => {

@@ -172,20 +172,25 @@ export class ServerOperations {
       return { node: located.node, vmid: located.vmid };
     });
     if (vm) {
-      await item.pveTask(
-        'stop',
-        async () =>
-          (await this.statusOrNull(vm)) === 'running' ? pve.stopVm(vm.node, vm.vmid) : ALREADY_DONE,
-        { resources: { node: vm.node } },
-      );
-      await item.pveTask(
-        'destroy',
-        async () =>
-          (await this.statusOrNull(vm)) === null
-            ? ALREADY_DONE
-            : pve.deleteVm(vm.node, vm.vmid, { purge: 1, 'destroy-unreferenced-disks': 1 }),
-        { resources: { node: vm.node } },
-      );
+      try {
+        await item.pveTask(
+          'stop',
+          async () =>
+            (await this.statusOrNull(vm)) === 'running' ? pve.stopVm(vm.node, vm.vmid) : ALREADY_DONE,
+          { resources: { node: vm.node } },
+        );
+        await item.pveTask(
+          'destroy',
+          async () =>
+            (await this.statusOrNull(vm)) === null
+              ? ALREADY_DONE
+              : pve.deleteVm(vm.node, vm.vmid, { purge: 1, 'destroy-unreferenced-disks': 1 }),
+          { resources: { node: vm.node } },
+        );
+      } catch (error) {
+        await this.undoDeleting(item.name, vm, error);
+        throw error;
+      }
     }
     const released = await item.step('release-ips', async () => this.ips.release(ipOwner(item.name)));
     await item.step('remove-record', async () => {
@@ -197,6 +202,19 @@ export class ServerOperations {
     return vm
       ? `destroyed VM ${String(vm.vmid)} on ${vm.node}${addresses}`
       : `removed from the inventory: its VM was already gone from Proxmox${addresses}`;
+  }
+
+  /**
+   * A deletion that failed in Proxmox leaves the server as its VM is (the sync never changes `deleting`), with
+   * the reason; a later deletion tries again.
+   */
+  private async undoDeleting(name: string, vm: LocatedVm, error: unknown): Promise<void> {
+    const now = await this.statusOrNull(vm).catch(() => 'unknown');
+    const status: ServerStatus =
+      now === null ? 'missing' : now === 'running' ? 'running' : now === 'stopped' ? 'stopped' : 'unknown';
+    const reason = error instanceof Error ? error.message : String(error);
+    await this.repository.setStatus(name, status, { error: `Deletion failed: ${reason}` });
+    await this.announce(name, status);
   }
 
   /** The server's VM where Proxmox has it now (it may have migrated), or null when Proxmox no longer has it. */
