@@ -4,7 +4,14 @@ import userEvent from '@testing-library/user-event';
 import type { Schemas } from '../../lib/api';
 import { accepted, fail, mockApi, ok, type Handlers } from '../../../test/api-mock';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
-import { adminUser, makeServer, makeSession, makeTask, viewerUser } from '../../../test/fixtures';
+import {
+  adminUser,
+  makeClusterStatus,
+  makeServer,
+  makeSession,
+  makeTask,
+  viewerUser,
+} from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 
 const TASK_ID = '0b4e3a55-7a43-4d8b-9d51-2b9f4a0f5c11';
@@ -172,6 +179,24 @@ describe('power buttons', () => {
     await user.click(within(power).getByRole('button', { name: 'Delete → Removed' }));
     await user.click(await screen.findByRole('button', { name: 'Delete web-01' }));
     expect(await screen.findByTestId('action-refused')).toHaveTextContent('protected in Proxmox');
+  });
+
+  it('go back to the list once the server is deleted', async () => {
+    const user = userEvent.setup();
+    serverApi({
+      'POST /api/servers/{name}/delete': () =>
+        accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'q' }),
+      'GET /api/servers': () => ok([], { pagination: { page: 1, per_page: 25, total: 0, pages: 0 } }),
+      'GET /api/all_server_status': () => ok(makeClusterStatus([])),
+    });
+    const { location } = renderApp('/servers/web-01');
+    const power = await screen.findByRole('group', { name: 'Power' });
+    await user.click(within(power).getByRole('button', { name: 'Delete → Removed' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete web-01' }));
+    await waitFor(() => {
+      expect(location()).toBe('/servers');
+    });
+    expect(await screen.findByText('web-01 was deleted.')).toBeInTheDocument();
   });
 
   it('are not offered without manage_servers, and the configuration cannot be edited', async () => {
