@@ -56,6 +56,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly fields: Readonly<Record<string, string>> = {},
+    /** The envelope's `details` besides the fields (`reason: 'stale_digest'`, …). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -76,7 +78,7 @@ export function toApiError(body: unknown, response: Response): ApiError {
         if (typeof message === 'string') fields[name] = message;
       }
     }
-    return new ApiError(body.error, response.status, code, fields);
+    return new ApiError(body.error, response.status, code, fields, isRecord(details) ? details : {});
   }
   return new ApiError(`${response.status} ${response.statusText}`.trim(), response.status, 'HTTP_ERROR');
 }

@@ -19,6 +19,12 @@ export type NotificationListQuery = NonNullable<operations['Notifications_list']
 /** The filters, sort and page of GET /api/servers, as the OpenAPI document types them. */
 export type ServerListQuery = NonNullable<operations['Servers_list']['parameters']['query']>;
 
+/** The type and guest path of GET /api/server/logs/{name}, as the OpenAPI document types them. */
+export type ServerLogsQuery = Pick<
+  NonNullable<operations['ServerOperations_readLogs']['parameters']['query']>,
+  'type' | 'path'
+>;
+
 /** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
 interface KeyDomain {
   readonly all: QueryKey;
@@ -93,6 +99,12 @@ export const queryKeys = {
     liveStatus: (name: string) => [...servers, 'live-status', name] as const,
     /** GET /api/all_server_status: every server and the nodes' figures. */
     cluster: () => [...servers, 'cluster'] as const,
+    /** GET /api/server/config/{name}: the configuration in Proxmox, with its digest and pending changes. */
+    config: (name: string) => [...servers, 'config', name] as const,
+    /** Every log of one server (Proxmox tasks, Proxdeck events, guest files). */
+    logsOf: (name: string) => [...servers, 'logs', name] as const,
+    /** GET /api/server/logs/{name} with this type (and path, for a guest log). */
+    logs: (name: string, query: ServerLogsQuery) => [...servers, 'logs', name, query] as const,
   },
   /** Proxmox storage as Proxdeck caches it, with the HDD and SSD defaults. */
   datastores: {

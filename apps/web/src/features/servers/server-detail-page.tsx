@@ -10,18 +10,25 @@ import {
   Skeleton,
   Stack,
   Table,
+  Tabs,
   Text,
   Title,
 } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useDocumentTitle } from '@mantine/hooks';
 import { IconAlertCircle, IconArrowLeft, IconRefresh } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/i18n';
+import { usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
+import { ServerConfigEditor } from './server-config-editor';
+import { ServerDisks } from './server-disks';
+import { ServerLogsPanel, TouchedTasks } from './server-logs';
+import { PowerButtons, useServerPower } from './server-power';
 import { formatBytes, formatUptime, percent } from './server-format';
 import { ServerStatusBadge } from './server-status-badge';
 import {
@@ -55,6 +62,9 @@ function Overview({ server }: { server: Server }) {
       <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="md">
         <Field label={t('servers.detail.vmid')}>{server.vmid}</Field>
         <Field label={t('servers.detail.node')}>{server.node}</Field>
+        <Field label={t('servers.columns.ips')}>
+          {server.ip_addresses.length > 0 ? server.ip_addresses.join(', ') : null}
+        </Field>
         <Field label={t('servers.detail.cpu')}>{server.cpu_cores}</Field>
         <Field label={t('servers.detail.memory')}>{formatBytes(server.memory_mb * 1024 * 1024)}</Field>
         <Field label={t('servers.detail.os')}>{server.os_type}</Field>
@@ -116,6 +126,9 @@ function LiveFigures({ server }: { server: Server }) {
             />
           </Field>
           <Field label={t('servers.detail.uptime')}>{formatUptime(live.uptime_s)}</Field>
+          <Field label={t('servers.detail.diskUsage')}>{formatBytes(live.disk_bytes)}</Field>
+          <Field label={t('servers.detail.netIn')}>{formatBytes(live.netin_bytes)}</Field>
+          <Field label={t('servers.detail.netOut')}>{formatBytes(live.netout_bytes)}</Field>
           <Field label={t('servers.detail.lock')}>{live.lock}</Field>
         </SimpleGrid>
       ) : (
@@ -252,11 +265,32 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-/** One server: what the inventory knows, its live figures (patched by events), and Proxmox's word on demand. */
+type Tab = 'overview' | 'config' | 'disks' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'logs'];
+
+function isTab(value: string | null): value is Tab {
+  return TABS.some((tab) => tab === value);
+}
+
+/**
+ * One server: what the inventory knows and its live figures (patched by server events, no polling while the
+ * stream is open), power actions followed to their end, and tabs for its configuration, disks and logs (the
+ * tab is kept in the address, `?tab=config`).
+ */
 export function ServerDetailPage() {
   const { t } = useTranslation();
   const { name = '' } = useParams();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const tabParam = params.get('tab');
+  const tab: Tab = isTab(tabParam) ? tabParam : 'overview';
   const server = useQuery({ ...serverQueryOptions(name), refetchInterval: usePollInterval(SERVERS_POLL_MS) });
+  const canManage = usePermission('manage_servers');
+  const onDeleted = useCallback(() => {
+    notifications.show({ color: 'teal', message: t('servers.actions.deleted', { name }) });
+    void navigate('/servers');
+  }, [name, navigate, t]);
+  const power = useServerPower(name, onDeleted);
   useDocumentTitle(`${name} · ${t('app.name')}`);
 
   return (
@@ -267,12 +301,19 @@ export function ServerDetailPage() {
           {t('servers.detail.back')}
         </Group>
       </Anchor>
-      <Group gap="sm">
-        <Title order={1} size="h2">
-          {name}
-        </Title>
-        {server.data ? <ServerStatusBadge status={server.data.status} /> : null}
+      <Group gap="sm" justify="space-between" align="flex-start">
+        <Group gap="sm">
+          <Title order={1} size="h2">
+            {name}
+          </Title>
+          {server.data ? <ServerStatusBadge status={server.data.status} /> : null}
+        </Group>
+        {server.data && canManage ? (
+          <PowerButtons server={server.data} busy={power.busy} run={power.run} />
+        ) : null}
       </Group>
+      {power.error}
+      {power.progress}
       {server.isError ? (
         <Alert color="red" icon={<IconAlertCircle size={18} />}>
           {server.error instanceof ApiError && server.error.status === 404
@@ -280,20 +321,64 @@ export function ServerDetailPage() {
             : t('servers.loadError', { error: server.error.message })}
         </Alert>
       ) : server.data ? (
-        <>
-          {server.data.error ? (
-            <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('servers.detail.error')}>
-              {server.data.error}
-            </Alert>
-          ) : null}
-          <Overview server={server.data} />
-          <LiveFigures server={server.data} />
-          <SimpleGrid cols={{ base: 1, md: 2 }}>
-            <Disks server={server.data} />
-            <Networks server={server.data} />
-          </SimpleGrid>
-          <ProxmoxStatus name={name} />
-        </>
+        <Tabs
+          value={tab}
+          keepMounted={false}
+          onChange={(value) => {
+            setParams(
+              (previous) => {
+                const next = new URLSearchParams(previous);
+                if (isTab(value) && value !== 'overview') next.set('tab', value);
+                else next.delete('tab');
+                return next;
+              },
+              { replace: true },
+            );
+          }}
+        >
+          <Tabs.List aria-label={t('servers.tabs.label')} mb="md">
+            {TABS.map((value) => (
+              <Tabs.Tab key={value} value={value}>
+                {t(`servers.tabs.${value}`)}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          <Tabs.Panel value="overview">
+            <Stack gap="lg">
+              {server.data.error ? (
+                <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('servers.detail.error')}>
+                  {server.data.error}
+                </Alert>
+              ) : null}
+              <Overview server={server.data} />
+              <LiveFigures server={server.data} />
+              <SimpleGrid cols={{ base: 1, md: 2 }}>
+                <Disks server={server.data} />
+                <Networks server={server.data} />
+              </SimpleGrid>
+              <ProxmoxStatus name={name} />
+            </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="config">
+            <ServerConfigEditor
+              name={name}
+              canEdit={canManage}
+              restartBusy={power.busy}
+              onRestart={() => {
+                power.run('reboot', { force: false });
+              }}
+            />
+          </Tabs.Panel>
+          <Tabs.Panel value="disks">
+            <ServerDisks name={name} canEdit={canManage} />
+          </Tabs.Panel>
+          <Tabs.Panel value="logs">
+            <Stack gap="lg">
+              <ServerLogsPanel name={name} />
+              <TouchedTasks name={name} />
+            </Stack>
+          </Tabs.Panel>
+        </Tabs>
       ) : (
         <Skeleton h={240} radius="md" />
       )}

@@ -243,3 +243,123 @@ describe('the server list', () => {
     expect(screen.getByRole('link', { name: 'Open the task' })).toHaveAttribute('href', '/tasks/sync-1');
   });
 });
+
+describe('bulk actions', () => {
+  const TASK = '3f0c2f43-1d55-4a4f-8f0e-5b5d8a3c2e01';
+
+  it('delete the selected servers after a confirmation naming each, and sum up a 200', async () => {
+    const user = userEvent.setup();
+    const api = serversApi();
+    api.on('POST /api/servers/bulk_action', () =>
+      ok({
+        task_id: TASK,
+        succeeded: ['web-01'],
+        failed: [{ name: 'db-01', error: 'db-01 is protected in Proxmox' }],
+        outcomes: { 'web-01': 'deleted' },
+      }),
+    );
+    renderApp('/servers');
+    await user.click(await screen.findByRole('checkbox', { name: 'Select every server of this page' }));
+    const bar = screen.getByRole('group', { name: 'Actions on the selected servers' });
+    await user.click(within(bar).getByRole('button', { name: 'Delete' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Delete 2 servers?' });
+    expect(dialog).toHaveTextContent('destroys each VM and its disks, releases their addresses');
+    expect(within(dialog).getByTestId('delete-names')).toHaveTextContent('Destroyed: web-01, db-01');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete 2 servers' }));
+
+    const summary = await screen.findByTestId('bulk-summary');
+    expect(summary).toHaveTextContent('Delete of 2 servers');
+    expect(summary).toHaveTextContent('1 succeeded · 1 failed');
+    expect(within(summary).getByTestId('bulk-ok-web-01')).toHaveTextContent('web-01: deleted');
+    expect(within(summary).getByTestId('bulk-failed-db-01')).toHaveTextContent(
+      'db-01: db-01 is protected in Proxmox',
+    );
+    expect(api.calls('POST /api/servers/bulk_action').map((call) => call.body)).toEqual([
+      { action: 'delete', server_names: ['web-01', 'db-01'] },
+    ]);
+    expect(screen.queryByText(/selected/)).not.toBeInTheDocument();
+  });
+
+  it('follow the task when the API answers 202, and sum it up at its end', async () => {
+    installFakeEventSource();
+    const user = userEvent.setup();
+    const item = { progress: 100, step: null, pve_upids: [], steps_done: [] };
+    const api = serversApi();
+    api.on('POST /api/servers/bulk_action', () =>
+      accepted({ task_id: TASK, status: 'queued' }, { message: 'q' }),
+    );
+    api.on('GET /api/tasks/{task_id}/status', () =>
+      ok(makeTask({ task_id: TASK, type: 'servers.action', status: 'running', progress: 50 })),
+    );
+    renderApp('/servers');
+    await user.click(await screen.findByRole('checkbox', { name: 'Select every server of this page' }));
+    act(() => {
+      latestEventSource().open();
+    });
+    await user.click(
+      within(screen.getByRole('group', { name: 'Actions on the selected servers' })).getByRole('button', {
+        name: 'Shut down',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Shut down 2 servers?' });
+    expect(within(dialog).getByTestId('bulk-names')).toHaveTextContent('web-01, db-01');
+    await user.click(within(dialog).getByRole('button', { name: 'Shut down 2 servers' }));
+
+    expect(await screen.findByText('Taking longer than 30 seconds: following the task.')).toBeInTheDocument();
+    expect(await within(screen.getByTestId('action-progress')).findByText('50 %')).toBeInTheDocument();
+
+    api.on('GET /api/tasks/{task_id}/status', () =>
+      ok(
+        makeTask({
+          task_id: TASK,
+          type: 'servers.action',
+          status: 'partial',
+          items: [
+            { ...item, name: 'web-01', status: 'completed', error: null },
+            { ...item, name: 'db-01', status: 'failed', error: 'shutdown timed out after 60 s' },
+          ],
+          result: { action: 'stop', outcomes: { 'web-01': 'stopped' } },
+        }),
+      ),
+    );
+    act(() => {
+      latestEventSource().emit('task', { task_id: TASK, status: 'partial', progress: 100, message: null });
+    });
+    const summary = await screen.findByTestId('bulk-summary');
+    expect(summary).toHaveTextContent('1 succeeded · 1 failed');
+    expect(within(summary).getByTestId('bulk-ok-web-01')).toHaveTextContent('web-01: stopped');
+    expect(within(summary).getByTestId('bulk-failed-db-01')).toHaveTextContent(
+      'shutdown timed out after 60 s',
+    );
+  });
+
+  it('offer quick actions per row, from its status', async () => {
+    const user = userEvent.setup();
+    const api = serversApi();
+    api.on('POST /api/servers/bulk_action', () =>
+      ok({ task_id: TASK, succeeded: ['web-01'], failed: [], outcomes: { 'web-01': 'stopped' } }),
+    );
+    renderApp('/servers');
+    const row = await screen.findByTestId('server-row-web-01');
+    await user.click(within(row).getByRole('button', { name: 'Actions for web-01' }));
+    expect(await screen.findByRole('menuitem', { name: 'Start' })).toBeDisabled();
+    await user.click(screen.getByRole('menuitem', { name: 'Shut down' }));
+    const summary = await screen.findByTestId('bulk-summary');
+    expect(summary).toHaveTextContent('Shut down of 1 servers');
+    expect(summary).toHaveTextContent('web-01: stopped');
+    expect(api.calls('POST /api/servers/bulk_action').map((call) => call.body)).toEqual([
+      { action: 'stop', server_names: ['web-01'] },
+    ]);
+  });
+
+  it('are hidden from users who may not manage servers', async () => {
+    const user = userEvent.setup();
+    serversApi([WEB, DB], viewerUser);
+    renderApp('/servers');
+    await user.click(await screen.findByRole('checkbox', { name: 'Select web-01' }));
+    expect(screen.getByText('1 selected')).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Actions on the selected servers' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Actions for web-01' })).not.toBeInTheDocument();
+  });
+});

@@ -31,8 +31,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { Can } from '../../lib/permissions';
+import { Can, usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
+import { BulkActionBar, RowActions, useBulkActions } from './bulk-actions';
 import { formatBytes, percent } from './server-format';
 import { ServerStatusBadge } from './server-status-badge';
 import {
@@ -188,6 +189,8 @@ interface SelectionProps {
   selected: ReadonlySet<string>;
   onToggle: (name: string) => void;
   onToggleAll: () => void;
+  /** One server's quick actions (only for users who may manage servers). */
+  rowActions?: ((server: Server) => ReactNode) | undefined;
 }
 
 function ServerTable({
@@ -197,6 +200,7 @@ function ServerTable({
   selected,
   onToggle,
   onToggleAll,
+  rowActions,
 }: SelectionProps & { filters: ServerFilters; onSort: (sort: ServerSort) => void }) {
   const { t } = useTranslation();
   const all = servers.length > 0 && servers.every((server) => selected.has(server.name));
@@ -238,6 +242,11 @@ function ServerTable({
             <SortHeader field="vmid" filters={filters} onSort={onSort}>
               {t('servers.columns.vmid')}
             </SortHeader>
+            {rowActions ? (
+              <Table.Th w={48}>
+                <VisuallyHidden>{t('servers.columns.actions')}</VisuallyHidden>
+              </Table.Th>
+            ) : null}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -272,6 +281,7 @@ function ServerTable({
                 <MemoryFigure server={server} />
               </Table.Td>
               <Table.Td>{server.vmid ?? <Dash />}</Table.Td>
+              {rowActions ? <Table.Td>{rowActions(server)}</Table.Td> : null}
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -281,7 +291,7 @@ function ServerTable({
 }
 
 /** On a phone: one card per server. */
-function ServerCards({ servers, selected, onToggle }: SelectionProps) {
+function ServerCards({ servers, selected, onToggle, rowActions }: SelectionProps) {
   const { t } = useTranslation();
   return (
     <Stack gap="sm" role="list" aria-label={t('servers.title')}>
@@ -304,7 +314,10 @@ function ServerCards({ servers, selected, onToggle }: SelectionProps) {
               />
               <ServerLink server={server} />
             </Group>
-            <ServerStatusBadge status={server.status} />
+            <Group gap={4} wrap="nowrap">
+              <ServerStatusBadge status={server.status} />
+              {rowActions?.(server)}
+            </Group>
           </Group>
           <Text size="sm" c="dimmed" mt={4}>
             {[server.node, server.os_type, server.vmid === null ? null : `VMID ${String(server.vmid)}`]
@@ -421,6 +434,13 @@ export function ServersPage() {
     refetchInterval: usePollInterval(SERVERS_POLL_MS),
   });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const canManage = usePermission('manage_servers');
+  const bulk = useBulkActions(() => {
+    setSelected(new Set());
+  });
+  const rowActions = canManage
+    ? (server: Server) => <RowActions server={server} busy={bulk.busy} onAction={bulk.request} />
+    : undefined;
   useDocumentTitle(`${t('servers.title')} · ${t('app.name')}`);
 
   const change = (next: Partial<ServerFilters>) => {
@@ -472,8 +492,13 @@ export function ServersPage() {
       <FilterBar filters={filters} onChange={change} />
 
       {selected.size > 0 ? (
-        <Group gap="sm" role="status">
-          <Text fw={500}>{t('servers.selected', { count: selected.size })}</Text>
+        <Group gap="sm">
+          <Text fw={500} role="status">
+            {t('servers.selected', { count: selected.size })}
+          </Text>
+          {canManage ? (
+            <BulkActionBar names={[...selected]} busy={bulk.busy} onAction={bulk.request} />
+          ) : null}
           <Button
             variant="subtle"
             size="compact-sm"
@@ -485,6 +510,7 @@ export function ServersPage() {
           </Button>
         </Group>
       ) : null}
+      {bulk.panel}
 
       {list.isError ? (
         <Alert color="red" icon={<IconAlertCircle size={18} />}>
@@ -526,7 +552,13 @@ export function ServersPage() {
           </Stack>
         </Card>
       ) : phone ? (
-        <ServerCards servers={servers} selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
+        <ServerCards
+          servers={servers}
+          selected={selected}
+          onToggle={toggle}
+          onToggleAll={toggleAll}
+          rowActions={rowActions}
+        />
       ) : (
         <ServerTable
           servers={servers}
@@ -537,6 +569,7 @@ export function ServersPage() {
           selected={selected}
           onToggle={toggle}
           onToggleAll={toggleAll}
+          rowActions={rowActions}
         />
       )}
 
