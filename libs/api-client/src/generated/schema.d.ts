@@ -1572,7 +1572,6 @@ export interface components {
             /** @example task.failed */
             type: string;
         };
-        Object: Record<string, never>;
         PendingChangeDto: {
             /** @description What the VM runs with now */
             current: string | null;
@@ -5020,7 +5019,7 @@ export interface operations {
         parameters: {
             query?: {
                 type?: "tasks" | "events" | "guest";
-                limit?: components["schemas"]["Object"];
+                limit?: number;
                 /** @description guest: a file of GUEST_LOG_PATHS; the syslog by default */
                 path?: string;
             };

@@ -273,12 +273,12 @@ export class BulkActionResultDto {
 // ---- logs ----------------------------------------------------------------------------------------------
 
 export class ServerLogsQueryDto {
-  @ApiPropertyOptional({ enum: ['tasks', 'events', 'guest'], default: 'tasks' })
+  @ApiPropertyOptional({ type: String, enum: ['tasks', 'events', 'guest'], default: 'tasks' })
   @IsOptional()
   @IsIn(['tasks', 'events', 'guest'], { message: 'must be tasks, events or guest' })
   type: 'tasks' | 'events' | 'guest' = 'tasks';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be 1..1000' })
