@@ -68,6 +68,7 @@ export class FirewallController {
   }
 
   @Post('firewall/groups')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({
     summary:
@@ -107,6 +108,7 @@ export class FirewallController {
   }
 
   @Post('firewall/groups/:group_name/rules')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({
     summary:
@@ -130,6 +132,7 @@ export class FirewallController {
   }
 
   @Post('apply_security_group/:server_name')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({
     summary:
@@ -141,6 +144,7 @@ export class FirewallController {
   }
 
   @Post('remove_firewall_group/:server_name')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({ summary: 'Removes only the group rule Proxdeck attached to the server’s VM' })
   @ApiEnvelope(ServerFirewallDto)
@@ -161,6 +165,7 @@ export class FirewallController {
   }
 
   @Post('firewall/reapply/:server_name')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({ summary: 'Drift repair: attaches the recorded group again and turns the VM firewall on' })
   @ApiEnvelope(ServerFirewallDto)
@@ -193,6 +198,7 @@ export class FirewallController {
   }
 
   @Post('firewall/ipsets')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({ summary: 'Creates an IP set' })
   @ApiEnvelope(IpsetDto)
@@ -217,6 +223,7 @@ export class FirewallController {
   }
 
   @Post('firewall/ipsets/:name/entries')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({ summary: 'Adds an address, network or alias to an IP set' })
   @ApiEnvelope(IpsetDto)
@@ -241,6 +248,7 @@ export class FirewallController {
   }
 
   @Post('firewall/aliases')
+  @HttpCode(200)
   @RequirePermission('manage_firewall')
   @ApiOperation({ summary: 'Creates an alias' })
   @ApiEnvelope(AliasDto)

@@ -25,6 +25,8 @@ const TYPE_TEXT = {
   'servers.create': 'tasks.types.serversCreate',
   'servers.sync': 'tasks.types.serversSync',
   'servers.cleanup': 'tasks.types.serversCleanup',
+  'firewall.assign': 'tasks.types.firewallAssign',
+  'firewall.rename': 'tasks.types.firewallRename',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

@@ -15,6 +15,8 @@ const en = {
       serversCreate: 'Create servers',
       serversSync: 'Sync servers with Proxmox',
       serversCleanup: 'Clean up servers',
+      firewallAssign: 'Assign a security group',
+      firewallRename: 'Rename a security group',
     },
     status: {
       queued: 'Queued',
@@ -125,6 +127,8 @@ const ko: Texts<typeof en> = {
       serversCreate: '서버 생성',
       serversSync: 'Proxmox와 서버 동기화',
       serversCleanup: '서버 정리',
+      firewallAssign: '보안 그룹 지정',
+      firewallRename: '보안 그룹 이름 변경',
     },
     status: {
       queued: '대기 중',
