@@ -30,6 +30,7 @@ import {
   serverQueryOptions,
   type Server,
 } from './servers.queries';
+import { ServerFirewallCard } from '../firewall/server-firewall-card';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -293,6 +294,7 @@ export function ServerDetailPage() {
             <Networks server={server.data} />
           </SimpleGrid>
           <ProxmoxStatus name={name} />
+          <ServerFirewallCard name={name} />
         </>
       ) : (
         <Skeleton h={240} radius="md" />
