@@ -266,6 +266,10 @@ describe('firewall: security groups, rules and servers', () => {
     ]);
     expect((await pve.vmFirewallOptions('pve1', 100)).enable).toBe(1);
 
+    // The list is cached per inventory version: the change must show in it.
+    expect((await admin.request('GET', `/api/servers?firewall_group=${db}`)).json()).toMatchObject({
+      data: [],
+    });
     await admin.request('POST', `/api/apply_security_group/${alpha}`, { body: { security_group: db } });
     rules = await vmRules(100, 'pve1');
     expect(rules.map((r) => [r.type, r.action, r.comment])).toEqual([
@@ -277,6 +281,10 @@ describe('firewall: security groups, rules and servers', () => {
     }>();
     expect(server.data.firewall_group).toBe(db);
     expect((await group(db)).servers).toEqual([alpha]);
+    const listed = (await admin.request('GET', `/api/servers?firewall_group=${db}`)).json<{
+      data: { name: string; firewall_group: string }[];
+    }>().data;
+    expect(listed.map((s) => [s.name, s.firewall_group])).toEqual([[alpha, db]]);
 
     const unknown = await admin.request('POST', `/api/apply_security_group/${alpha}`, {
       body: { security_group: 'no-such' },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
 import type { VmFirewallDrift } from '../../platform/proxmox/vm-firewall';
-import { Server } from '../servers';
+import { Server, ServersRepository } from '../servers';
 import { FirewallDrift } from './firewall-drift.entity';
 
 /** A server as the firewall sees it: where its VM is and which group Proxdeck attached. */
@@ -32,6 +32,7 @@ export class FirewallRepository {
   constructor(
     @InjectRepository(Server) private readonly servers: Repository<Server>,
     @InjectRepository(FirewallDrift) private readonly drift: Repository<FirewallDrift>,
+    private readonly inventory: ServersRepository,
   ) {}
 
   async server(name: string): Promise<FirewalledServer | null> {
@@ -65,12 +66,12 @@ export class FirewallRepository {
 
   /** Records the group Proxdeck attached (null: none); a change ends any drift of the server. */
   async recordGroup(serverId: number, group: string | null): Promise<void> {
-    await this.servers.update({ id: serverId }, { firewallGroup: group });
+    await this.inventory.setFirewallGroup(serverId, group);
     await this.drift.delete({ serverId });
   }
 
   async renameGroup(from: string, to: string): Promise<void> {
-    await this.servers.update({ firewallGroup: from }, { firewallGroup: to });
+    await this.inventory.renameFirewallGroup(from, to);
     await this.drift.update({ groupName: from }, { groupName: to });
   }
 
