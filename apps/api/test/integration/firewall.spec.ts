@@ -38,6 +38,8 @@ describe('firewall: security groups, rules and servers', () => {
   const db = `db-${suffix}`;
   const alpha = `fw-alpha-${suffix}`;
   const beta = `fw-beta-${suffix}`;
+  const base = 700_000 + randomBytes(2).readUInt16BE() * 3;
+  const [vmA, vmB, vmC] = [base, base + 1, base + 2];
 
   beforeAll(async () => {
     const token = { id: 'proxdeck@pve!proxdeck', secret: `it-${randomBytes(6).toString('hex')}` };
@@ -68,11 +70,27 @@ describe('firewall: security groups, rules and servers', () => {
       ...(simulator.caFile !== undefined ? { caFile: simulator.caFile } : {}),
       retry: { retries: 0 },
     });
+    // VMs of this file's own (the integration database is shared: another file's servers hold VMIDs 100–102).
+    const model = (vmid: number) => {
+      const vm = simulator.state.vms.find((candidate) => candidate.vmid === vmid);
+      if (!vm) throw new Error(`no VM ${String(vmid)} in the simulator`);
+      return vm;
+    };
+    for (const [vmid, from] of [
+      [vmA, 100],
+      [vmB, 101],
+      [vmC, 102],
+    ] as const)
+      simulator.state.vms.push({
+        ...structuredClone(model(from)),
+        vmid,
+        config: { ...model(from).config, name: `fw-${String(vmid)}` },
+      });
     const repository = t.app.get(ServersRepository);
     await repository.insert({
       name: alpha,
       status: 'running',
-      vmid: 100,
+      vmid: vmA,
       node: 'pve1',
       cpuCores: 2,
       memoryMb: 2048,
@@ -80,7 +98,7 @@ describe('firewall: security groups, rules and servers', () => {
     await repository.insert({
       name: beta,
       status: 'stopped',
-      vmid: 101,
+      vmid: vmB,
       node: 'pve2',
       cpuCores: 2,
       memoryMb: 2048,
@@ -245,7 +263,7 @@ describe('firewall: security groups, rules and servers', () => {
   });
 
   it("applies a group to a server, replacing the one Proxdeck attached before and keeping others' rules", async () => {
-    await pve.createVmFirewallRule('pve1', 100, {
+    await pve.createVmFirewallRule('pve1', vmA, {
       type: 'in',
       action: 'ACCEPT',
       proto: 'tcp',
@@ -259,19 +277,19 @@ describe('firewall: security groups, rules and servers', () => {
     });
     expect(first.status).toBe(200);
     expect(first.json()).toMatchObject({ data: { server_name: alpha, firewall_group: web, drift: null } });
-    let rules = await vmRules(100, 'pve1');
+    let rules = await vmRules(vmA, 'pve1');
     expect(rules.map((r) => [r.type, r.action, r.enable])).toEqual([
       ['group', web, 1],
       ['in', 'ACCEPT', 1],
     ]);
-    expect((await pve.vmFirewallOptions('pve1', 100)).enable).toBe(1);
+    expect((await pve.vmFirewallOptions('pve1', vmA)).enable).toBe(1);
 
     // The list is cached per inventory version: the change must show in it.
     expect((await admin.request('GET', `/api/servers?firewall_group=${db}`)).json()).toMatchObject({
       data: [],
     });
     await admin.request('POST', `/api/apply_security_group/${alpha}`, { body: { security_group: db } });
-    rules = await vmRules(100, 'pve1');
+    rules = await vmRules(vmA, 'pve1');
     expect(rules.map((r) => [r.type, r.action, r.comment])).toEqual([
       ['group', db, 'proxdeck'],
       ['in', 'ACCEPT', 'by hand'],
@@ -297,7 +315,7 @@ describe('firewall: security groups, rules and servers', () => {
     // Remove: only Proxdeck's rule goes.
     const removed = await admin.request('POST', `/api/remove_firewall_group/${alpha}`);
     expect(removed.json()).toMatchObject({ data: { firewall_group: null } });
-    expect((await vmRules(100, 'pve1')).map((r) => r.comment)).toEqual(['by hand']);
+    expect((await vmRules(vmA, 'pve1')).map((r) => r.comment)).toEqual(['by hand']);
   });
 
   it('assigns a group to several servers as one task with an item each, and "none" removes it', async () => {
@@ -312,7 +330,7 @@ describe('firewall: security groups, rules and servers', () => {
       [beta, 'completed'],
     ]);
     expect((await group(db)).servers).toEqual([alpha, beta].sort());
-    expect((await vmRules(101, 'pve2'))[0]).toMatchObject({ type: 'group', action: db, enable: 1 });
+    expect((await vmRules(vmB, 'pve2'))[0]).toMatchObject({ type: 'group', action: db, enable: 1 });
 
     const unknown = await admin.request('POST', '/api/firewall/assign_bulk', {
       body: { server_names: ['no-such-server'], security_group: db },
@@ -328,19 +346,23 @@ describe('firewall: security groups, rules and servers', () => {
     expect((await taskDone(none.json<{ data: { task_id: string } }>().data.task_id)).status).toBe(
       'completed',
     );
-    expect((await vmRules(101, 'pve2')).some((r) => r.type === 'group')).toBe(false);
+    expect((await vmRules(vmB, 'pve2')).some((r) => r.type === 'group')).toBe(false);
     expect((await group(db)).servers).toEqual([alpha]);
   });
 
   it('notices drift after the group rule is removed behind its back, and re-applying repairs it', async () => {
-    const [ours] = await vmRules(100, 'pve1');
+    const [ours] = await vmRules(vmA, 'pve1');
     expect(ours).toMatchObject({ type: 'group', action: db });
-    await pve.deleteVmFirewallRule('pve1', 100, ours!.pos);
+    await pve.deleteVmFirewallRule('pve1', vmA, ours!.pos);
     await t.app.get(ServerSync).run();
 
-    const drift = (await admin.request('GET', '/api/firewall/drift')).json<{
-      data: { server_name: string; firewall_group: string; reason: string }[];
-    }>().data;
+    const mine = (rows: { server_name: string }[]) =>
+      rows.filter((row) => row.server_name === alpha || row.server_name === beta);
+    const drift = mine(
+      (await admin.request('GET', '/api/firewall/drift')).json<{
+        data: { server_name: string; firewall_group: string; reason: string }[];
+      }>().data,
+    );
     expect(drift).toEqual([
       expect.objectContaining({ server_name: alpha, firewall_group: db, reason: 'group_missing' }),
     ]);
@@ -361,19 +383,23 @@ describe('firewall: security groups, rules and servers', () => {
     const repaired = await admin.request('POST', `/api/firewall/reapply/${alpha}`);
     expect(repaired.status).toBe(200);
     expect(repaired.json()).toMatchObject({ data: { firewall_group: db, drift: null } });
-    expect((await vmRules(100, 'pve1'))[0]).toMatchObject({ type: 'group', action: db, enable: 1 });
+    expect((await vmRules(vmA, 'pve1'))[0]).toMatchObject({ type: 'group', action: db, enable: 1 });
     await t.app.get(ServerSync).run();
-    expect((await admin.request('GET', '/api/firewall/drift')).json()).toMatchObject({ data: [] });
+    expect(
+      mine(
+        (await admin.request('GET', '/api/firewall/drift')).json<{ data: { server_name: string }[] }>().data,
+      ),
+    ).toEqual([]);
 
     // The VM firewall turned off is drift too.
-    const options = await pve.vmFirewallOptions('pve1', 100);
-    await pve.updateVmFirewallOptions('pve1', 100, { enable: 0, digest: options.digest });
+    const options = await pve.vmFirewallOptions('pve1', vmA);
+    await pve.updateVmFirewallOptions('pve1', vmA, { enable: 0, digest: options.digest });
     await t.app.get(ServerSync).run();
     expect((await admin.request('GET', `/api/firewall/servers/${alpha}`)).json()).toMatchObject({
       data: { drift: 'firewall_off' },
     });
     await admin.request('POST', `/api/firewall/reapply/${alpha}`);
-    expect((await pve.vmFirewallOptions('pve1', 100)).enable).toBe(1);
+    expect((await pve.vmFirewallOptions('pve1', vmA)).enable).toBe(1);
     expect((await admin.request('POST', `/api/firewall/reapply/${beta}`)).status).toBe(409);
   });
 
@@ -381,7 +407,7 @@ describe('firewall: security groups, rules and servers', () => {
     await addRule(db, { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '5432' });
     await addRule(db, { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '6432', enable: false });
     // A VM Proxdeck does not manage refers to it too.
-    await pve.createVmFirewallRule('pve3', 102, { type: 'group', action: db, enable: 1 });
+    await pve.createVmFirewallRule('pve3', vmC, { type: 'group', action: db, enable: 1 });
     const renamed = `${db}-new`;
     const accepted = await admin.request('POST', '/api/firewall/groups', {
       body: { name: renamed, rename: db },
@@ -397,8 +423,8 @@ describe('firewall: security groups, rules and servers', () => {
     ]);
     expect(moved.servers).toEqual([alpha]);
     expect((await admin.request('GET', `/api/firewall/groups/${db}`)).status).toBe(404);
-    expect((await vmRules(100, 'pve1'))[0]).toMatchObject({ type: 'group', action: renamed });
-    expect((await vmRules(102, 'pve3')).find((r) => r.type === 'group')).toMatchObject({ action: renamed });
+    expect((await vmRules(vmA, 'pve1'))[0]).toMatchObject({ type: 'group', action: renamed });
+    expect((await vmRules(vmC, 'pve3')).find((r) => r.type === 'group')).toMatchObject({ action: renamed });
 
     const taken = await admin.request('POST', '/api/firewall/groups', {
       body: { name: web, rename: renamed },
@@ -416,7 +442,7 @@ describe('firewall: security groups, rules and servers', () => {
     expect(forced.status).toBe(200);
     expect(forced.json()).toMatchObject({ data: { name: renamed, detached: [alpha] } });
     expect((await pve.firewallGroups()).map((g) => g.group)).not.toContain(renamed);
-    expect((await vmRules(100, 'pve1')).some((r) => r.comment === 'proxdeck')).toBe(false);
+    expect((await vmRules(vmA, 'pve1')).some((r) => r.comment === 'proxdeck')).toBe(false);
     expect((await admin.request('GET', `/api/servers/${alpha}`)).json()).toMatchObject({
       data: { firewall_group: null },
     });
