@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { leastPrivilegeRoles, PveClient } from '@proxdeck/pve-client';
 import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { waitFor } from '@proxdeck/testing';
+import { DataSource } from 'typeorm';
 import { ServerSync, ServersRepository } from '../../src/modules/servers';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 
@@ -106,6 +107,10 @@ describe('firewall: security groups, rules and servers', () => {
     await t.app.get(ServerSync).run();
   });
   afterAll(async () => {
+    // The drift notices are broadcasts: other files of the shared database list every broadcast.
+    await t.app
+      .get(DataSource)
+      .query(`DELETE FROM notifications WHERE type = 'firewall.drift' AND server = ANY($1)`, [[alpha, beta]]);
     await pve.close();
     await t.close();
     await simulator.close();
