@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok } from '../../../test/api-mock';
-import { adminUser, makeSession, viewerUser } from '../../../test/fixtures';
+import { adminUser, makeServer, makeSession, viewerUser } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 import type { Group } from './firewall.queries';
 
@@ -104,5 +104,54 @@ describe('firewall pages', () => {
     firewallApi();
     renderApp('/firewall/groups/gone');
     expect(await screen.findByRole('alert')).toHaveTextContent('There is no security group gone in Proxmox.');
+  });
+});
+
+describe("a server's security group", () => {
+  const SERVER = makeServer({ name: 'web-01', firewall_group: 'web' });
+
+  function serverApi() {
+    return mockApi({
+      'GET /api/session/check': () => ok(makeSession(adminUser, 'csrf-fw')),
+      'GET /api/notifications/unread-count': () => ok({ count: 0 }),
+      'GET /api/servers/{name}': () => ok(SERVER),
+      'GET /api/server_status/{name}': () => fail(503, 'DEPENDENCY_UNAVAILABLE', 'Proxmox is unreachable'),
+      'GET /api/firewall/groups': () =>
+        ok([{ name: 'web', comment: null, rules_count: 2, servers: ['web-01'] }]),
+      'GET /api/firewall/servers/{server_name}': ({ params }) =>
+        ok({ server_name: params.server_name, firewall_group: 'web', drift: 'group_missing' }),
+      'POST /api/firewall/reapply/{server_name}': ({ params }) =>
+        ok({ server_name: params.server_name, firewall_group: 'web', drift: null }),
+      'POST /api/remove_firewall_group/{server_name}': ({ params }) =>
+        ok({ server_name: params.server_name, firewall_group: null, drift: null }),
+    });
+  }
+
+  it('shows the drift the sync found and re-applies the group', async () => {
+    const api = serverApi();
+    renderApp('/servers/web-01');
+    const card = await screen.findByTestId('server-firewall');
+    expect(
+      await within(card).findByText('Drift: the group rule is gone from the VM firewall in Proxmox'),
+    ).toBeInTheDocument();
+    await userEvent.click(within(card).getByRole('button', { name: 'Re-apply' }));
+    await waitFor(() => {
+      expect(api.calls('POST /api/firewall/reapply/{server_name}').map((c) => c.params)).toEqual([
+        { server_name: 'web-01' },
+      ]);
+    });
+  });
+
+  it('asks before removing the group, naming it and the server', async () => {
+    const api = serverApi();
+    renderApp('/servers/web-01');
+    const card = await screen.findByTestId('server-firewall');
+    await userEvent.click(await within(card).findByRole('button', { name: 'Remove' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Remove web from web-01?');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove web' }));
+    await waitFor(() => {
+      expect(api.calls('POST /api/remove_firewall_group/{server_name}')).toHaveLength(1);
+    });
   });
 });
