@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './modules/auth';
 import { CleanupModule } from './modules/cleanup';
 import { DatastoresModule } from './modules/datastores';
+import { FirewallModule } from './modules/firewall';
 import { IpPoolsModule } from './modules/ip-pools';
 import { NotificationsModule } from './modules/notifications';
 import { SelftestModule } from './modules/selftest';
@@ -48,6 +49,7 @@ export class AppModule {
         DatastoresModule,
         ServersModule,
         CleanupModule,
+        FirewallModule,
       ],
     };
   }

@@ -229,6 +229,37 @@ describe.each(PVE_RELEASES)('conformance: the real client against the simulator 
     await client.deleteFirewallGroup('conf-pg');
     expect((await client.firewallGroups()).map((g) => g.group)).not.toContain('conf-pg');
 
+    await client.createFirewallAlias({ name: 'conf-lan', cidr: '10.9.0.0/16' });
+    await expect(client.firewallAlias('CONF-LAN')).resolves.toMatchObject({ cidr: '10.9.0.0/16' });
+    await client.updateFirewallAlias('conf-lan', { cidr: '10.9.0.0/24', rename: 'conf-lan2' });
+    expect((await client.firewallAliases()).map((alias) => alias.name)).toContain('conf-lan2');
+    await client.createFirewallIpset('conf-set', 'conformance');
+    await client.addFirewallIpsetEntry('conf-set', { cidr: 'conf-lan2', comment: 'by alias' });
+    await client.addFirewallIpsetEntry('conf-set', { cidr: '10.8.0.0/16' });
+    await client.updateFirewallIpsetEntry('conf-set', '10.8.0.0/16', { nomatch: 1 });
+    await expect(client.firewallIpsetEntry('conf-set', '10.8.0.0/16')).resolves.toMatchObject({ nomatch: 1 });
+    expect((await client.firewallIpsetEntries('conf-set')).map((entry) => entry.cidr)).toEqual([
+      '10.8.0.0/16',
+      'conf-lan2',
+    ]);
+    expect((await client.firewallIpsets()).map((set) => set.name)).toContain('conf-set');
+    await client.createClusterFirewallRule({
+      type: 'in',
+      action: 'ACCEPT',
+      source: '+conf-set',
+      macro: 'SSH',
+      enable: 1,
+    });
+    const [clusterRule] = await client.clusterFirewallRules();
+    await expect(client.clusterFirewallRule(0)).resolves.toMatchObject({ macro: 'SSH', source: '+conf-set' });
+    await client.updateClusterFirewallRule(0, { comment: 'ssh from the set', digest: clusterRule!.digest });
+    await client.deleteClusterFirewallRule(0);
+    await client.updateClusterFirewallOptions({ enable: 1, policy_in: 'DROP' });
+    await expect(client.clusterFirewallOptions()).resolves.toMatchObject({ enable: 1, policy_in: 'DROP' });
+    await client.deleteFirewallIpsetEntry('conf-set', '10.8.0.0/16');
+    await client.deleteFirewallIpset('conf-set', true);
+    await client.deleteFirewallAlias('conf-lan2');
+
     await client.createVmFirewallRule('pve1', 500, {
       type: 'in',
       action: 'DROP',

@@ -62,6 +62,7 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
     'Dashboard',
     'Servers',
     'Tasks',
+    'Firewall',
     'Notifications',
     'Datastores',
     'IP pools',

@@ -33,7 +33,10 @@ import type {
   PveAgentNetworkInterface,
   PveClusterResource,
   PveClusterStatusItem,
+  PveFirewallAlias,
   PveFirewallGroup,
+  PveFirewallIpset,
+  PveFirewallIpsetEntry,
   PveFirewallRule,
   PveFirewallRuleInput,
   PveHaResource,
@@ -684,8 +687,12 @@ export class PveClient {
     return this.request('PUT', `/cluster/firewall/groups/${enc(group)}/${pos}`, ruleParams(changes));
   }
 
-  moveFirewallGroupRule(group: string, pos: number, moveto: number): Promise<null> {
-    return this.request('PUT', `/cluster/firewall/groups/${enc(group)}/${pos}`, { moveto });
+  /** Takes the rule out and inserts it before the rule now at `moveto` (last when beyond the end). */
+  moveFirewallGroupRule(group: string, pos: number, moveto: number, digest?: string): Promise<null> {
+    return this.request('PUT', `/cluster/firewall/groups/${enc(group)}/${pos}`, {
+      moveto,
+      ...(digest !== undefined ? { digest } : {}),
+    });
   }
 
   deleteFirewallGroupRule(group: string, pos: number, digest?: string): Promise<null> {
@@ -735,6 +742,113 @@ export class PveClient {
     params: Params<'PUT /nodes/{node}/qemu/{vmid}/firewall/options', 'node' | 'vmid'>,
   ): Promise<null> {
     return this.request('PUT', `${vmPath(node, vmid)}/firewall/options`, params);
+  }
+
+  /** The cluster's own rules (cluster.fw); Proxdeck does not change them, tools and tests may. */
+  clusterFirewallRules(): Promise<PveFirewallRule[]> {
+    return this.request('GET', '/cluster/firewall/rules');
+  }
+
+  clusterFirewallRule(pos: number): Promise<PveFirewallRule> {
+    return this.request('GET', `/cluster/firewall/rules/${pos}`);
+  }
+
+  createClusterFirewallRule(rule: PveFirewallRuleInput): Promise<null> {
+    return this.request('POST', '/cluster/firewall/rules', ruleParams(rule));
+  }
+
+  updateClusterFirewallRule(
+    pos: number,
+    changes: Partial<PveFirewallRuleInput> & { delete?: string; moveto?: number },
+  ): Promise<null> {
+    return this.request('PUT', `/cluster/firewall/rules/${pos}`, ruleParams(changes));
+  }
+
+  deleteClusterFirewallRule(pos: number, digest?: string): Promise<null> {
+    return this.request('DELETE', `/cluster/firewall/rules/${pos}`, digest !== undefined ? { digest } : {});
+  }
+
+  clusterFirewallOptions(): Promise<Record<string, string | number>> {
+    return this.request('GET', '/cluster/firewall/options');
+  }
+
+  updateClusterFirewallOptions(params: Params<'PUT /cluster/firewall/options'>): Promise<null> {
+    return this.request('PUT', '/cluster/firewall/options', params);
+  }
+
+  firewallAlias(name: string): Promise<PveFirewallAlias> {
+    return this.request('GET', `/cluster/firewall/aliases/${enc(name)}`);
+  }
+
+  firewallAliases(): Promise<PveFirewallAlias[]> {
+    return this.request('GET', '/cluster/firewall/aliases');
+  }
+
+  createFirewallAlias(params: Params<'POST /cluster/firewall/aliases'>): Promise<null> {
+    return this.request('POST', '/cluster/firewall/aliases', params);
+  }
+
+  /** `rename` is the NEW name here (Aliases.pm), unlike groups and IP sets. */
+  updateFirewallAlias(
+    name: string,
+    params: Params<'PUT /cluster/firewall/aliases/{name}', 'name'>,
+  ): Promise<null> {
+    return this.request('PUT', `/cluster/firewall/aliases/${enc(name)}`, params);
+  }
+
+  deleteFirewallAlias(name: string, digest?: string): Promise<null> {
+    return this.request(
+      'DELETE',
+      `/cluster/firewall/aliases/${enc(name)}`,
+      digest !== undefined ? { digest } : {},
+    );
+  }
+
+  firewallIpsets(): Promise<PveFirewallIpset[]> {
+    return this.request('GET', '/cluster/firewall/ipset');
+  }
+
+  createFirewallIpset(name: string, comment?: string): Promise<null> {
+    return this.request('POST', '/cluster/firewall/ipset', {
+      name,
+      ...(comment !== undefined ? { comment } : {}),
+    });
+  }
+
+  /** Fails with `IPSet '<name>' is not empty` while it holds entries, unless `force`. */
+  deleteFirewallIpset(name: string, force = false): Promise<null> {
+    return this.request('DELETE', `/cluster/firewall/ipset/${enc(name)}`, force ? { force: 1 } : {});
+  }
+
+  firewallIpsetEntries(name: string): Promise<PveFirewallIpsetEntry[]> {
+    return this.request('GET', `/cluster/firewall/ipset/${enc(name)}`);
+  }
+
+  addFirewallIpsetEntry(
+    name: string,
+    params: Params<'POST /cluster/firewall/ipset/{name}', 'name'>,
+  ): Promise<null> {
+    return this.request('POST', `/cluster/firewall/ipset/${enc(name)}`, params);
+  }
+
+  firewallIpsetEntry(name: string, cidr: string): Promise<PveFirewallIpsetEntry> {
+    return this.request('GET', `/cluster/firewall/ipset/${enc(name)}/${enc(cidr)}`);
+  }
+
+  updateFirewallIpsetEntry(
+    name: string,
+    cidr: string,
+    params: Params<'PUT /cluster/firewall/ipset/{name}/{cidr}', 'name' | 'cidr'>,
+  ): Promise<null> {
+    return this.request('PUT', `/cluster/firewall/ipset/${enc(name)}/${enc(cidr)}`, params);
+  }
+
+  deleteFirewallIpsetEntry(name: string, cidr: string, digest?: string): Promise<null> {
+    return this.request(
+      'DELETE',
+      `/cluster/firewall/ipset/${enc(name)}/${enc(cidr)}`,
+      digest !== undefined ? { digest } : {},
+    );
   }
 
   // ---- access -----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ export {
   isLockTimeoutMessage,
 } from './errors';
 export { KeyedLimiter } from './concurrency';
+export { PVE_FIREWALL_MACROS, preferredMacroName } from './firewall-macros';
 export {
   PROXDECK_ENDPOINTS,
   leastPrivilegeCommands,

@@ -17,6 +17,8 @@ const SAMPLE: Record<string, string> = {
   storage: 'local',
   group: 'web',
   pos: '0',
+  name: 'admins',
+  cidr: '10.0.0.0/8',
   upid: 'UPID:pve1:00001234:00005678:6745F0A1:qmstart:100:root@pam:',
   volume: 'local:backup/vzdump-qemu-100.vma.zst',
 };

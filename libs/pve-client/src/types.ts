@@ -298,6 +298,27 @@ export interface PveFirewallRuleInput extends PveFirewallRuleFields {
   digest?: string;
 }
 
+export interface PveFirewallAlias {
+  name: string;
+  cidr: string;
+  comment?: string;
+  ipversion?: number;
+  digest: string;
+}
+
+export interface PveFirewallIpset {
+  name: string;
+  comment?: string;
+  digest: string;
+}
+
+export interface PveFirewallIpsetEntry {
+  cidr: string;
+  nomatch?: PveFlag | boolean;
+  comment?: string;
+  digest: string;
+}
+
 export type PveVmFirewallOptions = Partial<{
   enable: PveFlag;
   policy_in: 'ACCEPT' | 'REJECT' | 'DROP';

@@ -1,12 +1,21 @@
 /**
- * Firewall: cluster security groups and their rules, VM rules and options (pve-firewall API2/Firewall/*).
- * New rules go to position 0 and are disabled unless `enable=1`; `moveto` moves only; `rename` = old name.
+ * Firewall: cluster security groups and their rules, the cluster's own rules and options, aliases and IP sets,
+ * VM rules and options (pve-firewall API2/Firewall/*). New rules go to position 0 and are disabled unless
+ * `enable=1`; `moveto` moves only; `rename` = old name.
  */
 import { createHash } from 'node:crypto';
-import type { PveParamValue } from '@proxdeck/pve-client';
+import { isIpv4, preferredMacroName, type PveParamValue } from '@proxdeck/pve-client';
 import { num, str, type RequestContext, type RouteTable, type SimServices } from '../context';
 import { paramError, pveDie } from '../http-error';
-import type { SimFirewallGroup, SimFirewallRule, SimVm } from '../state/model';
+import type {
+  SimFirewallAlias,
+  SimFirewallGroup,
+  SimFirewallIpset,
+  SimFirewallRule,
+  SimVm,
+} from '../state/model';
+
+type RuleScope = 'group' | 'vm' | 'cluster';
 
 const RULE_FIELDS = [
   'type',
@@ -71,8 +80,9 @@ function renderRule(rule: SimFirewallRule, pos: number, digest: string): Record<
 
 /** verify_rule: the second validation layer, after the schema formats. */
 function ruleFromParams(
+  sim: SimServices,
   params: Record<string, PveParamValue>,
-  scope: 'group' | 'vm',
+  scope: RuleScope,
   base?: SimFirewallRule,
 ): SimFirewallRule {
   const rule: SimFirewallRule = base ? { ...base } : { type: 'in', action: 'ACCEPT' };
@@ -110,8 +120,48 @@ function ruleFromParams(
     errors.iface = `invalid interface name '${rule.iface}'`;
   if (rule['icmp-type'] !== undefined && rule.dport !== undefined)
     errors['icmp-type'] = `'icmp-type' cannot be specified together with 'dport'`;
+  if (rule.macro !== undefined) {
+    const preferred = preferredMacroName(rule.macro);
+    if (preferred === undefined) errors.macro = `unknown macro '${rule.macro}'`;
+    else rule.macro = preferred;
+  }
+  for (const field of ['source', 'dest'] as const) {
+    const problem = unknownReference(sim, rule[field]);
+    if (problem !== undefined) errors[field] = problem;
+  }
   if (Object.keys(errors).length > 0) throw paramError(errors);
   return rule;
+}
+
+/** verify_rule's alias and ipset resolution: a cluster (`dc/`, or unprefixed) name must exist. */
+function unknownReference(sim: SimServices, address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  const ipset = /^\+(?:(dc|guest|sdn)\/)?([A-Za-z][A-Za-z0-9\-_]+)$/.exec(address);
+  if (ipset) {
+    if (ipset[1] === 'guest' || ipset[1] === 'sdn') return undefined;
+    return ipsets(sim).some((set) => set.name === ipset[2]) ? undefined : `no such ipset '${ipset[2] ?? ''}'`;
+  }
+  const alias = /^(?:(dc|guest)\/)?([A-Za-z][A-Za-z0-9\-_]+)$/.exec(address);
+  if (alias) {
+    if (alias[1] === 'guest') return undefined;
+    const name = (alias[2] ?? '').toLowerCase();
+    return aliases(sim).some((a) => a.name.toLowerCase() === name)
+      ? undefined
+      : `no such alias '${alias[2] ?? ''}'`;
+  }
+  return undefined;
+}
+
+function aliases(sim: SimServices): SimFirewallAlias[] {
+  return (sim.state.data.firewallAliases ??= []);
+}
+
+function ipsets(sim: SimServices): SimFirewallIpset[] {
+  return (sim.state.data.firewallIpsets ??= []);
+}
+
+function clusterRules(sim: SimServices): SimFirewallRule[] {
+  return (sim.state.data.firewallClusterRules ??= []);
 }
 
 function ruleAt(rules: SimFirewallRule[], pos: number): SimFirewallRule {
@@ -122,9 +172,10 @@ function ruleAt(rules: SimFirewallRule[], pos: number): SimFirewallRule {
 
 /** The PUT semantics shared by group and VM rules. */
 function updateRule(
+  sim: SimServices,
   rules: SimFirewallRule[],
   params: Record<string, PveParamValue>,
-  scope: 'group' | 'vm',
+  scope: RuleScope,
 ): void {
   const pos = Number(params.pos);
   const rule = ruleAt(rules, pos);
@@ -136,7 +187,7 @@ function updateRule(
     rules.splice(Math.min(target, rules.length), 0, rule);
     return;
   }
-  rules[pos] = ruleFromParams(params, scope, rule);
+  rules[pos] = ruleFromParams(sim, params, scope, rule);
 }
 
 function group(sim: SimServices, name: string): SimFirewallGroup {
@@ -205,7 +256,7 @@ export function registerFirewallRoutes(routes: RouteTable): void {
     sim.auth.require(auth, '/', 'Sys.Modify');
     const g = group(sim, String(params.group));
     checkDigest(params.digest, digestOf(g.rules));
-    g.rules.unshift(ruleFromParams(params, 'group'));
+    g.rules.unshift(ruleFromParams(sim, params, 'group'));
     return null;
   });
 
@@ -220,7 +271,7 @@ export function registerFirewallRoutes(routes: RouteTable): void {
     sim.auth.require(auth, '/', 'Sys.Modify');
     const g = group(sim, String(params.group));
     checkDigest(params.digest, digestOf(g.rules));
-    updateRule(g.rules, params, 'group');
+    updateRule(sim, g.rules, params, 'group');
     return null;
   });
 
@@ -242,7 +293,7 @@ export function registerFirewallRoutes(routes: RouteTable): void {
   routes.set('POST /nodes/{node}/qemu/{vmid}/firewall/rules', (ctx) => {
     const vm = vmOf(ctx, true);
     checkDigest(ctx.params.digest, digestOf(vm.firewallRules));
-    vm.firewallRules.unshift(ruleFromParams(ctx.params, 'vm'));
+    vm.firewallRules.unshift(ruleFromParams(ctx.sim, ctx.params, 'vm'));
     return null;
   });
 
@@ -255,7 +306,7 @@ export function registerFirewallRoutes(routes: RouteTable): void {
   routes.set('PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}', (ctx) => {
     const vm = vmOf(ctx, true);
     checkDigest(ctx.params.digest, digestOf(vm.firewallRules));
-    updateRule(vm.firewallRules, ctx.params, 'vm');
+    updateRule(ctx.sim, vm.firewallRules, ctx.params, 'vm');
     return null;
   });
 
@@ -284,6 +335,248 @@ export function registerFirewallRoutes(routes: RouteTable): void {
       if (['node', 'vmid', 'digest', 'delete'].includes(k)) continue;
       vm.firewallOptions[k] = String(v);
     }
+    return null;
+  });
+
+  registerClusterRuleRoutes(routes);
+  registerAliasRoutes(routes);
+  registerIpsetRoutes(routes);
+}
+
+/** The cluster's own rules (cluster.fw `[RULES]`) and options (`[OPTIONS]`). */
+function registerClusterRuleRoutes(routes: RouteTable): void {
+  routes.set('GET /cluster/firewall/rules', ({ sim, auth }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const rules = clusterRules(sim);
+    return renderRules(rules, digestOf(rules));
+  });
+
+  routes.set('POST /cluster/firewall/rules', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const rules = clusterRules(sim);
+    checkDigest(params.digest, digestOf(rules));
+    rules.unshift(ruleFromParams(sim, params, 'cluster'));
+    return null;
+  });
+
+  routes.set('GET /cluster/firewall/rules/{pos}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const rules = clusterRules(sim);
+    const pos = Number(params.pos);
+    return renderRule(ruleAt(rules, pos), pos, digestOf(rules));
+  });
+
+  routes.set('PUT /cluster/firewall/rules/{pos}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const rules = clusterRules(sim);
+    checkDigest(params.digest, digestOf(rules));
+    updateRule(sim, rules, params, 'cluster');
+    return null;
+  });
+
+  routes.set('DELETE /cluster/firewall/rules/{pos}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const rules = clusterRules(sim);
+    checkDigest(params.digest, digestOf(rules));
+    const pos = Number(params.pos);
+    ruleAt(rules, pos);
+    rules.splice(pos, 1);
+    return null;
+  });
+
+  routes.set('GET /cluster/firewall/options', ({ sim, auth }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const options = (sim.state.data.firewallClusterOptions ??= {});
+    const out: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(options)) out[k] = /^\d+$/.test(v) ? Number(v) : v;
+    return { ...out, digest: digestOf(options) };
+  });
+
+  routes.set('PUT /cluster/firewall/options', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const options = (sim.state.data.firewallClusterOptions ??= {});
+    checkDigest(params.digest, digestOf(options));
+    for (const key of str(params, 'delete')?.split(/[,;\s]+/) ?? []) Reflect.deleteProperty(options, key);
+    for (const [k, v] of Object.entries(params)) {
+      if (['digest', 'delete'].includes(k)) continue;
+      options[k] = String(v);
+    }
+    return null;
+  });
+}
+
+function renderAlias(alias: SimFirewallAlias, digest: string): Record<string, unknown> {
+  return {
+    name: alias.name,
+    cidr: alias.cidr,
+    ...(alias.comment !== undefined ? { comment: alias.comment } : {}),
+    ipversion: isIpv4(alias.cidr.split('/')[0] ?? '') ? 4 : 6,
+    digest,
+  };
+}
+
+/** Aliases.pm: names are matched lower-cased; the digest covers the whole list. */
+function registerAliasRoutes(routes: RouteTable): void {
+  const find = (sim: SimServices, name: string): SimFirewallAlias | undefined =>
+    aliases(sim).find((a) => a.name.toLowerCase() === name.toLowerCase());
+  const listDigest = (sim: SimServices): string => digestOf(aliases(sim));
+
+  routes.set('GET /cluster/firewall/aliases', ({ sim, auth }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const digest = listDigest(sim);
+    return [...aliases(sim)]
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+      .map((a) => renderAlias(a, digest));
+  });
+
+  routes.set('POST /cluster/firewall/aliases', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const name = String(params.name);
+    if (find(sim, name)) throw paramError({ name: `alias '${name}' already exists` });
+    const comment = str(params, 'comment');
+    aliases(sim).push({ name, cidr: String(params.cidr), ...(comment ? { comment } : {}) });
+    return null;
+  });
+
+  routes.set('GET /cluster/firewall/aliases/{name}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const alias = find(sim, String(params.name));
+    if (!alias) throw paramError({ name: 'no such alias' });
+    return renderAlias(alias, listDigest(sim));
+  });
+
+  routes.set('PUT /cluster/firewall/aliases/{name}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    checkDigest(params.digest, listDigest(sim));
+    const alias = find(sim, String(params.name));
+    if (!alias) throw paramError({ name: 'no such alias' });
+    const rename = str(params, 'rename');
+    if (rename !== undefined && rename.toLowerCase() !== alias.name.toLowerCase() && find(sim, rename))
+      throw paramError({ name: `alias '${rename}' already exists` });
+    const comment = str(params, 'comment');
+    alias.cidr = String(params.cidr);
+    if (comment) alias.comment = comment;
+    else delete alias.comment;
+    if (rename !== undefined) alias.name = rename;
+    return null;
+  });
+
+  routes.set('DELETE /cluster/firewall/aliases/{name}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    checkDigest(params.digest, listDigest(sim));
+    const name = String(params.name).toLowerCase();
+    sim.state.data.firewallAliases = aliases(sim).filter((a) => a.name.toLowerCase() !== name);
+    return null;
+  });
+}
+
+/** IPSet.pm: the list digest covers names and comments; each set's digest covers its entries. */
+function registerIpsetRoutes(routes: RouteTable): void {
+  const listOf = (sim: SimServices): { name: string; comment?: string }[] =>
+    [...ipsets(sim)]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((set) => ({ name: set.name, ...(set.comment !== undefined ? { comment: set.comment } : {}) }));
+  const find = (sim: SimServices, name: string): SimFirewallIpset => {
+    const set = ipsets(sim).find((s) => s.name === name);
+    if (!set) throw pveDie(`no such IPSet '${name}'`);
+    return set;
+  };
+  const renderEntry = (entry: SimFirewallIpset['entries'][number], digest: string) => ({
+    cidr: entry.cidr,
+    ...(entry.nomatch ? { nomatch: 1 } : {}),
+    ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
+    digest,
+  });
+
+  routes.set('GET /cluster/firewall/ipset', ({ sim, auth }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const list = listOf(sim);
+    const digest = digestOf(list);
+    return list.map((entry) => ({ ...entry, digest }));
+  });
+
+  routes.set('POST /cluster/firewall/ipset', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const name = String(params.name);
+    const rename = str(params, 'rename');
+    const comment = str(params, 'comment');
+    if (rename !== undefined) {
+      checkDigest(params.digest, digestOf(listOf(sim)));
+      const old = ipsets(sim).find((s) => s.name === rename);
+      if (!old) throw paramError({ name: `IPSet '${rename}' does not exists` });
+      if (name !== rename && ipsets(sim).some((s) => s.name === name))
+        throw paramError({ name: `IPSet '${name}' does already exist` });
+      old.name = name;
+      if (comment !== undefined) old.comment = comment;
+      return null;
+    }
+    if (ipsets(sim).some((s) => s.name === name))
+      throw paramError({ name: `IPSet '${name}' already exists` });
+    ipsets(sim).push({ name, ...(comment !== undefined ? { comment } : {}), entries: [] });
+    return null;
+  });
+
+  routes.set('DELETE /cluster/firewall/ipset/{name}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const set = find(sim, String(params.name));
+    if (set.entries.length > 0 && Number(params.force ?? 0) !== 1)
+      throw pveDie(`IPSet '${set.name}' is not empty`);
+    sim.state.data.firewallIpsets = ipsets(sim).filter((s) => s !== set);
+    return null;
+  });
+
+  routes.set('GET /cluster/firewall/ipset/{name}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const set = find(sim, String(params.name));
+    const digest = digestOf(set.entries);
+    return set.entries.map((entry) => renderEntry(entry, digest));
+  });
+
+  routes.set('POST /cluster/firewall/ipset/{name}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const set = find(sim, String(params.name));
+    const cidr = String(params.cidr);
+    if (set.entries.some((entry) => entry.cidr === cidr))
+      throw paramError({ cidr: `address '${cidr}' already exists` });
+    if (/\/0+$/.test(cidr)) throw paramError({ cidr: 'a zero prefix is not allowed in ipset entries' });
+    if (/^[A-Za-z][A-Za-z0-9\-_]+$/.test(cidr) && unknownReference(sim, cidr) !== undefined)
+      throw pveDie(`no such alias '${cidr}'`);
+    const comment = str(params, 'comment');
+    set.entries.unshift({
+      cidr,
+      ...(Number(params.nomatch ?? 0) === 1 ? { nomatch: true } : {}),
+      ...(comment ? { comment } : {}),
+    });
+    return null;
+  });
+
+  routes.set('GET /cluster/firewall/ipset/{name}/{cidr}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Audit');
+    const set = find(sim, String(params.name));
+    const entry = set.entries.find((e) => e.cidr === String(params.cidr));
+    if (!entry) throw paramError({ cidr: 'no such IP/Network' });
+    return renderEntry(entry, digestOf(set.entries));
+  });
+
+  routes.set('PUT /cluster/firewall/ipset/{name}/{cidr}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const set = find(sim, String(params.name));
+    checkDigest(params.digest, digestOf(set.entries));
+    const entry = set.entries.find((e) => e.cidr === String(params.cidr));
+    if (!entry) throw paramError({ cidr: 'no such IP/Network' });
+    const comment = str(params, 'comment');
+    if (Number(params.nomatch ?? 0) === 1) entry.nomatch = true;
+    else delete entry.nomatch;
+    if (comment !== undefined) entry.comment = comment;
+    else delete entry.comment;
+    return null;
+  });
+
+  routes.set('DELETE /cluster/firewall/ipset/{name}/{cidr}', ({ sim, auth, params }) => {
+    sim.auth.require(auth, '/', 'Sys.Modify');
+    const set = find(sim, String(params.name));
+    checkDigest(params.digest, digestOf(set.entries));
+    set.entries = set.entries.filter((e) => e.cidr !== String(params.cidr));
     return null;
   });
 }

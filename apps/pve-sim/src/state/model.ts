@@ -55,6 +55,26 @@ export interface SimFirewallGroup {
   rules: SimFirewallRule[];
 }
 
+/** A cluster firewall alias (cluster.fw `[ALIASES]`); names are case-insensitive. */
+export interface SimFirewallAlias {
+  name: string;
+  cidr: string;
+  comment?: string;
+}
+
+export interface SimFirewallIpsetEntry {
+  cidr: string;
+  nomatch?: boolean;
+  comment?: string;
+}
+
+/** A cluster IP set (cluster.fw `[IPSET name]`). */
+export interface SimFirewallIpset {
+  name: string;
+  comment?: string;
+  entries: SimFirewallIpsetEntry[];
+}
+
 export interface SimVm {
   vmid: number;
   node: string;
@@ -142,6 +162,11 @@ export interface SimStateData {
   volumes: SimVolume[];
   vms: SimVm[];
   firewallGroups: SimFirewallGroup[];
+  /** cluster.fw's aliases, IP sets, own rules and options; absent in older state files (= none). */
+  firewallAliases?: SimFirewallAlias[];
+  firewallIpsets?: SimFirewallIpset[];
+  firewallClusterRules?: SimFirewallRule[];
+  firewallClusterOptions?: Record<string, string>;
   /** user.cfg; absent in state files written before it was kept (then built from the start options). */
   access?: SimAccessData;
   /** datacenter.cfg; absent = a fresh installation's (DEFAULT_DATACENTER_OPTIONS). */

@@ -9,6 +9,7 @@ import { appLocales } from '../app/app.locales';
 import { authLocales } from '../features/auth/auth.locales';
 import { dashboardLocales } from '../features/dashboard/dashboard.locales';
 import { datastoresLocales } from '../features/datastores/datastores.locales';
+import { firewallLocales } from '../features/firewall/firewall.locales';
 import { ipPoolsLocales } from '../features/ip-pools/ip-pools.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
@@ -42,6 +43,7 @@ export const LOCALES = [
   tasksLocales,
   datastoresLocales,
   ipPoolsLocales,
+  firewallLocales,
   serversLocales,
   cleanupLocales,
 ] as const;
@@ -56,6 +58,7 @@ const en = {
   ...tasksLocales.en,
   ...datastoresLocales.en,
   ...ipPoolsLocales.en,
+  ...firewallLocales.en,
   ...serversLocales.en,
   ...cleanupLocales.en,
 };
@@ -69,6 +72,7 @@ const ko: Texts<typeof en> = {
   ...tasksLocales.ko,
   ...datastoresLocales.ko,
   ...ipPoolsLocales.ko,
+  ...firewallLocales.ko,
   ...serversLocales.ko,
   ...cleanupLocales.ko,
 };

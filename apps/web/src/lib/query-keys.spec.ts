@@ -44,6 +44,14 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
   cleanup: [queryKeys.cleanup.candidates()],
   datastores: [queryKeys.datastores.list()],
   ipPools: [queryKeys.ipPools.list(), queryKeys.ipPools.detail(3)],
+  firewall: [
+    queryKeys.firewall.groups(),
+    queryKeys.firewall.group('web'),
+    queryKeys.firewall.ipsets(),
+    queryKeys.firewall.aliases(),
+    queryKeys.firewall.drift(),
+    queryKeys.firewall.server('web-01'),
+  ],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

@@ -40,6 +40,7 @@ const servers = ['servers'] as const;
 const cleanup = ['cleanup'] as const;
 const datastores = ['datastores'] as const;
 const ipPools = ['ip-pools'] as const;
+const firewall = ['firewall'] as const;
 
 export const queryKeys = {
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
@@ -119,5 +120,21 @@ export const queryKeys = {
     list: () => [...ipPools, 'list'] as const,
     /** GET /api/ip_pools/{id} */
     detail: (id: number) => [...ipPools, 'detail', id] as const,
+  },
+  /** Security groups, IP sets, aliases, and the groups on servers (docs/api.md §7, §15). */
+  firewall: {
+    all: firewall,
+    /** GET /api/firewall/groups */
+    groups: () => [...firewall, 'groups'] as const,
+    /** GET /api/firewall/groups/{group_name} */
+    group: (name: string) => [...firewall, 'group', name] as const,
+    /** GET /api/firewall/ipsets */
+    ipsets: () => [...firewall, 'ipsets'] as const,
+    /** GET /api/firewall/aliases */
+    aliases: () => [...firewall, 'aliases'] as const,
+    /** GET /api/firewall/drift */
+    drift: () => [...firewall, 'drift'] as const,
+    /** GET /api/firewall/servers/{server_name} */
+    server: (name: string) => [...firewall, 'server', name] as const,
   },
 } satisfies Record<string, KeyDomain>;

@@ -22,6 +22,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apply_security_group/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attaches a group to the server's VM (an enabled group rule), turns its firewall on, replaces the group Proxdeck attached before */
+        post: operations["Firewall_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/celery/status": {
         parameters: {
             query?: never;
@@ -207,6 +224,250 @@ export interface paths {
         };
         /** The caller's user, effective permissions and session times */
         get: operations["Auth_userInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cluster’s aliases */
+        get: operations["Firewall_aliases"];
+        put?: never;
+        /** Creates an alias */
+        post: operations["Firewall_createAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/aliases/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes an alias (a new name only while no rule uses it) */
+        put: operations["Firewall_updateAlias"];
+        post?: never;
+        /** Deletes an alias: 409 while a rule or an IP set uses it */
+        delete: operations["Firewall_deleteAlias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/assign_bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assigns a group to servers ("none" removes it): a task with an item per server */
+        post: operations["Firewall_assignBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Servers whose VM firewall no longer holds the group Proxdeck attached */
+        get: operations["Firewall_drift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security groups, with their rule counts and the servers using each */
+        get: operations["Firewall_groups"];
+        put?: never;
+        /** Creates a group, or changes its comment (the name exists), or renames one (`rename`: the old name; a 202 task) */
+        post: operations["Firewall_saveGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/groups/{group_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group with its rules in order, its digest and the servers using it */
+        get: operations["Firewall_group"];
+        put?: never;
+        post?: never;
+        /** Deletes a group (its rules first); 409 while servers use it, unless force=true detaches it first */
+        delete: operations["Firewall_deleteGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/groups/{group_name}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a rule (top, or insert_at), replaces the rule at pos, or moves it (pos and moveto, as Proxmox: before the rule now at moveto); a stale digest is a 409 */
+        post: operations["Firewall_saveRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/groups/{group_name}/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes the rule at a position (rule_id); a stale digest is a 409 */
+        delete: operations["Firewall_deleteRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/ipsets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cluster’s IP sets with their entries */
+        get: operations["Firewall_ipsets"];
+        put?: never;
+        /** Creates an IP set */
+        post: operations["Firewall_createIpset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/ipsets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An IP set with its entries */
+        get: operations["Firewall_ipset"];
+        put?: never;
+        post?: never;
+        /** Deletes an IP set: 409 while a rule uses it, or while it has entries (Proxmox) */
+        delete: operations["Firewall_deleteIpset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/ipsets/{name}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds an address, network or alias to an IP set */
+        post: operations["Firewall_addEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/ipsets/{name}/entries/{cidr}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes an entry (the CIDR URL-encoded: 10.0.0.0%2F8) */
+        delete: operations["Firewall_deleteEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/reapply/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drift repair: attaches the recorded group again and turns the VM firewall on */
+        post: operations["Firewall_reapply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firewall/servers/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group Proxdeck attached to a server, and its drift */
+        get: operations["Firewall_serverState"];
         put?: never;
         post?: never;
         delete?: never;
@@ -443,6 +704,23 @@ export interface paths {
         get: operations["Datastores_proxmoxStorage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/remove_firewall_group/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes only the group rule Proxdeck attached to the server’s VM */
+        post: operations["Firewall_remove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1039,11 +1317,25 @@ export interface components {
             /** @description GB */
             size_gb: number;
         };
+        AliasDto: {
+            cidr: string;
+            comment: string | null;
+            name: string;
+        };
         AllServerStatusDto: {
             servers: {
                 [key: string]: components["schemas"]["ServerDto"];
             };
             stats: components["schemas"]["ClusterStatsDto"];
+        };
+        ApplyGroupDto: {
+            /** @example web-servers */
+            security_group: string;
+        };
+        AssignBulkDto: {
+            /** @description A group name, or "none" to remove the group Proxdeck attached */
+            security_group: string;
+            server_names: string[];
         };
         BulkActionDto: {
             /** @enum {string} */
@@ -1387,8 +1679,31 @@ export interface components {
             status: "up" | "down" | "not_configured";
             version?: string;
         };
+        DriftDto: {
+            /** Format: date-time */
+            detected_at: string;
+            firewall_group: string;
+            /** @enum {string} */
+            reason: "group_missing" | "group_disabled" | "firewall_off";
+            server_name: string;
+        };
         ErrorTestDto: {
             message?: string;
+        };
+        GroupDto: {
+            comment: string | null;
+            /** @description Proxmox's digest of the rules: send it back with an edit */
+            digest: string;
+            name: string;
+            rules: components["schemas"]["RuleDto"][];
+            servers: string[];
+        };
+        GroupSummaryDto: {
+            comment: string | null;
+            name: string;
+            rules_count: number;
+            /** @description Servers Proxdeck attached it to */
+            servers: string[];
         };
         GuestLogDto: {
             /** @description The last `limit` lines */
@@ -1496,6 +1811,25 @@ export interface components {
             range_start: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        IpsetDto: {
+            comment: string | null;
+            entries: components["schemas"]["IpsetEntryDto"][];
+            name: string;
+        };
+        IpsetEntryBodyDto: {
+            /**
+             * @description An IP, a CIDR or an alias
+             * @example 10.0.0.0/24
+             */
+            cidr: string;
+            comment?: string;
+            nomatch?: boolean;
+        };
+        IpsetEntryDto: {
+            cidr: string;
+            comment: string | null;
+            nomatch: boolean;
         };
         LivenessDto: {
             /** @enum {string} */
@@ -1681,6 +2015,79 @@ export interface components {
             /** @description The new size in GB: larger than the current one */
             size_gb: number;
         };
+        RuleBodyDto: {
+            /** @enum {string} */
+            action?: "ACCEPT" | "DROP" | "REJECT";
+            comment?: string;
+            dest?: string;
+            /** @description The group's digest as read: a stale one is a 409 */
+            digest?: string;
+            /**
+             * @description `22`, `80,443`, `1000:2000`
+             * @example 80,443
+             */
+            dport?: string;
+            /** @default true */
+            enable?: boolean;
+            iface?: string;
+            /** @description Without pos: add the rule at this position (default: the top) */
+            insert_at?: number;
+            /** @enum {string} */
+            log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+            /** @description A Proxmox macro (SSH, HTTPS, …); excludes proto, dport and sport */
+            macro?: string;
+            /** @description With pos: move the rule so that it ends up at this position */
+            moveto?: number;
+            /** @description The position of the rule to update or move */
+            pos?: number;
+            /** @example tcp */
+            proto?: string;
+            /** @description IPv4/IPv6, CIDR, range a-b, list, alias, +ipset */
+            source?: string;
+            sport?: string;
+            /** @enum {string} */
+            type?: "in" | "out" | "forward";
+        };
+        RuleDto: {
+            action: string;
+            comment?: string;
+            dest?: string;
+            dport?: string;
+            enable: boolean;
+            iface?: string;
+            log?: string;
+            macro?: string;
+            pos: number;
+            proto?: string;
+            source?: string;
+            sport?: string;
+            /** @enum {string} */
+            type: "in" | "out" | "forward" | "group";
+        };
+        RulesDto: {
+            digest: string;
+            rules: components["schemas"]["RuleDto"][];
+        };
+        SaveAliasDto: {
+            /** @example 192.0.2.0/24 */
+            cidr: string;
+            comment?: string;
+            name: string;
+        };
+        SaveGroupDto: {
+            comment?: string;
+            /**
+             * @description must be 2–18 characters: a letter, then letters, digits, - or _
+             * @example web-servers
+             */
+            name: string;
+            /** @description The current name of a group to rename to `name` (a task) */
+            rename?: string;
+        };
+        SaveIpsetDto: {
+            comment?: string;
+            name: string;
+        };
         ScheduledRunDto: {
             duration_ms: number;
             error?: string;
@@ -1799,6 +2206,12 @@ export interface components {
             outcome: "requested" | "completed" | "failed";
             task_id: string | null;
         };
+        ServerFirewallDto: {
+            /** @enum {string|null} */
+            drift: "group_missing" | "group_disabled" | "firewall_off" | null;
+            firewall_group: string | null;
+            server_name: string;
+        };
         ServerLiveDto: {
             /** @description CPU use, 0..1 of the VM’s cores */
             cpu_usage: number;
@@ -1915,7 +2328,7 @@ export interface components {
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
-            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "servers.sync";
+            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "servers.sync";
         };
         TaskItemDto: {
             error: string | null;
@@ -1949,6 +2362,13 @@ export interface components {
         };
         UnreadCountDto: {
             count: number;
+        };
+        UpdateAliasDto: {
+            /** @example 192.0.2.0/24 */
+            cidr: string;
+            comment?: string;
+            /** @description A new name */
+            name?: string;
         };
         UpdateServerConfigDto: {
             cpu?: components["schemas"]["CpuUpdateDto"];
@@ -2068,6 +2488,105 @@ export interface operations {
                 };
             };
             /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerFirewallDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3080,6 +3599,1939 @@ export interface operations {
             };
             /** @description Not authenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_aliases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AliasDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_createAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveAliasDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AliasDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_updateAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAliasDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AliasDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_deleteAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            name?: string;
+                        };
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_assignBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignBulkDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_drift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DriftDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GroupSummaryDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_saveGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GroupDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GroupDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_deleteGroup: {
+        parameters: {
+            query?: {
+                /** @description Detach it from the servers using it first */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                group_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            detached?: string[];
+                            name?: string;
+                        };
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_saveRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RulesDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_deleteRule: {
+        parameters: {
+            query?: {
+                /** @description The group's digest as read: a stale one is a 409 */
+                digest?: string;
+            };
+            header?: never;
+            path: {
+                group_name: string;
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RulesDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_ipsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpsetDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_createIpset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveIpsetDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpsetDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_ipset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpsetDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_deleteIpset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            name?: string;
+                        };
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_addEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IpsetEntryBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpsetDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_deleteEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                cidr: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpsetDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_reapply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerFirewallDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_serverState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerFirewallDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4389,6 +6841,101 @@ export interface operations {
                 };
             };
             /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Firewall_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerFirewallDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_firewall */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6874,7 +9421,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
-                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "servers.sync";
+                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "servers.sync";
             };
             header?: never;
             path?: never;

@@ -941,6 +941,117 @@ export interface PveEndpointParams {
     group: string;
     pos?: number;
   };
+  'GET /cluster/firewall/rules': Record<string, never>;
+  'POST /cluster/firewall/rules': {
+    action: string;
+    comment?: string;
+    dest?: string;
+    digest?: string;
+    dport?: string;
+    enable?: number;
+    'icmp-type'?: string;
+    iface?: string;
+    log?: 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug' | 'nolog';
+    macro?: string;
+    pos?: number;
+    proto?: string;
+    source?: string;
+    sport?: string;
+    type: 'in' | 'out' | 'forward' | 'group';
+  };
+  'GET /cluster/firewall/rules/{pos}': {
+    pos?: number;
+  };
+  'PUT /cluster/firewall/rules/{pos}': {
+    action?: string;
+    comment?: string;
+    delete?: string;
+    dest?: string;
+    digest?: string;
+    dport?: string;
+    enable?: number;
+    'icmp-type'?: string;
+    iface?: string;
+    log?: 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug' | 'nolog';
+    macro?: string;
+    moveto?: number;
+    pos?: number;
+    proto?: string;
+    source?: string;
+    sport?: string;
+    type?: 'in' | 'out' | 'forward' | 'group';
+  };
+  'DELETE /cluster/firewall/rules/{pos}': {
+    digest?: string;
+    pos?: number;
+  };
+  'GET /cluster/firewall/options': Record<string, never>;
+  'PUT /cluster/firewall/options': {
+    delete?: string;
+    digest?: string;
+    ebtables?: PveBoolean;
+    enable?: number;
+    log_ratelimit?: string;
+    policy_forward?: 'ACCEPT' | 'DROP';
+    policy_in?: 'ACCEPT' | 'REJECT' | 'DROP';
+    policy_out?: 'ACCEPT' | 'REJECT' | 'DROP';
+  };
+  'GET /cluster/firewall/aliases': Record<string, never>;
+  'POST /cluster/firewall/aliases': {
+    cidr: string;
+    comment?: string;
+    name: string;
+  };
+  'GET /cluster/firewall/aliases/{name}': {
+    name: string;
+  };
+  'PUT /cluster/firewall/aliases/{name}': {
+    cidr: string;
+    comment?: string;
+    digest?: string;
+    name: string;
+    rename?: string;
+  };
+  'DELETE /cluster/firewall/aliases/{name}': {
+    digest?: string;
+    name: string;
+  };
+  'GET /cluster/firewall/ipset': Record<string, never>;
+  'POST /cluster/firewall/ipset': {
+    comment?: string;
+    digest?: string;
+    name: string;
+    rename?: string;
+  };
+  'GET /cluster/firewall/ipset/{name}': {
+    name: string;
+  };
+  'POST /cluster/firewall/ipset/{name}': {
+    cidr: string;
+    comment?: string;
+    name: string;
+    nomatch?: PveBoolean;
+  };
+  'DELETE /cluster/firewall/ipset/{name}': {
+    force?: PveBoolean;
+    name: string;
+  };
+  'GET /cluster/firewall/ipset/{name}/{cidr}': {
+    cidr: string;
+    name: string;
+  };
+  'PUT /cluster/firewall/ipset/{name}/{cidr}': {
+    cidr: string;
+    comment?: string;
+    digest?: string;
+    name: string;
+    nomatch?: PveBoolean;
+  };
+  'DELETE /cluster/firewall/ipset/{name}/{cidr}': {
+    cidr: string;
+    digest?: string;
+    name: string;
+  };
   'POST /access/ticket': {
     'new-format'?: PveBoolean;
     otp?: string;
@@ -1132,6 +1243,26 @@ export const PVE_ENDPOINT_KEYS = [
   'GET /cluster/firewall/groups/{group}/{pos}',
   'PUT /cluster/firewall/groups/{group}/{pos}',
   'DELETE /cluster/firewall/groups/{group}/{pos}',
+  'GET /cluster/firewall/rules',
+  'POST /cluster/firewall/rules',
+  'GET /cluster/firewall/rules/{pos}',
+  'PUT /cluster/firewall/rules/{pos}',
+  'DELETE /cluster/firewall/rules/{pos}',
+  'GET /cluster/firewall/options',
+  'PUT /cluster/firewall/options',
+  'GET /cluster/firewall/aliases',
+  'POST /cluster/firewall/aliases',
+  'GET /cluster/firewall/aliases/{name}',
+  'PUT /cluster/firewall/aliases/{name}',
+  'DELETE /cluster/firewall/aliases/{name}',
+  'GET /cluster/firewall/ipset',
+  'POST /cluster/firewall/ipset',
+  'GET /cluster/firewall/ipset/{name}',
+  'POST /cluster/firewall/ipset/{name}',
+  'DELETE /cluster/firewall/ipset/{name}',
+  'GET /cluster/firewall/ipset/{name}/{cidr}',
+  'PUT /cluster/firewall/ipset/{name}/{cidr}',
+  'DELETE /cluster/firewall/ipset/{name}/{cidr}',
   'POST /access/ticket',
   'GET /access/permissions',
   'GET /access/users',

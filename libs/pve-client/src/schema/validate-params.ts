@@ -359,6 +359,13 @@ const NAMED_FORMATS: Record<string, (text: string) => string | undefined> = {
   'pve-fw-addr-spec': checkAddressSpec,
   'pve-fw-protocol-spec': (t) =>
     KNOWN_PROTOCOLS.has(t.toLowerCase()) || /^\d+$/.test(t) ? undefined : `unknown protocol '${t}'`,
+  IPorCIDR: (t) => (isCidr(t) ? undefined : 'value does not look like a valid IP address or CIDR network'),
+  IPorCIDRorAlias: (t) =>
+    isCidr(t) || /^[A-Za-z][A-Za-z0-9\-_]+$/.test(t)
+      ? undefined
+      : 'value does not look like a valid IP address or CIDR network',
+  'pve-fw-icmp-type-spec': (t) =>
+    /^(\d{1,3}(\/\d{1,3})?|[a-z][a-z0-9-]*)$/.test(t) ? undefined : `invalid icmp-type '${t}'`,
   'pve-iface': (t) =>
     /^[a-z][a-z0-9_.-]*\d*$/i.test(t) && t.length <= 20 ? undefined : `invalid network interface name '${t}'`,
   'mac-addr': (t) =>

@@ -4,6 +4,7 @@ import { PveApiError, type PveClient, type PveVmConfig } from '@proxdeck/pve-cli
 import { AppConfig } from '../../platform/config/app-config';
 import { EventsService } from '../../platform/events/events.service';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
+import { attachVmGroup } from '../../platform/proxmox/vm-firewall';
 import { ALREADY_DONE, type ItemContext } from '../../platform/queue/job-context';
 import { PveTaskSteps } from '../../platform/queue/pve-task-steps';
 import { IpAllocationService } from '../ip-pools';
@@ -168,11 +169,9 @@ export class CreationPipeline {
 
     if (plan.firewall_group !== null) {
       const group = plan.firewall_group;
+      // The same attachment as POST /api/apply_security_group (marked as Proxdeck's, enabled, firewall on).
       await item.step('firewall', async () => {
-        const rules = await pve.vmFirewallRules(plan.node, vmid);
-        if (!rules.some((rule) => rule.type === 'group' && rule.action === group))
-          await pve.createVmFirewallRule(plan.node, vmid, { type: 'group', action: group, enable: 1 });
-        await pve.updateVmFirewallOptions(plan.node, vmid, { enable: 1 });
+        await attachVmGroup(pve, { node: plan.node, vmid }, group, null);
         return group;
       });
     }

@@ -44,6 +44,7 @@ export class ServerSync {
   private readonly logger = new Logger(ServerSync.name);
   private readonly lockKey: string;
   private readonly nodesKey: string;
+  private readonly observers: ((outcome: SyncOutcome) => Promise<void>)[] = [];
 
   constructor(
     private readonly repository: ServersRepository,
@@ -62,11 +63,28 @@ export class ServerSync {
    */
   async run(options: { importUnmanaged?: boolean; importedBy?: number | null } = {}): Promise<SyncOutcome> {
     const token = await this.acquire();
+    let outcome: SyncOutcome;
     try {
-      return await this.cycle(options);
+      outcome = await this.cycle(options);
     } finally {
       await this.redis.client.eval(RELEASE_LOCK, 1, this.lockKey, token);
     }
+    for (const observer of this.observers) {
+      try {
+        await observer(outcome);
+      } catch (error) {
+        this.logger.warn(`After the sync: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return outcome;
+  }
+
+  /**
+   * Work another module does after each cycle, outside the sync's lock (the firewall's drift check); a failure
+   * is logged and does not fail the sync.
+   */
+  afterCycle(observer: (outcome: SyncOutcome) => Promise<void>): void {
+    this.observers.push(observer);
   }
 
   /** The nodes as the last cycle saw them, or null before the first. */

@@ -287,6 +287,18 @@ export class ServersRepository {
     return this.findByName(name);
   }
 
+  /** Records the security group Proxdeck attached to a server (null: none); written by the firewall module. */
+  async setFirewallGroup(id: number, group: string | null): Promise<void> {
+    await this.servers.update({ id }, { firewallGroup: group });
+    await this.listCache.bump();
+  }
+
+  /** A security group renamed: the servers that had it have the new name. */
+  async renameFirewallGroup(from: string, to: string): Promise<void> {
+    await this.servers.update({ firewallGroup: from }, { firewallGroup: to });
+    await this.listCache.bump();
+  }
+
   /** Servers that may need cleaning: failed, missing, or creating without a change since `stuckBefore`. */
   async cleanupCandidates(stuckBefore: Date): Promise<Server[]> {
     return this.servers

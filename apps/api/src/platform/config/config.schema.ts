@@ -123,6 +123,7 @@ export const configSchema = z
       .default('cloud'),
     VM_SSH_KEYS: optionalText,
     SERVER_CREATE_CONCURRENCY: positiveInt.max(100).default(8),
+    FIREWALL_DRIFT_CHECK_S: z.coerce.number().int().min(0).default(60),
     SERVER_READY_TIMEOUT_S: positiveInt.default(600),
     CLEANUP_CREATING_AFTER_MIN: positiveInt.default(60),
     SERVER_ACTION_CONCURRENCY: positiveInt.max(100).default(16),

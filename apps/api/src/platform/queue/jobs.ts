@@ -50,6 +50,21 @@ export const JOBS = {
     timeoutMs: 1_800_000,
     retryableBy: 'manage_servers',
   }),
+  'firewall.assign': job<{ group: string | null; servers: string[] }>({
+    queue: 'firewall',
+    attempts: 3,
+    backoffMs: 2_000,
+    timeoutMs: 1_800_000,
+    retryableBy: 'manage_firewall',
+    cancellableBy: 'manage_firewall',
+  }),
+  'firewall.rename': job<{ from: string; to: string; comment: string | null }>({
+    queue: 'firewall',
+    attempts: 3,
+    backoffMs: 2_000,
+    timeoutMs: 1_800_000,
+    retryableBy: 'manage_firewall',
+  }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',
     attempts: 2,

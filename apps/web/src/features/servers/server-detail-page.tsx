@@ -37,6 +37,7 @@ import {
   serverQueryOptions,
   type Server,
 } from './servers.queries';
+import { ServerFirewallCard } from '../firewall/server-firewall-card';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -357,6 +358,7 @@ export function ServerDetailPage() {
                 <Networks server={server.data} />
               </SimpleGrid>
               <ProxmoxStatus name={name} />
+              <ServerFirewallCard name={name} />
             </Stack>
           </Tabs.Panel>
           <Tabs.Panel value="config">

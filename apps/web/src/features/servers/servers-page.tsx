@@ -48,6 +48,8 @@ import {
   type ServerStatus,
 } from './servers.queries';
 import { SyncServersButton } from './sync-servers';
+import { BulkFirewallButton } from '../firewall/bulk-firewall';
+import { DriftBadge, useDriftByServer } from '../firewall/server-firewall-card';
 
 const SORTABLE = ['name', 'status', 'node', 'vmid'] as const;
 type SortField = (typeof SORTABLE)[number];
@@ -203,6 +205,7 @@ function ServerTable({
   rowActions,
 }: SelectionProps & { filters: ServerFilters; onSort: (sort: ServerSort) => void }) {
   const { t } = useTranslation();
+  const drift = useDriftByServer();
   const all = servers.length > 0 && servers.every((server) => selected.has(server.name));
   const some = servers.some((server) => selected.has(server.name));
   return (
@@ -273,7 +276,12 @@ function ServerTable({
               </Table.Td>
               <Table.Td>{server.os_type ?? <Dash />}</Table.Td>
               <Table.Td>{server.role ?? <Dash />}</Table.Td>
-              <Table.Td>{server.firewall_group ?? <Dash />}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  {server.firewall_group ?? <Dash />}
+                  <DriftBadge drift={drift.get(server.name)} />
+                </Group>
+              </Table.Td>
               <Table.Td>
                 <CpuFigure server={server} />
               </Table.Td>
@@ -508,6 +516,7 @@ export function ServersPage() {
           >
             {t('servers.clearSelection')}
           </Button>
+          <BulkFirewallButton servers={[...selected]} />
         </Group>
       ) : null}
       {bulk.panel}

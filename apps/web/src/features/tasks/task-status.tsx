@@ -27,6 +27,8 @@ const TYPE_TEXT = {
   'servers.cleanup': 'tasks.types.serversCleanup',
   'servers.action': 'tasks.types.serversAction',
   'servers.disk': 'tasks.types.serversDisk',
+  'firewall.assign': 'tasks.types.firewallAssign',
+  'firewall.rename': 'tasks.types.firewallRename',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

@@ -17,6 +17,8 @@ const en = {
       serversCleanup: 'Clean up servers',
       serversAction: 'Start, stop, reboot or delete servers',
       serversDisk: 'Change a server’s disks',
+      firewallAssign: 'Assign a security group',
+      firewallRename: 'Rename a security group',
     },
     status: {
       queued: 'Queued',
@@ -129,6 +131,8 @@ const ko: Texts<typeof en> = {
       serversCleanup: '서버 정리',
       serversAction: '서버 시작·중지·재시작·삭제',
       serversDisk: '서버 디스크 변경',
+      firewallAssign: '보안 그룹 지정',
+      firewallRename: '보안 그룹 이름 변경',
     },
     status: {
       queued: '대기 중',

@@ -21,6 +21,8 @@ export const TASK_TYPES = Object.keys({
   'servers.cleanup': true,
   'servers.action': true,
   'servers.disk': true,
+  'firewall.assign': true,
+  'firewall.rename': true,
 } satisfies Record<TaskType, true>) as TaskType[];
 
 /** Tasks per page of the tasks page. */

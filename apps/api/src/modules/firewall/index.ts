@@ -1,0 +1,3 @@
+/** The firewall module's public surface. */
+export { FirewallModule } from './firewall.module';
+export { ServerFirewall } from './server-firewall';
