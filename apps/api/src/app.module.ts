@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from './modules/admin';
 import { AuthModule } from './modules/auth';
 import { CleanupModule } from './modules/cleanup';
 import { DatastoresModule } from './modules/datastores';
@@ -10,6 +11,7 @@ import { ServersModule } from './modules/servers';
 import { TasksModule } from './modules/tasks';
 import { UsersIdentityDirectory, UsersModule } from './modules/users';
 import { AccessModule } from './platform/access/access.module';
+import { AuditModule } from './platform/audit/audit.module';
 import type { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { dataSourceOptions } from './platform/database/data-source';
@@ -38,6 +40,7 @@ export class AppModule {
         QueueModule.forRoot({ jobs: JOBS, schedules: SCHEDULES }),
         WebModule,
         HealthModule,
+        AuditModule,
         AccessModule.forRoot({ imports: [UsersModule], identity: UsersIdentityDirectory }),
         UsersModule,
         AuthModule,
@@ -48,6 +51,7 @@ export class AppModule {
         DatastoresModule,
         ServersModule,
         CleanupModule,
+        AdminModule,
       ],
     };
   }
