@@ -15,6 +15,8 @@ import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
 import { serversLocales } from '../features/servers/servers.locales';
 import { cleanupLocales } from '../features/cleanup/cleanup.locales';
+import { adminLocales } from '../features/admin/admin.locales';
+import { tokensLocales } from '../features/tokens/tokens.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -44,6 +46,8 @@ export const LOCALES = [
   ipPoolsLocales,
   serversLocales,
   cleanupLocales,
+  adminLocales,
+  tokensLocales,
 ] as const;
 
 const en = {
@@ -58,6 +62,8 @@ const en = {
   ...ipPoolsLocales.en,
   ...serversLocales.en,
   ...cleanupLocales.en,
+  ...adminLocales.en,
+  ...tokensLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -71,6 +77,8 @@ const ko: Texts<typeof en> = {
   ...ipPoolsLocales.ko,
   ...serversLocales.ko,
   ...cleanupLocales.ko,
+  ...adminLocales.ko,
+  ...tokensLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

@@ -41,6 +41,13 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
   cleanup: [queryKeys.cleanup.candidates()],
   datastores: [queryKeys.datastores.list()],
   ipPools: [queryKeys.ipPools.list(), queryKeys.ipPools.detail(3)],
+  admin: [
+    queryKeys.admin.userLists(),
+    queryKeys.admin.users({ q: 'ali', page: 2, per_page: 20 }),
+    queryKeys.admin.iam(),
+    queryKeys.admin.audit({ actor: 'admin', result: 'refused', page: 1 }),
+  ],
+  tokens: [queryKeys.tokens.own()],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

@@ -19,6 +19,12 @@ export type NotificationListQuery = NonNullable<operations['Notifications_list']
 /** The filters, sort and page of GET /api/servers, as the OpenAPI document types them. */
 export type ServerListQuery = NonNullable<operations['Servers_list']['parameters']['query']>;
 
+/** The filters and page of GET /api/users, as the OpenAPI document types them. */
+export type UserListQuery = NonNullable<operations['UsersAdmin_list[0]']['parameters']['query']>;
+
+/** The filters and page of GET /api/audit, as the OpenAPI document types them. */
+export type AuditListQuery = NonNullable<operations['Audit_list']['parameters']['query']>;
+
 /** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
 interface KeyDomain {
   readonly all: QueryKey;
@@ -34,6 +40,8 @@ const servers = ['servers'] as const;
 const cleanup = ['cleanup'] as const;
 const datastores = ['datastores'] as const;
 const ipPools = ['ip-pools'] as const;
+const admin = ['admin'] as const;
+const tokens = ['tokens'] as const;
 
 export const queryKeys = {
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
@@ -107,5 +115,23 @@ export const queryKeys = {
     list: () => [...ipPools, 'list'] as const,
     /** GET /api/ip_pools/{id} */
     detail: (id: number) => [...ipPools, 'detail', id] as const,
+  },
+  /** Administration (docs/api.md §11): users, IAM and the audit trail. */
+  admin: {
+    all: admin,
+    /** Every page of the user list, whatever its filters. */
+    userLists: () => [...admin, 'users'] as const,
+    /** GET /api/users with these filters and this page. */
+    users: (query: UserListQuery = {}) => [...admin, 'users', query] as const,
+    /** GET /api/iam/data */
+    iam: () => [...admin, 'iam'] as const,
+    /** GET /api/audit with these filters and this page. */
+    audit: (query: AuditListQuery = {}) => [...admin, 'audit', query] as const,
+  },
+  /** API tokens: the signed-in user's own (GET /api/tokens). */
+  tokens: {
+    all: tokens,
+    /** GET /api/tokens */
+    own: () => [...tokens, 'own'] as const,
   },
 } satisfies Record<string, KeyDomain>;
