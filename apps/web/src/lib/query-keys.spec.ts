@@ -47,7 +47,7 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.admin.iam(),
     queryKeys.admin.audit({ actor: 'admin', result: 'refused', page: 1 }),
   ],
-  tokens: [queryKeys.tokens.own()],
+  tokens: [queryKeys.tokens.own(), queryKeys.tokens.everyone()],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

@@ -128,10 +128,12 @@ export const queryKeys = {
     /** GET /api/audit with these filters and this page. */
     audit: (query: AuditListQuery = {}) => [...admin, 'audit', query] as const,
   },
-  /** API tokens: the signed-in user's own (GET /api/tokens). */
+  /** API tokens: the signed-in user's own, or everyone's for administrators (GET /api/tokens). */
   tokens: {
     all: tokens,
     /** GET /api/tokens */
     own: () => [...tokens, 'own'] as const,
+    /** GET /api/tokens?all=true: everyone's, for administrators. */
+    everyone: () => [...tokens, 'everyone'] as const,
   },
 } satisfies Record<string, KeyDomain>;

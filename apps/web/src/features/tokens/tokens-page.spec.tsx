@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok } from '../../../test/api-mock';
-import { makeSession, makeUser } from '../../../test/fixtures';
+import { adminUser, makeSession, makeUser } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 import type { ApiToken } from './tokens.queries';
 
@@ -92,10 +92,35 @@ describe('my API tokens', () => {
     renderApp('/tokens');
     await user.click(await screen.findByRole('button', { name: 'Revoke ci-pipeline' }));
     const confirm = await screen.findByRole('dialog', { name: 'Revoke ci-pipeline?' });
-    expect(confirm).toHaveTextContent('Every script using ci-pipeline is refused');
+    expect(confirm).toHaveTextContent('Every script using ci-pipeline (of kim) is refused');
     await user.click(within(confirm).getByRole('button', { name: 'Revoke ci-pipeline' }));
     await waitFor(() => {
       expect(api.calls('DELETE /api/tokens/{id}').map((call) => call.params)).toEqual([{ id: token().id }]);
     });
+  });
+
+  it("offers administrators everyone's tokens with their owners; others only their own", async () => {
+    const api = mockApi({
+      'GET /api/session/check': () => ok(makeSession(adminUser)),
+      'GET /api/notifications/unread-count': () => ok({ count: 0 }),
+      'GET /api/tokens': ({ query }) =>
+        ok(query.get('all') === 'true' ? [token({ username: 'lee', name: 'lee-script' })] : []),
+    });
+    const user = userEvent.setup();
+    renderApp('/tokens');
+    expect(await screen.findByText('You have no API tokens.')).toBeInTheDocument();
+    await user.click(screen.getByText("Everyone's"));
+    const table = await screen.findByRole('table', { name: 'API tokens' });
+    expect(within(table).getByRole('columnheader', { name: 'Owner' })).toBeInTheDocument();
+    expect(within(table).getByRole('row', { name: /lee-script lee/ })).toBeInTheDocument();
+    expect(api.calls('GET /api/tokens').at(-1)?.query.get('all')).toBe('true');
+  });
+
+  it('shows no scope switch to users without admin_access', async () => {
+    tokensApi([token()]);
+    renderApp('/tokens');
+    await screen.findByRole('table', { name: 'API tokens' });
+    expect(screen.queryByText("Everyone's")).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: 'Owner' })).toBeNull();
   });
 });

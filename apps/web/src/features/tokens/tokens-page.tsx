@@ -9,6 +9,7 @@ import {
   Modal,
   MultiSelect,
   Paper,
+  SegmentedControl,
   Skeleton,
   Stack,
   Table,
@@ -27,8 +28,9 @@ import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/i18n';
+import { usePermission } from '../../lib/permissions';
 import { useCurrentUser } from '../auth/auth.queries';
-import { ownTokensQueryOptions, useCreateToken, useRevokeToken, type ApiToken } from './tokens.queries';
+import { tokensQueryOptions, useCreateToken, useRevokeToken, type ApiToken } from './tokens.queries';
 
 type Created = { name: string; secret: string };
 
@@ -163,11 +165,20 @@ function SecretDialog({ created, onClose }: { created: Created; onClose: () => v
   );
 }
 
-function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => void }) {
+function TokenRow({
+  token,
+  showOwner,
+  onRevoke,
+}: {
+  token: ApiToken;
+  showOwner: boolean;
+  onRevoke: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <Table.Tr>
       <Table.Th scope="row">{token.name}</Table.Th>
+      {showOwner ? <Table.Td>{token.username}</Table.Td> : null}
       <Table.Td>
         {token.permissions === null ? (
           <Text size="sm">{t('tokens.allOfMine')}</Text>
@@ -214,11 +225,17 @@ function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => void }
   );
 }
 
-/** "My API tokens", for every signed-in user: list, create (the secret shown once), revoke. */
+/**
+ * "My API tokens", for every signed-in user: list, create (the secret shown once), revoke. Administrators
+ * can switch to everyone's tokens and revoke any.
+ */
 export function TokensPage() {
   const { t } = useTranslation();
   useDocumentTitle(`${t('tokens.title')} · ${t('app.name')}`);
-  const tokens = useQuery(ownTokensQueryOptions);
+  const isAdmin = usePermission('admin_access');
+  const [scope, setScope] = useState<'mine' | 'everyone'>('mine');
+  const everyone = isAdmin && scope === 'everyone';
+  const tokens = useQuery(tokensQueryOptions(everyone));
   const revoke = useRevokeToken();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
@@ -226,7 +243,9 @@ export function TokensPage() {
   const confirmRevoke = (token: ApiToken) => {
     modals.openConfirmModal({
       title: t('tokens.confirmRevoke.title', { name: token.name }),
-      children: <Text size="sm">{t('tokens.confirmRevoke.body', { name: token.name })}</Text>,
+      children: (
+        <Text size="sm">{t('tokens.confirmRevoke.body', { name: token.name, owner: token.username })}</Text>
+      ),
       labels: {
         confirm: t('tokens.confirmRevoke.confirm', { name: token.name }),
         cancel: t('common.cancel'),
@@ -270,6 +289,21 @@ export function TokensPage() {
         </Button>
       </Group>
 
+      {isAdmin ? (
+        <SegmentedControl
+          aria-label={t('tokens.scope.label')}
+          value={scope}
+          onChange={(value) => {
+            setScope(value === 'everyone' ? 'everyone' : 'mine');
+          }}
+          data={[
+            { value: 'mine', label: t('tokens.scope.mine') },
+            { value: 'everyone', label: t('tokens.scope.everyone') },
+          ]}
+          w="fit-content"
+        />
+      ) : null}
+
       {tokens.isError ? (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('tokens.loadFailed')} role="alert">
           <Stack gap="xs" align="flex-start">
@@ -299,6 +333,7 @@ export function TokensPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('tokens.table.name')}</Table.Th>
+                  {everyone ? <Table.Th>{t('tokens.owner')}</Table.Th> : null}
                   <Table.Th>{t('tokens.table.permissions')}</Table.Th>
                   <Table.Th>{t('tokens.table.expires')}</Table.Th>
                   <Table.Th visibleFrom="sm">{t('tokens.table.lastUsed')}</Table.Th>
@@ -313,6 +348,7 @@ export function TokensPage() {
                   <TokenRow
                     key={token.id}
                     token={token}
+                    showOwner={everyone}
                     onRevoke={() => {
                       confirmRevoke(token);
                     }}

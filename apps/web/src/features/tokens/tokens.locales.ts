@@ -23,6 +23,8 @@ const en = {
     noExpiry: 'never',
     expired: 'expired',
     lastUsedFrom: '{{at}} from {{ip}}',
+    scope: { label: 'Whose tokens', mine: 'Mine', everyone: "Everyone's" },
+    owner: 'Owner',
     revoke: 'Revoke',
     revokeOf: 'Revoke {{name}}',
     form: {
@@ -45,7 +47,7 @@ const en = {
     },
     confirmRevoke: {
       title: 'Revoke {{name}}?',
-      body: 'Every script using {{name}} is refused from now on. This cannot be undone.',
+      body: 'Every script using {{name}} (of {{owner}}) is refused from now on. This cannot be undone.',
       confirm: 'Revoke {{name}}',
       done: 'Token {{name}} revoked',
     },
@@ -75,6 +77,8 @@ const ko: Texts<typeof en> = {
     noExpiry: '없음',
     expired: '만료됨',
     lastUsedFrom: '{{at}}, {{ip}}에서',
+    scope: { label: '토큰 범위', mine: '내 토큰', everyone: '전체 사용자' },
+    owner: '소유자',
     revoke: '폐기',
     revokeOf: '{{name}} 폐기',
     form: {
@@ -97,7 +101,7 @@ const ko: Texts<typeof en> = {
     },
     confirmRevoke: {
       title: '{{name}}을(를) 폐기할까요?',
-      body: '{{name}}을(를) 쓰는 모든 스크립트가 지금부터 거부됩니다. 되돌릴 수 없습니다.',
+      body: '{{owner}}의 {{name}}을(를) 쓰는 모든 스크립트가 지금부터 거부됩니다. 되돌릴 수 없습니다.',
       confirm: '{{name}} 폐기',
       done: '토큰 {{name}}을(를) 폐기했습니다',
     },

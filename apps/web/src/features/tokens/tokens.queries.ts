@@ -6,10 +6,12 @@ import { queryKeys } from '../../lib/query-keys';
 export type ApiToken = Schemas['TokenDto'];
 export type NewToken = Schemas['CreateTokenDto'];
 
-export const ownTokensQueryOptions = queryOptions({
-  queryKey: queryKeys.tokens.own(),
-  queryFn: () => unwrap(api.GET('/api/tokens')),
-});
+/** The caller's tokens, or everyone's with their owners (`everyone`, for admin_access). */
+export const tokensQueryOptions = (everyone: boolean) =>
+  queryOptions({
+    queryKey: everyone ? queryKeys.tokens.everyone() : queryKeys.tokens.own(),
+    queryFn: () => unwrap(api.GET('/api/tokens', everyone ? { params: { query: { all: true } } } : {})),
+  });
 
 export function useCreateToken() {
   const queryClient = useQueryClient();
