@@ -1,5 +1,6 @@
-// The SPA's build and dev server. In development the API runs on :3000 and Vite proxies every path the API
-// owns; a browser navigation to /login (an HTML request) stays with the SPA.
+// The SPA's build and dev server. In development the API runs on :3000 (API_URL) and Vite proxies every path
+// the API owns, the event stream included; a browser navigation to /login (an HTML request) stays with the
+// SPA. WEB_PORT moves the dev server off :4200.
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { defineConfig, type ProxyOptions } from 'vite';
@@ -30,7 +31,7 @@ export default defineConfig({
   },
   server: {
     host: '127.0.0.1',
-    port: 4200,
+    port: Number(process.env['WEB_PORT'] ?? 4200),
     strictPort: true,
     proxy: {
       '/api': toApi,

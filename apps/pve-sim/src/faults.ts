@@ -11,7 +11,10 @@ export interface PveSimFaults {
   serverErrorRate?: number;
   /** Status of injected server errors; default 503. */
   serverErrorStatus?: number;
-  /** Task types (`qmclone`, `vzdump`, …) that fail, with the exit status to report. */
+  /**
+   * Task types (`qmclone`, `vzdump`, …) that fail, with the exit status to report; a key `type:id`
+   * (`qmstop:105`) fails only the tasks of that type on that guest, and wins over the type alone.
+   */
   failTasks?: Record<string, string>;
   /** VMIDs whose flock can never be obtained: operations wait 10 s (scaled) and fail with the lock timeout. */
   lockTimeoutVmids?: number[];
@@ -47,8 +50,8 @@ export class FaultInjector {
     return this.random.next() < rate ? (this.faults.serverErrorStatus ?? 503) : undefined;
   }
 
-  taskFailure(type: string): string | undefined {
-    return this.faults.failTasks?.[type];
+  taskFailure(type: string, id = ''): string | undefined {
+    return this.faults.failTasks?.[`${type}:${id}`] ?? this.faults.failTasks?.[type];
   }
 
   lockTimeout(vmid: number): boolean {

@@ -144,7 +144,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   const tasks = new TaskManager(state, {
     timeScale,
     onChange: persist,
-    injectedFailure: (type) => faults.taskFailure(type),
+    injectedFailure: (type, id) => faults.taskFailure(type, id),
   });
   const flocks = new VmFlocks(tasks, (vmid) => faults.lockTimeout(vmid));
   const tokens: SimTokenOption[] = [...(options.tokens ?? [])];

@@ -24,7 +24,7 @@ export interface TaskManagerOptions {
   /** Called when a task changes (for persistence). */
   onChange?: () => void;
   /** Decides whether a task of this type should fail (fault injection). */
-  injectedFailure?: (type: string) => string | undefined;
+  injectedFailure?: (type: string, id: string) => string | undefined;
 }
 
 /** Workers running now and the most that ran at once, per node (for tests of concurrency limits). */
@@ -118,7 +118,7 @@ export class TaskManager {
         if (this.aborted.has(upid)) throw new TaskError('received interrupt');
       },
     };
-    const injected = this.options.injectedFailure?.(type);
+    const injected = this.options.injectedFailure?.(type, id);
     this.countRunning(node, 1);
     const run = (async (): Promise<void> => {
       await Promise.resolve(); // never finish synchronously: callers get the UPID first

@@ -51,6 +51,12 @@ describe('fault injection', () => {
     const unreachable = (await client.nodeStatus('pve3').catch((e: unknown) => e)) as PveApiError;
     expect([unreachable.status, unreachable.message]).toEqual([596, 'Connection refused']);
     expect((await client.nodes()).find((n) => n.node === 'pve3')?.status).toBe('offline');
+    // A fault for one guest: only that guest's tasks of the type fail.
+    sim.setFaults({ failTasks: { 'qmstop:100': 'stop failed: injected for 100' } });
+    const failed = await client.waitForTask(await client.stopVm('pve1', 100), { timeoutMs: 5000 });
+    expect(failed).toMatchObject({ ok: false, exitstatus: 'stop failed: injected for 100' });
+    const stopped = await client.waitForTask(await client.stopVm('pve3', 102), { timeoutMs: 5000 });
+    expect(stopped.ok).toBe(true);
     await client.close();
     await sim.close();
   });

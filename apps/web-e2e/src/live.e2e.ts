@@ -6,8 +6,11 @@
  */
 import { join } from 'node:path';
 import {
+  freePort,
+  openSse,
   startApiProcess,
   startNodeProcess,
+  waitFor,
   WORKSPACE_ROOT,
   type ApiStack,
   type ManagedProcess,
@@ -70,6 +73,60 @@ async function startTestTask(page: Page, durationMs: number): Promise<string> {
 function statusBadge(scope: Page | Locator, status: string) {
   return scope.locator(`[data-status="${status}"]`).first();
 }
+
+it('streams through the Vite dev server’s proxy as it comes, unbuffered', async () => {
+  if (!stack) throw new Error('no stack');
+  const port = await freePort();
+  const vite = startNodeProcess(
+    join(WORKSPACE_ROOT, 'node_modules/vite/bin/vite.js'),
+    { API_URL: stack.baseUrl, WEB_PORT: String(port) },
+    'vite',
+    ['--config', 'apps/web/vite.config.ts'],
+  );
+  const viaVite = `http://127.0.0.1:${String(port)}`;
+  try {
+    // Any answer of the API through the proxy (the session check is a 401 without a session) means it is up.
+    await waitFor(
+      async () => {
+        const answer = await fetch(`${viaVite}/api/session/check`).catch(() => null);
+        return answer && answer.status < 500 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the Vite dev server' },
+    );
+    const login = await fetch(`${viaVite}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const csrf = ((await login.json()) as { data: { csrf_token: string } }).data.csrf_token;
+    const stream = await openSse(`${viaVite}/api/notifications/stream`, { cookie });
+    try {
+      expect(stream.status).toBe(200);
+      await stream.waitFor((client) => (client.frames.length > 0 ? true : undefined), 'the first frame');
+      const raised = await fetch(`${viaVite}/api/test/notification`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Through Vite', message: 'proxied' }),
+      });
+      expect(raised.status).toBe(201);
+      const event = await stream.waitFor(
+        (client) => client.events().find((candidate) => candidate.event === 'notification'),
+        'the notification through the proxy',
+      );
+      expect(event.data).toMatchObject({ title: 'Through Vite' });
+    } finally {
+      stream.close();
+      // The next journey starts with no notifications.
+      await fetch(`${viaVite}/api/notifications/clear-all`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
+    }
+  } finally {
+    await vite.stop();
+  }
+});
 
 it('shows a notification raised in one tab in the other, live, and reconnects after an API restart', async () => {
   const { baseUrl, adminUsername, adminPassword } = stack!;

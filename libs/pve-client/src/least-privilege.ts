@@ -17,6 +17,7 @@ export const PROXDECK_ENDPOINTS = [
   'GET /cluster/status',
   'GET /cluster/nextid',
   'GET /cluster/tasks',
+  'GET /nodes/{node}/tasks',
   'GET /nodes/{node}/tasks/{upid}/status',
   'GET /nodes/{node}/tasks/{upid}/log',
   'GET /nodes/{node}/qemu',
@@ -28,14 +29,17 @@ export const PROXDECK_ENDPOINTS = [
   'POST /nodes/{node}/qemu/{vmid}/config',
   'GET /nodes/{node}/qemu/{vmid}/pending',
   'PUT /nodes/{node}/qemu/{vmid}/resize',
+  'PUT /nodes/{node}/qemu/{vmid}/unlink',
   'GET /nodes/{node}/qemu/{vmid}/status/current',
   'POST /nodes/{node}/qemu/{vmid}/status/start',
   'POST /nodes/{node}/qemu/{vmid}/status/stop',
   'POST /nodes/{node}/qemu/{vmid}/status/shutdown',
   'POST /nodes/{node}/qemu/{vmid}/status/reboot',
   'POST /nodes/{node}/qemu/{vmid}/status/reset',
+  'POST /nodes/{node}/qemu/{vmid}/status/resume',
   'GET /nodes/{node}/qemu/{vmid}/rrddata',
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
+  'GET /nodes/{node}/qemu/{vmid}/agent/file-read',
   'GET /nodes/{node}/qemu/{vmid}/firewall/rules',
   'POST /nodes/{node}/qemu/{vmid}/firewall/rules',
   'DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}',
@@ -90,13 +94,14 @@ const VM_PRIVILEGES_IN_CODE: Record<string, string> = {
 
 /**
  * The least-privilege grant for a PVE release (`9.2`, `8.3`, …): PVE 9 replaced `VM.Monitor` with
- * `VM.GuestAgent.*` (and refuses the old name), PVE 8 reads the guest agent with `VM.Monitor`.
+ * `VM.GuestAgent.*` (and refuses the old name): `Audit` for the addresses, `FileRead` for a guest log; PVE 8
+ * reads the guest agent with `VM.Monitor`.
  */
 export function requiredPrivileges(release: string): RequiredPrivilege[] {
   const major = Number(release.split('.')[0]);
-  const agent = major >= 9 ? 'VM.GuestAgent.Audit' : 'VM.Monitor';
+  const agent = major >= 9 ? ['VM.GuestAgent.Audit', 'VM.GuestAgent.FileRead'] : ['VM.Monitor'];
   return [
-    ...[...VM_PRIVILEGES, agent].map((privilege) => ({ privilege, path: '/vms', propagate: true })),
+    ...[...VM_PRIVILEGES, ...agent].map((privilege) => ({ privilege, path: '/vms', propagate: true })),
     ...Object.entries(VM_PRIVILEGES_IN_CODE).map(([privilege, inCode]) => ({
       privilege,
       path: '/vms',

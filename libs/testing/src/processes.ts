@@ -33,8 +33,13 @@ export interface ManagedProcess {
   kill(): Promise<void>;
 }
 
-export function startNodeProcess(script: string, env: Record<string, string>, label: string): ManagedProcess {
-  const child = spawn(process.execPath, [script], {
+export function startNodeProcess(
+  script: string,
+  env: Record<string, string>,
+  label: string,
+  args: readonly string[] = [],
+): ManagedProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -251,8 +251,12 @@ export function newVm(
 /** Files the guest agent can read in a simulated guest. */
 export function guestFiles(vmid: number, name: string | undefined): Record<string, string> {
   const host = name ?? `vm${vmid}`;
+  const syslog = `Nov 26 10:00:00 ${host} systemd[1]: Started cloud-init.\nNov 26 10:00:01 ${host} sshd[812]: Server listening on 0.0.0.0 port 22.\n`;
   return {
-    '/var/log/syslog': `Nov 26 10:00:00 ${host} systemd[1]: Started cloud-init.\nNov 26 10:00:01 ${host} sshd[812]: Server listening on 0.0.0.0 port 22.\n`,
+    // Debian and Ubuntu log to syslog, the Red Hat family to messages; a simulated guest has both.
+    '/var/log/syslog': syslog,
+    '/var/log/messages': syslog,
+    '/var/log/cloud-init.log': `2026-11-26 10:00:00,000 - util.py[DEBUG]: Cloud-init v. 24.4 running 'init'\n`,
     '/etc/hostname': `${host}\n`,
   };
 }

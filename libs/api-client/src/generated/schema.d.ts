@@ -648,6 +648,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/server/config/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A server’s configuration in Proxmox, with the digest and what waits for a restart */
+        get: operations["ServerOperations_readConfig"];
+        /** Changes CPU, memory, notes or tags; 409 when the digest is stale. CPU and memory of a running server apply at the next reboot (pending) */
+        put: operations["ServerOperations_updateConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/disk/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a disk on the next free device of the interface (scsi by default) */
+        post: operations["ServerOperations_addDisk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/disk/{name}/{device}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Grows a disk to size_gb (a disk never shrinks) */
+        put: operations["ServerOperations_resizeDisk"];
+        post?: never;
+        /** Removes a disk and destroys its volume; the boot disk cannot be removed (409) */
+        delete: operations["ServerOperations_removeDisk"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/logs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** type=tasks: the VM’s Proxmox tasks with their logs; type=events: what Proxdeck did to it, by whom; type=guest: a guest log file through the guest agent */
+        get: operations["ServerOperations_readLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/servers": {
         parameters: {
             query?: never;
@@ -683,6 +753,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/servers/{name}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes a server: stops and destroys its VM with its disks, releases its addresses and VMID, removes it. 409 when the VM is protected */
+        post: operations["ServerOperations_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/{name}/reboot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reboots the guest (pending changes apply); with force, resets it (they do not) */
+        post: operations["ServerOperations_reboot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/{name}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a server (resumes a paused one); "already running" when it runs */
+        post: operations["ServerOperations_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/{name}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shuts a server down within timeout_s (default 60); with force, powers it off after the timeout. Without force a timeout fails and the server keeps running */
+        post: operations["ServerOperations_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/servers/async": {
         parameters: {
             query?: never;
@@ -711,6 +849,40 @@ export interface paths {
         get: operations["Servers_brief"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/bulk_action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts, stops, reboots or deletes 1-100 servers as one task: 200 with the outcome when it ends within 30 s, else 202 with the task */
+        post: operations["ServerOperations_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/bulk_action/async": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same as POST /api/servers/bulk_action, answering with the task at once */
+        post: operations["ServerOperations_bulkAsync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,6 +1349,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddDiskDto: {
+            /** @description A datastore holding disk images; the boot disk’s by default */
+            datastore?: string;
+            /**
+             * @default scsi
+             * @enum {string}
+             */
+            interface?: "scsi" | "virtio" | "sata";
+            /** @description GB */
+            size_gb: number;
+        };
         AdminSummaryDto: {
             active_sessions: number;
             admins_count: number;
@@ -1217,6 +1400,27 @@ export interface components {
             upids: string[];
             /** @enum {string|null} */
             via: "session" | "token" | null;
+        };
+        BulkActionDto: {
+            /** @enum {string} */
+            action: "start" | "stop" | "reboot" | "delete";
+            /**
+             * @description stop: power off after the timeout; reboot: reset
+             * @default false
+             */
+            force?: boolean;
+            server_names: string[];
+            /** @description stop: seconds to shut down (default 60) */
+            timeout_s?: number;
+        };
+        BulkActionResultDto: {
+            failed: components["schemas"]["BulkFailureDto"][];
+            /** @description Outcome per server */
+            outcomes: {
+                [key: string]: string;
+            };
+            succeeded: string[];
+            task_id: string;
         };
         BulkCleanDto: {
             server_names: string[];
@@ -1274,6 +1478,10 @@ export interface components {
             /** @description The cloud-init user; default the VM_USERNAME setting */
             vm_username?: string;
         };
+        BulkFailureDto: {
+            error: string;
+            name: string;
+        };
         ChangePasswordDto: {
             /** Format: password */
             current_password: string;
@@ -1320,6 +1528,11 @@ export interface components {
             /** @description How many notifications were hidden for the caller */
             hidden: number;
         };
+        CloudInitConfigDto: {
+            nameserver: string | null;
+            searchdomain: string | null;
+            user: string | null;
+        };
         ClusterStatsDto: {
             /** @description Servers per status */
             by_status: {
@@ -1341,6 +1554,50 @@ export interface components {
             running: number;
             stopped: number;
             total: number;
+        };
+        ConfigDiskDto: {
+            /** @description The disk the VM boots from: it cannot be removed */
+            boot: boolean;
+            /** @example local-lvm */
+            datastore: string;
+            /** @example scsi0 */
+            device: string;
+            size_gb: number;
+            /** @example local-lvm:vm-100-disk-0 */
+            volume: string;
+        };
+        ConfigNicDto: {
+            /** @example vmbr0 */
+            bridge: string;
+            /** @example net0 */
+            device: string;
+            firewall: boolean;
+            gateway: string | null;
+            /** @description From cloud-init’s ipconfigN */
+            ip_address: string | null;
+            mac: string | null;
+            /** @example virtio */
+            model: string;
+            prefix: number | null;
+            vlan: number | null;
+        };
+        CpuConfigDto: {
+            cores: number;
+            sockets: number;
+            /**
+             * @description Proxmox’s CPU type (cputype)
+             * @example x86-64-v2-AES
+             */
+            type: string;
+        };
+        CpuUpdateDto: {
+            cores?: number;
+            sockets?: number;
+            /**
+             * @description A CPU type Proxmox knows, or custom-<name>
+             * @example host
+             */
+            type?: string;
         };
         CreateDiskDto: {
             /**
@@ -1540,6 +1797,13 @@ export interface components {
         ErrorTestDto: {
             message?: string;
         };
+        GuestLogDto: {
+            /** @description The last `limit` lines */
+            lines: string[];
+            path: string;
+            /** @description The agent read only the start of a larger file */
+            truncated: boolean;
+        };
         IamDataDto: {
             permissions: components["schemas"]["PermissionInfoDto"][];
             /** @description Each role's permissions */
@@ -1690,6 +1954,18 @@ export interface components {
             expires_at: string;
             user: components["schemas"]["UserDto"];
         };
+        MemoryConfigDto: {
+            /** @description Minimum memory with the balloon device, MB; 0 turns ballooning off */
+            balloon_mb: number;
+            /** @description MB */
+            size_mb: number;
+        };
+        MemoryUpdateDto: {
+            /** @description MB, at most size_mb; 0 turns ballooning off */
+            balloon_mb?: number;
+            /** @description MB */
+            size_mb?: number;
+        };
         NodeFiguresDto: {
             /** @description CPU use, 0..1 */
             cpu: number;
@@ -1718,6 +1994,15 @@ export interface components {
             title: string;
             /** @example task.failed */
             type: string;
+        };
+        Object: Record<string, never>;
+        PendingChangeDto: {
+            /** @description What the VM runs with now */
+            current: string | null;
+            /** @description The option is removed at the restart */
+            delete: boolean;
+            /** @description What it will run with after a restart */
+            pending: string | null;
         };
         PermissionInfoDto: {
             description: string;
@@ -1775,6 +2060,20 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        PveTaskLogDto: {
+            ended_at: string | null;
+            /** @description The task’s log (its first 200 lines) */
+            log: string[];
+            node: string;
+            /** @description ISO time */
+            started_at: string;
+            /** @description OK, WARNINGS: n, or Proxmox’s error */
+            status: string | null;
+            /** @example qmstart */
+            type: string;
+            upid: string;
+            user: string;
+        };
         QueueCountsDto: {
             active: number;
             completed: number;
@@ -1800,12 +2099,23 @@ export interface components {
             /** @enum {string} */
             status: "ready" | "degraded" | "unavailable";
         };
+        RebootServerDto: {
+            /**
+             * @description Reset (a hard restart) instead of a guest reboot
+             * @default false
+             */
+            force?: boolean;
+        };
         ResetPasswordDto: {
             /**
              * Format: password
              * @description At least 10 characters, not the username
              */
             new_password: string;
+        };
+        ResizeDiskDto: {
+            /** @description The new size in GB: larger than the current one */
+            size_gb: number;
         };
         ScheduledRunDto: {
             duration_ms: number;
@@ -1849,6 +2159,30 @@ export interface components {
             status: "creating" | "running" | "stopped" | "paused" | "deleting" | "failed" | "missing" | "unknown";
             vmid: number | null;
         };
+        ServerConfigDto: {
+            cloud_init: components["schemas"]["CloudInitConfigDto"];
+            cpu: components["schemas"]["CpuConfigDto"];
+            description: string;
+            /** @description Send it back with a change: a change since is refused (409) */
+            digest: string;
+            disks: components["schemas"]["ConfigDiskDto"][];
+            /** @description Proxmox’s lock (backup, clone, ...) */
+            lock: string | null;
+            memory: components["schemas"]["MemoryConfigDto"];
+            name: string;
+            network: components["schemas"]["ConfigNicDto"][];
+            node: string;
+            /** @description Options changed that apply at the next restart (cores, memory, ...), by Proxmox’s key */
+            pending: {
+                [key: string]: components["schemas"]["PendingChangeDto"];
+            };
+            /** @description Proxmox refuses to destroy the VM while set */
+            protection: boolean;
+            /** @description Some change waits for a restart: reboot the server to apply it */
+            restart_required: boolean;
+            tags: string[];
+            vmid: number;
+        };
         ServerDiskDto: {
             /** @example local-lvm */
             datastore: string;
@@ -1891,6 +2225,16 @@ export interface components {
             updated_at: string;
             vmid: number | null;
         };
+        ServerEventDto: {
+            /** @example stop */
+            action: string;
+            actor: string | null;
+            at: string;
+            detail: string;
+            /** @enum {string} */
+            outcome: "requested" | "completed" | "failed";
+            task_id: string | null;
+        };
         ServerLiveDto: {
             /** @description CPU use, 0..1 of the VM’s cores */
             cpu_usage: number;
@@ -1902,6 +2246,13 @@ export interface components {
             netin_bytes: number;
             netout_bytes: number;
             uptime_s: number;
+        };
+        ServerLogsDto: {
+            events?: components["schemas"]["ServerEventDto"][];
+            guest?: components["schemas"]["GuestLogDto"];
+            tasks?: components["schemas"]["PveTaskLogDto"][];
+            /** @enum {string} */
+            type: "tasks" | "events" | "guest";
         };
         ServerNetworkDto: {
             /** @example vmbr0 */
@@ -1961,6 +2312,18 @@ export interface components {
              */
             echo?: string;
         };
+        StopServerDto: {
+            /**
+             * @description Power off when the guest has not shut down in time
+             * @default false
+             */
+            force?: boolean;
+            /**
+             * @description Seconds to shut down
+             * @default 60
+             */
+            timeout_s?: number;
+        };
         SyncServersDto: {
             /**
              * @description Take VMs Proxdeck does not manage into the inventory
@@ -1998,7 +2361,7 @@ export interface components {
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
-            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.sync";
+            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "servers.sync";
         };
         TaskItemDto: {
             error: string | null;
@@ -2051,6 +2414,16 @@ export interface components {
         };
         UnreadCountDto: {
             count: number;
+        };
+        UpdateServerConfigDto: {
+            cpu?: components["schemas"]["CpuUpdateDto"];
+            /** @description Notes (Proxmox’s description) */
+            description?: string;
+            /** @description The digest read with the configuration: a change since is a 409 */
+            digest?: string;
+            memory?: components["schemas"]["MemoryUpdateDto"];
+            /** @description The `proxdeck` tag is kept whatever is sent */
+            tags?: string[];
         };
         UserDto: {
             /** Format: date-time */
@@ -5565,6 +5938,613 @@ export interface operations {
             };
         };
     };
+    ServerOperations_readConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerConfigDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_updateConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateServerConfigDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerConfigDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_addDisk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddDiskDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_resizeDisk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                device: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResizeDiskDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_removeDisk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                device: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_readLogs: {
+        parameters: {
+            query?: {
+                type?: "tasks" | "events" | "guest";
+                limit?: components["schemas"]["Object"];
+                /** @description guest: a file of GUEST_LOG_PATHS; the syslog by default */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerLogsDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Servers_list: {
         parameters: {
             query?: {
@@ -5872,6 +6852,418 @@ export interface operations {
             };
         };
     };
+    ServerOperations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_reboot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RebootServerDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StopServerDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Servers_createAsync: {
         parameters: {
             query?: never;
@@ -6044,6 +7436,229 @@ export interface operations {
                 };
             };
             /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BulkActionResultDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /**
+             * @description Invalid input
+             *
+             *     Invalid input
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    ServerOperations_bulkAsync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_servers */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6689,7 +8304,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
-                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.sync";
+                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "servers.sync";
             };
             header?: never;
             path?: never;

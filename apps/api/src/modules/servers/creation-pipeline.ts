@@ -103,7 +103,7 @@ export class CreationPipeline {
 
     await item.step('configure', async () => {
       const cloned = await this.whenUnlocked(plan, vmid);
-      await this.withLockRetry(() =>
+      await this.pveSteps.retryOnLock(() =>
         pve.updateVmConfig(plan.node, vmid, {
           cores: plan.cores,
           memory: String(plan.memory_mb),
@@ -139,7 +139,7 @@ export class CreationPipeline {
         const missing = plan.disks.slice(1).filter((disk) => config[disk.device] === undefined);
         if (missing.length > 0)
           await item.governed({ node: plan.node, storages }, () =>
-            this.withLockRetry(() =>
+            this.pveSteps.retryOnLock(() =>
               pve.updateVmConfig(
                 plan.node,
                 vmid,
@@ -264,18 +264,6 @@ export class CreationPipeline {
       if (config.lock !== 'clone') return config;
       if (Date.now() > deadline) throw new Error(`VM ${String(vmid)} is still locked by its clone`);
       await delay(POLL_MS);
-    }
-  }
-
-  /** Runs a synchronous Proxmox call again on lock errors, with the pipeline's backoff. */
-  private async withLockRetry<R>(call: () => Promise<R>): Promise<R> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (error) {
-        if (!this.pveSteps.isLockFailure(error) || attempt > this.pveSteps.lockRetries) throw error;
-        await this.pveSteps.lockBackoff(attempt);
-      }
     }
   }
 

@@ -307,6 +307,27 @@ export class ServersRepository {
     return new Set(rows.map((row) => row.vmid));
   }
 
+  /** The node a server's VM runs on now (it migrated). */
+  async setNode(name: string, node: string): Promise<void> {
+    await this.servers.update({ name }, { node });
+    await this.listCache.bump();
+  }
+
+  /** The CPU, memory, tags and notes the VM runs with, as its config says after a change. */
+  async setConfigured(
+    name: string,
+    fields: Partial<Pick<Server, 'cpuCores' | 'memoryMb' | 'tags' | 'description' | 'disks'>>,
+  ): Promise<void> {
+    await this.servers.update({ name }, fields);
+    await this.listCache.bump();
+  }
+
+  /** Which of `names` are in the inventory. */
+  async existing(names: readonly string[]): Promise<Server[]> {
+    if (names.length === 0) return [];
+    return this.servers.createQueryBuilder('s').where('s.name IN (:...names)', { names }).getMany();
+  }
+
   /** Removes a server's record (its VMID is free again with it). */
   async remove(name: string): Promise<void> {
     await this.servers.delete({ name });

@@ -15,6 +15,15 @@ export function parsePropertyString(text: string): Map<string, string> {
   return properties;
 }
 
+/** `memory` as Proxmox writes it (`2048` or `current=2048`), in MB. */
+export function memoryMb(value: string | number | undefined): number {
+  if (value === undefined) return 512; // Proxmox's default
+  const text = String(value);
+  const current = parsePropertyString(text).get('current') ?? parsePropertyString(text).get('') ?? text;
+  const parsed = Number.parseInt(current, 10);
+  return Number.isFinite(parsed) ? parsed : 512;
+}
+
 /** `32G`, `512M`, `1T` as whole GiB (at least 1 when not zero). */
 export function sizeInGb(size: string | undefined): number {
   const match = /^(\d+(?:\.\d+)?)([KMGT]?)$/.exec(size ?? '');

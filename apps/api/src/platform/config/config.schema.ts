@@ -42,6 +42,20 @@ const vmidRange = z.string().transform((text, ctx): { min: number; max: number }
   return { min, max };
 });
 
+/** Comma-separated absolute file paths (no `..`, no spaces). */
+const pathList = z.string().transform((text, ctx): string[] => {
+  const paths = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const bad = paths.find((path) => !/^\/[A-Za-z0-9._/-]+$/.test(path) || path.split('/').includes('..'));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${bad}" is not an absolute file path` });
+    return z.NEVER;
+  }
+  return paths;
+});
+
 const schedule = z.string().transform((text, ctx): Schedule => {
   const parsed = parseSchedule(text);
   if (typeof parsed === 'string') {
@@ -111,6 +125,10 @@ export const configSchema = z
     SERVER_CREATE_CONCURRENCY: positiveInt.max(100).default(8),
     SERVER_READY_TIMEOUT_S: positiveInt.default(600),
     CLEANUP_CREATING_AFTER_MIN: positiveInt.default(60),
+    SERVER_ACTION_CONCURRENCY: positiveInt.max(100).default(16),
+    GUEST_LOG_PATHS: pathList.default(
+      '/var/log/syslog,/var/log/messages,/var/log/cloud-init.log,/var/log/cloud-init-output.log',
+    ),
 
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),

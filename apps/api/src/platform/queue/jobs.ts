@@ -1,4 +1,4 @@
-import type { PlannedServer } from '@proxdeck/contracts';
+import type { PlannedServer, ServerActionPayload, ServerDiskPayload } from '@proxdeck/contracts';
 import { job, type JobTypeOf, type PayloadOf } from './job-table';
 
 /**
@@ -34,6 +34,21 @@ export const JOBS = {
     timeoutMs: 1_800_000,
     retryableBy: 'manage_servers',
     cancellableBy: 'manage_servers',
+  }),
+  'servers.action': job<ServerActionPayload>({
+    queue: 'servers',
+    attempts: 3,
+    backoffMs: 2_000,
+    timeoutMs: 3_600_000,
+    retryableBy: 'manage_servers',
+    cancellableBy: 'manage_servers',
+  }),
+  'servers.disk': job<ServerDiskPayload>({
+    queue: 'servers',
+    attempts: 3,
+    backoffMs: 2_000,
+    timeoutMs: 1_800_000,
+    retryableBy: 'manage_servers',
   }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',

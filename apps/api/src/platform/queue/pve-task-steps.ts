@@ -83,6 +83,18 @@ export class PveTaskSteps {
     await delay(base / 2 + Math.random() * (base / 2));
   }
 
+  /** Runs a synchronous Proxmox call (a PUT config, an unlink) again on lock errors, with the same backoff. */
+  async retryOnLock<R>(call: () => Promise<R>): Promise<R> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!this.isLockFailure(error) || attempt > this.lockRetries) throw error;
+        await this.lockBackoff(attempt);
+      }
+    }
+  }
+
   private async logOf(upid: string, lastLines?: number): Promise<string[]> {
     try {
       const { lines } = await this.proxmox.pve().taskLog(upid, { start: 0, limit: 0 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { setTimeout as delay } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import type { PveResources } from './job-context';
@@ -37,6 +36,9 @@ for _, key in ipairs(KEYS) do
 end
 return kept`;
 
+/** The longest pause between two tries of a waiting operation (doubling from 50 ms, with jitter). */
+const MAX_PAUSE_MS = 250;
+
 export interface GovernorLease {
   readonly id: string;
   release(): Promise<void>;
@@ -58,6 +60,8 @@ interface Slot {
 export class ResourceGovernor {
   private readonly logger = new Logger(ResourceGovernor.name);
   private readonly leaseMs: number;
+  /** Operations of this process waiting for a slot, woken as soon as this process frees one of theirs. */
+  private readonly waiting = new Set<{ keys: readonly string[]; wake: () => void }>();
 
   constructor(
     private readonly redis: RedisService,
@@ -81,8 +85,11 @@ export class ResourceGovernor {
         told = true;
         await onWait(`waiting for a free slot on ${slots.map((slot) => slot.label).join(' and ')}`);
       }
-      await delay(pause + Math.random() * pause);
-      pause = Math.min(pause * 2, 1_000);
+      await this.nextChance(
+        slots.map((slot) => slot.key),
+        pause + Math.random() * pause,
+      );
+      pause = Math.min(pause * 2, MAX_PAUSE_MS);
     }
     return this.hold(id, slots);
   }
@@ -111,6 +118,25 @@ export class ResourceGovernor {
       Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
     );
     return this.redis.client.zcard(key);
+  }
+
+  /**
+   * Resolves after `ms`, or as soon as this process releases a slot of `keys` (a slot freed by another process
+   * is seen at the next try, at most MAX_PAUSE_MS × 2 later).
+   */
+  private nextChance(keys: readonly string[], ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter = {
+        keys,
+        wake: () => {
+          clearTimeout(timer);
+          this.waiting.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, ms);
+      this.waiting.add(waiter);
+    });
   }
 
   private slotsOf(resources: PveResources): Slot[] {
@@ -175,6 +201,8 @@ export class ResourceGovernor {
         const pipeline = this.redis.client.multi();
         for (const key of keys) pipeline.zrem(key, id);
         await pipeline.exec();
+        for (const waiter of [...this.waiting])
+          if (waiter.keys.some((key) => keys.includes(key))) waiter.wake();
       },
     };
   }

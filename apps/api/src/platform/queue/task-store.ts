@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isFinalTaskStatus, type TaskStatus } from '@proxdeck/contracts';
@@ -35,6 +36,21 @@ export class TaskStore {
 
   async find(id: string): Promise<Task | null> {
     return this.tasks.findOne({ where: { id } });
+  }
+
+  /**
+   * The task once it has finished, or null when it has not within `timeoutMs` (for the few routes that answer
+   * with the outcome when it comes quickly, else with the task). Reads the row every `intervalMs`.
+   */
+  async finishedWithin(id: string, timeoutMs: number, intervalMs = 200): Promise<Task | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const task = await this.find(id);
+      if (task && isFinalTaskStatus(task.status)) return task;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await delay(Math.min(intervalMs, left));
+    }
   }
 
   async insert(task: Task): Promise<void> {

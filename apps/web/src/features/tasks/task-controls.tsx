@@ -15,7 +15,7 @@ import type { Task } from './tasks.queries';
  * Task types the API lets their creator retry and cancel (its job table's `retryableBy` / `cancellableBy`); for
  * any other, the API answers 409 and the buttons are not offered.
  */
-const CONTROLLABLE_TYPES: readonly Task['type'][] = ['servers.create', 'servers.cleanup'];
+const CONTROLLABLE_TYPES: readonly Task['type'][] = ['servers.create', 'servers.cleanup', 'servers.action'];
 
 function useTaskAction(task: Task, action: 'retry' | 'cancel') {
   const { t } = useTranslation();

@@ -25,6 +25,8 @@ const TYPE_TEXT = {
   'servers.create': 'tasks.types.serversCreate',
   'servers.sync': 'tasks.types.serversSync',
   'servers.cleanup': 'tasks.types.serversCleanup',
+  'servers.action': 'tasks.types.serversAction',
+  'servers.disk': 'tasks.types.serversDisk',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

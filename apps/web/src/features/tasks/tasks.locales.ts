@@ -15,6 +15,8 @@ const en = {
       serversCreate: 'Create servers',
       serversSync: 'Sync servers with Proxmox',
       serversCleanup: 'Clean up servers',
+      serversAction: 'Start, stop, reboot or delete servers',
+      serversDisk: 'Change a server’s disks',
     },
     status: {
       queued: 'Queued',
@@ -125,6 +127,8 @@ const ko: Texts<typeof en> = {
       serversCreate: '서버 생성',
       serversSync: 'Proxmox와 서버 동기화',
       serversCleanup: '서버 정리',
+      serversAction: '서버 시작·중지·재시작·삭제',
+      serversDisk: '서버 디스크 변경',
     },
     status: {
       queued: '대기 중',

@@ -19,6 +19,8 @@ export const TASK_TYPES = Object.keys({
   'servers.create': true,
   'servers.sync': true,
   'servers.cleanup': true,
+  'servers.action': true,
+  'servers.disk': true,
 } satisfies Record<TaskType, true>) as TaskType[];
 
 /** Tasks per page of the tasks page. */

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class AuditLogAndTokenUse1796081608180 implements MigrationInterface {
-  name = 'AuditLogAndTokenUse1796081608180';
+export class AuditLogAndTokenUse1796084833056 implements MigrationInterface {
+  name = 'AuditLogAndTokenUse1796084833056';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
