@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from './modules/admin';
 import { AuthModule } from './modules/auth';
 import { CleanupModule } from './modules/cleanup';
 import { DatastoresModule } from './modules/datastores';
@@ -11,6 +12,7 @@ import { ServersModule } from './modules/servers';
 import { TasksModule } from './modules/tasks';
 import { UsersIdentityDirectory, UsersModule } from './modules/users';
 import { AccessModule } from './platform/access/access.module';
+import { AuditModule } from './platform/audit/audit.module';
 import type { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { dataSourceOptions } from './platform/database/data-source';
@@ -39,6 +41,7 @@ export class AppModule {
         QueueModule.forRoot({ jobs: JOBS, schedules: SCHEDULES }),
         WebModule,
         HealthModule,
+        AuditModule,
         AccessModule.forRoot({ imports: [UsersModule], identity: UsersIdentityDirectory }),
         UsersModule,
         AuthModule,
@@ -50,6 +53,7 @@ export class AppModule {
         ServersModule,
         CleanupModule,
         FirewallModule,
+        AdminModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { AuditRecorder } from './platform/audit/audit-recorder';
 import type { AppConfig } from './platform/config/app-config';
 import { createDatabaseIfMissing } from './platform/database/database-admin';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
@@ -30,6 +31,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     metrics: app.get(MetricsService),
     spa,
     resolveShedder: (type) => app.get(type, { strict: false }),
+    audit: app.get(AuditRecorder),
   });
   app.useGlobalFilters(new AllExceptionsFilter(spa));
   app.useGlobalPipes(createValidationPipe());

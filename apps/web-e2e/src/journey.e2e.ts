@@ -67,6 +67,10 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
     'Datastores',
     'IP pools',
     'Cleanup',
+    'Users',
+    'Permissions',
+    'Audit log',
+    'API tokens',
     'Profile',
   ]);
 

@@ -94,6 +94,25 @@ const CONTRACT: Record<string, 'public' | 'authenticated' | 'session' | `perm:${
   'POST /api/firewall/aliases': 'perm:manage_firewall',
   'PUT /api/firewall/aliases/{name}': 'perm:manage_firewall',
   'DELETE /api/firewall/aliases/{name}': 'perm:manage_firewall',
+  'GET /api/users': 'perm:admin_access',
+  'GET /api/admin/users': 'perm:admin_access',
+  'POST /api/users': 'perm:admin_access',
+  'DELETE /api/users/{username}': 'perm:admin_access',
+  'POST /api/users/{username}/password': 'perm:admin_access',
+  'POST /api/users/{username}/deactivate': 'perm:admin_access',
+  'POST /api/users/{username}/activate': 'perm:admin_access',
+  'GET /api/iam/data': 'perm:admin_access',
+  'GET /api/admin/iam': 'perm:admin_access',
+  'POST /api/iam/{username}/permissions': 'perm:admin_access',
+  'POST /api/admin/iam/{username}/permissions': 'perm:admin_access',
+  'POST /api/iam/{username}/role': 'perm:admin_access',
+  'POST /api/admin/iam/{username}/role': 'perm:admin_access',
+  'GET /api/admin': 'perm:admin_access',
+  'GET /api/tokens': 'authenticated',
+  'POST /api/tokens': 'authenticated',
+  'DELETE /api/tokens/{id}': 'authenticated',
+  'GET /api/audit': 'perm:admin_access',
+  'GET /api/audit/export': 'perm:admin_access',
   'GET /api/health': 'public',
   'GET /api/health/ready': 'public',
   'GET /metrics': 'public',
@@ -224,6 +243,36 @@ describe('access declarations and the permission matrix (docs/api.md §1.4)', ()
       expect(`${op.key} → ${[401, 403].includes(response.status) ? 'refused' : 'allowed'}`).toBe(
         `${op.key} → allowed`,
       );
+    }
+  });
+
+  it("an administrator's token narrowed to view_all is a viewer everywhere, and never reaches session-only routes", async () => {
+    const created = await (
+      await t.admin()
+    ).request('POST', '/api/tokens', {
+      body: { name: 'matrix-viewer', permissions: ['view_all'] },
+    });
+    expect(created.status).toBe(201);
+    const secret = created.json<{ data: { secret: string } }>().data.secret;
+    for (const op of ops) {
+      const rule = op.rule;
+      if (op.streaming || rule === undefined || rule.kind === 'public') continue;
+      const response = await t.request(op.method, concrete(op.path), {
+        headers: { authorization: `Bearer ${secret}` },
+        ...(op.method === 'GET' ? {} : { body: {} }),
+      });
+      const expected =
+        rule.kind === 'authenticated'
+          ? rule.sessionOnly
+            ? 403
+            : 'allowed'
+          : rule.permission === 'view_all'
+            ? 'allowed'
+            : 403;
+      const outcome = [401, 403].includes(response.status) ? response.status : 'allowed';
+      expect(`${op.key} → ${outcome}`).toBe(`${op.key} → ${expected}`);
+      if (rule.kind === 'permission' && rule.permission !== 'view_all')
+        expect(response.json()).toMatchObject({ code: 'FORBIDDEN', details: { required: rule.permission } });
     }
   });
 

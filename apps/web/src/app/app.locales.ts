@@ -24,6 +24,10 @@ const en = {
     ipPools: 'IP pools',
     cleanup: 'Cleanup',
     administration: 'Administration',
+    users: 'Users',
+    iam: 'Permissions',
+    audit: 'Audit log',
+    apiTokens: 'API tokens',
     profile: 'Profile',
   },
   header: {
@@ -70,6 +74,10 @@ const ko: Texts<typeof en> = {
     ipPools: 'IP 풀',
     cleanup: '정리',
     administration: '관리',
+    users: '사용자',
+    iam: '권한',
+    audit: '감사 로그',
+    apiTokens: 'API 토큰',
     profile: '내 정보',
   },
   header: {

@@ -16,6 +16,8 @@ import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
 import { serversLocales } from '../features/servers/servers.locales';
 import { cleanupLocales } from '../features/cleanup/cleanup.locales';
+import { adminLocales } from '../features/admin/admin.locales';
+import { tokensLocales } from '../features/tokens/tokens.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -46,6 +48,8 @@ export const LOCALES = [
   firewallLocales,
   serversLocales,
   cleanupLocales,
+  adminLocales,
+  tokensLocales,
 ] as const;
 
 const en = {
@@ -61,6 +65,8 @@ const en = {
   ...firewallLocales.en,
   ...serversLocales.en,
   ...cleanupLocales.en,
+  ...adminLocales.en,
+  ...tokensLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -75,6 +81,8 @@ const ko: Texts<typeof en> = {
   ...firewallLocales.ko,
   ...serversLocales.ko,
   ...cleanupLocales.ko,
+  ...adminLocales.ko,
+  ...tokensLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

@@ -52,6 +52,13 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.firewall.drift(),
     queryKeys.firewall.server('web-01'),
   ],
+  admin: [
+    queryKeys.admin.userLists(),
+    queryKeys.admin.users({ q: 'ali', page: 2, per_page: 20 }),
+    queryKeys.admin.iam(),
+    queryKeys.admin.audit({ actor: 'admin', result: 'refused', page: 1 }),
+  ],
+  tokens: [queryKeys.tokens.own(), queryKeys.tokens.everyone()],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

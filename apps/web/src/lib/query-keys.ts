@@ -25,6 +25,12 @@ export type ServerLogsQuery = Pick<
   'type' | 'path'
 >;
 
+/** The filters and page of GET /api/users, as the OpenAPI document types them. */
+export type UserListQuery = NonNullable<operations['UsersAdmin_list[0]']['parameters']['query']>;
+
+/** The filters and page of GET /api/audit, as the OpenAPI document types them. */
+export type AuditListQuery = NonNullable<operations['Audit_list']['parameters']['query']>;
+
 /** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
 interface KeyDomain {
   readonly all: QueryKey;
@@ -41,6 +47,8 @@ const cleanup = ['cleanup'] as const;
 const datastores = ['datastores'] as const;
 const ipPools = ['ip-pools'] as const;
 const firewall = ['firewall'] as const;
+const admin = ['admin'] as const;
+const tokens = ['tokens'] as const;
 
 export const queryKeys = {
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
@@ -136,5 +144,25 @@ export const queryKeys = {
     drift: () => [...firewall, 'drift'] as const,
     /** GET /api/firewall/servers/{server_name} */
     server: (name: string) => [...firewall, 'server', name] as const,
+  },
+  /** Administration (docs/api.md §11): users, IAM and the audit trail. */
+  admin: {
+    all: admin,
+    /** Every page of the user list, whatever its filters. */
+    userLists: () => [...admin, 'users'] as const,
+    /** GET /api/users with these filters and this page. */
+    users: (query: UserListQuery = {}) => [...admin, 'users', query] as const,
+    /** GET /api/iam/data */
+    iam: () => [...admin, 'iam'] as const,
+    /** GET /api/audit with these filters and this page. */
+    audit: (query: AuditListQuery = {}) => [...admin, 'audit', query] as const,
+  },
+  /** API tokens: the signed-in user's own, or everyone's for administrators (GET /api/tokens). */
+  tokens: {
+    all: tokens,
+    /** GET /api/tokens */
+    own: () => [...tokens, 'own'] as const,
+    /** GET /api/tokens?all=true: everyone's, for administrators. */
+    everyone: () => [...tokens, 'everyone'] as const,
   },
 } satisfies Record<string, KeyDomain>;

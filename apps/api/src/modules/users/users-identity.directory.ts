@@ -20,8 +20,8 @@ export class UsersIdentityDirectory implements IdentityDirectory {
     return this.users.peekActive(userId);
   }
 
-  resolveToken(secret: string): Promise<TokenGrant | null> {
-    return this.tokens.resolve(secret);
+  resolveToken(secret: string, meta: { ip?: string } = {}): Promise<TokenGrant | null> {
+    return this.tokens.resolve(secret, meta);
   }
 
   onUserChanged(listener: (userId: number) => void): () => void {

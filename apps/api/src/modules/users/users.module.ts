@@ -6,11 +6,12 @@ import { PasswordHashing } from './password-hasher';
 import { User } from './user.entity';
 import { UsersIdentityDirectory } from './users-identity.directory';
 import { UsersService } from './users.service';
+import { UserAccounts } from './user-accounts.service';
 
 /** People: users and their API tokens. Provides the access layer's IdentityDirectory. */
 @Module({
   imports: [TypeOrmModule.forFeature([User, ApiToken])],
-  providers: [UsersService, ApiTokensService, UsersIdentityDirectory, PasswordHashing],
-  exports: [UsersService, UsersIdentityDirectory, PasswordHashing],
+  providers: [UsersService, ApiTokensService, UsersIdentityDirectory, PasswordHashing, UserAccounts],
+  exports: [UsersService, UsersIdentityDirectory, PasswordHashing, UserAccounts, ApiTokensService],
 })
 export class UsersModule {}

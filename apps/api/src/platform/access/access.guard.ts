@@ -99,7 +99,7 @@ export class AccessGuard implements CanActivate {
   ): Promise<Principal | null> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
-      const grant = await this.identity.resolveToken(authorization.slice(7).trim());
+      const grant = await this.identity.resolveToken(authorization.slice(7).trim(), { ip: request.ip });
       const user = grant ? await this.identity.findActive(grant.userId) : null;
       if (!grant || !user) {
         if (lenient) return null;

@@ -19,8 +19,8 @@ export interface IdentityDirectory {
   findActive(userId: number): Promise<AuthUser | null>;
   /** What `findActive` would answer from this process's cache alone; undefined when it cannot tell. */
   peekActive(userId: number): AuthUser | null | undefined;
-  /** The grant of a bearer secret, or null when unknown, expired or suspended. */
-  resolveToken(secret: string): Promise<TokenGrant | null>;
+  /** The grant of a bearer secret, or null when unknown, expired or suspended; records the use (`ip`). */
+  resolveToken(secret: string, meta?: { ip?: string }): Promise<TokenGrant | null>;
   /**
    * Calls `listener` with the id of every user changed anywhere (permissions, role, deactivation), so that
    * long-lived connections can check their caller again. Returns the unsubscribe.

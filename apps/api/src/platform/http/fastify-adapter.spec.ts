@@ -60,6 +60,7 @@ describe('ProxdeckFastifyAdapter and the HTTP pipeline', () => {
       metrics: new MetricsService(),
       spa: { isBuilt: false } as SpaFallback,
       resolveShedder: (type) => app.get(type, { strict: false }),
+      audit: { register: () => undefined },
     });
     app.useGlobalFilters(new AllExceptionsFilter(null));
     app.useGlobalPipes(createValidationPipe());

@@ -65,6 +65,8 @@ export class ProxdeckFastifyAdapter extends FastifyAdapter {
       genReqId: requestId,
       frameworkErrors: frameworkError,
       clientErrorHandler: clientError,
+      // `/api/admin/` as api.md writes it, and any path with a trailing slash, is the same route.
+      routerOptions: { ignoreTrailingSlash: true },
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditRecorder } from '../audit/audit-recorder';
 import type { AppConfig } from '../config/app-config';
 import { ValidationFailedError } from '../errors/app-error';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -87,7 +88,7 @@ function registerLatencyMetric(fastify: FastifyInstance, metrics: MetricsService
 /**
  * Fastify's side of the request path, registered before the routes: early refusals of routes marked
  * @ShedWith, JSON-only bodies, response
- * headers, the latency metric, and the built SPA's files from memory (source maps only outside production).
+ * headers, the latency metric, the audit trail's hook, and the built SPA's files from memory (source maps only outside production).
  */
 export function configureHttpPipeline(
   fastify: FastifyInstance,
@@ -96,8 +97,10 @@ export function configureHttpPipeline(
     metrics,
     spa,
     resolveShedder,
+    audit,
   }: {
     config: AppConfig;
+    audit: Pick<AuditRecorder, 'register'>;
     metrics: MetricsService;
     spa: SpaFallback;
     resolveShedder: (type: Type<RequestShedder>) => RequestShedder;
@@ -107,6 +110,7 @@ export function configureHttpPipeline(
   registerJsonOnly(fastify);
   registerResponseHeaders(fastify);
   registerLatencyMetric(fastify, metrics);
+  audit.register(fastify);
   if (spa.isBuilt) {
     registerStaticFiles(fastify, loadStaticFiles(spa.distDir, { sourceMaps: !config.isProduction }));
   }

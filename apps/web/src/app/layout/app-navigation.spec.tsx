@@ -71,7 +71,7 @@ describe('navigation', () => {
 
   it("lists the application's existing pages, each to those holding its permission", () => {
     renderWithSession(<AppNavigation />, makeSession(makeUser({ permissions: [] })));
-    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'Profile']);
+    expect(linkNames()).toEqual(['Dashboard', 'Tasks', 'Notifications', 'API tokens', 'Profile']);
     expect(APP_PAGES.map((page) => page.path)).toEqual([
       '/',
       '/servers',
@@ -87,11 +87,15 @@ describe('navigation', () => {
       '/datastores',
       '/ip-pools',
       '/cleanup',
+      '/admin/users',
+      '/admin/iam',
+      '/admin/audit',
+      '/tokens',
       '/profile',
     ]);
   });
 
-  it('offers servers and datastores to viewers, and IP pools only to administrators', () => {
+  it('offers servers and datastores to viewers, and IP pools and administration only to administrators', () => {
     const { unmount } = renderWithSession(<AppNavigation />, makeSession(viewerUser));
     expect(linkNames()).toEqual([
       'Dashboard',
@@ -101,6 +105,7 @@ describe('navigation', () => {
       'Notifications',
       'Datastores',
       'Cleanup',
+      'API tokens',
       'Profile',
     ]);
     unmount();
@@ -114,6 +119,10 @@ describe('navigation', () => {
       'Datastores',
       'IP pools',
       'Cleanup',
+      'Users',
+      'Permissions',
+      'Audit log',
+      'API tokens',
       'Profile',
     ]);
   });

@@ -1,0 +1,2 @@
+/** The administration module's public surface. */
+export { AdminModule } from './admin.module';
