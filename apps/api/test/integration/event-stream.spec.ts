@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { ApiTokensService } from '../../src/modules/users/api-tokens.service';
 import { User } from '../../src/modules/users/user.entity';
 import { UsersService } from '../../src/modules/users/users.service';
 import { SessionStore } from '../../src/platform/access/session.store';
@@ -186,6 +187,28 @@ describe('the event stream', () => {
       'the last own event',
     );
     expect(taskIds(shrinking)).not.toContain('after');
+  });
+
+  it('closes the stream of an API token revoked on another instance, and keeps its owner’s other streams', async () => {
+    const user = await UserFactory.create(a.app, { role: 'viewer' });
+    const { token, secret } = await a.app
+      .get(ApiTokensService)
+      .create(user.id, { name: 'stream', permissions: null, expiresAt: null });
+    const viaToken = await openSse(`${await a.url()}/api/notifications/stream`, {
+      authorization: `Bearer ${secret}`,
+    });
+    clients.push(viaToken);
+    expect(viaToken.status).toBe(200);
+    const viaSession = await streamFor(a, user.id);
+    await b.app.get(ApiTokensService).revoke(token.id);
+    await viaToken.ended;
+    expect(viaToken.isEnded()).toBe(true);
+    await publish(a, 'task', task('still-here'), { userId: user.id, broadcast: false });
+    await viaSession.waitFor(
+      (c) => (taskIds(c).includes('still-here') ? true : undefined),
+      'the session stream',
+    );
+    expect(viaSession.isEnded()).toBe(false);
   });
 
   it('drops a client that does not read without slowing the others', async () => {

@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import type { TokenGrant } from '../../platform/access/identity';
 import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { ApiToken } from './api-token.entity';
+import { UsersService } from './users.service';
 
 /** How many tokens one user may hold. */
 export const MAX_TOKENS_PER_USER = 50;
@@ -23,7 +24,19 @@ export interface TokenView {
  */
 @Injectable()
 export class ApiTokensService {
-  constructor(@InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>) {}
+  constructor(
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Whether a token still grants anything: it exists and has not expired. */
+  async isActive(tokenId: string): Promise<boolean> {
+    const token = await this.tokens.findOne({
+      where: { id: tokenId },
+      select: { id: true, expiresAt: true },
+    });
+    return token !== null && (token.expiresAt === null || token.expiresAt.getTime() > Date.now());
+  }
 
   async resolve(secret: string, meta: { ip?: string } = {}): Promise<TokenGrant | null> {
     if (!secret.startsWith('pdk_') || secret.length > 200) return null;
@@ -79,13 +92,17 @@ export class ApiTokensService {
     return { token, username: token.user?.username ?? '' };
   }
 
+  /** Revokes a token; its owner's long-lived connections (event streams) check theirs again at once. */
   async revoke(id: string): Promise<void> {
+    const token = await this.tokens.findOne({ where: { id }, select: { id: true, userId: true } });
     await this.tokens.delete({ id });
+    if (token) await this.users.changed(token.userId);
   }
 
   /** Revokes every token of a user; returns how many. */
   async revokeAllForUser(userId: number): Promise<number> {
     const result = await this.tokens.delete({ userId });
+    await this.users.changed(userId);
     return result.affected ?? 0;
   }
 }

@@ -24,6 +24,10 @@ export class UsersIdentityDirectory implements IdentityDirectory {
     return this.tokens.resolve(secret, meta);
   }
 
+  tokenActive(tokenId: string): Promise<boolean> {
+    return this.tokens.isActive(tokenId);
+  }
+
   onUserChanged(listener: (userId: number) => void): () => void {
     return this.users.onChanged(listener);
   }

@@ -75,6 +75,7 @@ async function probe(cached: boolean, handler: () => void, request: Record<strin
     findActive: jest.fn().mockResolvedValue(viewer),
     peekActive: jest.fn().mockReturnValue(cached ? viewer : undefined),
     resolveToken: jest.fn().mockResolvedValue(null),
+    tokenActive: jest.fn().mockResolvedValue(true),
     onUserChanged: jest.fn(),
   };
   const guard = new AccessGuard(

@@ -21,8 +21,10 @@ export interface IdentityDirectory {
   peekActive(userId: number): AuthUser | null | undefined;
   /** The grant of a bearer secret, or null when unknown, expired or suspended; records the use (`ip`). */
   resolveToken(secret: string, meta?: { ip?: string }): Promise<TokenGrant | null>;
+  /** Whether an API token still grants anything (not revoked, not expired). */
+  tokenActive(tokenId: string): Promise<boolean>;
   /**
-   * Calls `listener` with the id of every user changed anywhere (permissions, role, deactivation), so that
+   * Calls `listener` with the id of every user changed anywhere (permissions, role, deactivation, a token revoked), so that
    * long-lived connections can check their caller again. Returns the unsubscribe.
    */
   onUserChanged(listener: (userId: number) => void): () => void;

@@ -39,8 +39,8 @@ function frameOf(event: LoggedEvent): string {
  * Server-Sent Event streams (docs/api.md §9). Each stream starts with `retry: 3000`, carries an `id:` on every
  * event and a comment every SSE_HEARTBEAT_S, and resumes from `Last-Event-ID` by replaying exactly what the
  * client missed, in order, once; when that is no longer in the log it sends `reload`. A client sees only what
- * it may: its own events, and broadcasts with view_all; its stream closes the moment its session ends or its
- * user is deactivated, and a permission taken away applies to the next event. A client that does not read
+ * it may: its own events, and broadcasts with view_all; its stream closes the moment its session ends, its
+ * API token is revoked or its user is deactivated, and a permission taken away applies to the next event. A client that does not read
  * is disconnected once SSE_MAX_BUFFER_BYTES wait for it (it resumes from its last id); a closed connection
  * gives back everything at once.
  */
@@ -146,10 +146,14 @@ export class SseStreams implements OnApplicationShutdown {
       this.identity.onUserChanged((userId) => {
         if (userId !== principal.user.id) return;
         holds += 1;
-        void this.identity
-          .findActive(userId)
-          .then((user) => {
-            if (!user) close();
+        void Promise.all([
+          this.identity.findActive(userId),
+          principal.via === 'token' && principal.tokenId !== undefined
+            ? this.identity.tokenActive(principal.tokenId)
+            : true,
+        ])
+          .then(([user, tokenActive]) => {
+            if (!user || !tokenActive) close();
             // A session follows its user; a token keeps at most what it had.
             else
               permissions = new Set(
