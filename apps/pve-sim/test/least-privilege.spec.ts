@@ -126,6 +126,7 @@ describe.each(PVE_RELEASES)("Proxdeck's least-privilege token on PVE %s", (relea
     'VM.Config.Network on /vms': (c) => c.createVmFirewallRule('pve2', 101, { type: 'in', action: 'DROP' }),
     'VM.PowerMgmt on /vms': (c) => c.startVm('pve2', 101),
     'VM.GuestAgent.Audit on /vms': (c) => c.agentNetworkInterfaces('pve1', 100),
+    'VM.GuestAgent.FileRead on /vms': (c) => c.agentFileRead('pve1', 100, '/var/log/syslog'),
     'VM.Monitor on /vms': (c) => c.agentNetworkInterfaces('pve1', 100),
     'VM.Config.CPU on /vms': (c) => c.updateVmConfig('pve2', 101, { cores: 2 }),
     'VM.Config.Memory on /vms': (c) => c.updateVmConfig('pve2', 101, { memory: '1024' }),
