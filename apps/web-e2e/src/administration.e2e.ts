@@ -62,6 +62,7 @@ it('an admin creates an operator, who sees only operator pages, creates an API t
     'Dashboard',
     'Servers',
     'Tasks',
+    'Firewall',
     'Notifications',
     'Datastores',
     'Cleanup',
