@@ -9,7 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProjects } from './bench-support.mjs';
+import { adminClient, buildProjects, taskFinished } from './bench-support.mjs';
 
 const servers = Number(process.env.BENCH_SERVERS ?? 100);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -18,7 +18,7 @@ const perNode = Number(process.env.BENCH_PER_NODE ?? 4);
 const timeScale = Number(process.env.BENCH_TIME_SCALE ?? 0.25);
 
 buildProjects('api', 'testing', 'pve-sim');
-const { startApiProcess, waitFor } = await import('@proxdeck/testing');
+const { startApiProcess } = await import('@proxdeck/testing');
 const { startPveSimulator } = await import('@proxdeck/pve-sim');
 
 const token = { id: 'root@pam!bench', secret: `bench-${Date.now()}` };
@@ -63,50 +63,16 @@ const stack = await startApiProcess({
   },
 });
 
-async function login() {
-  const response = await fetch(`${stack.baseUrl}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
-  });
-  if (!response.ok) throw new Error(`login failed: ${response.status}`);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-  const csrf = (await response.json()).data.csrf_token;
-  return {
-    get: async (path) => (await fetch(`${stack.baseUrl}${path}`, { headers: { cookie } })).json(),
-    post: async (path, body) => {
-      const answer = await fetch(`${stack.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const json = await answer.json();
-      if (answer.status !== 202)
-        throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(json)}`);
-      return json.data.task_id;
-    },
-  };
-}
-
-async function finished(client, taskId) {
-  return waitFor(
-    async () => {
-      const task = (await client.get(`/api/tasks/${taskId}/status`)).data;
-      return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
-    },
-    { timeoutMs: 1_800_000, intervalMs: 50, what: `task ${taskId}` },
-  );
-}
-
 const requests = () => Object.values(simulator.requestCounts()).reduce((sum, n) => sum + n, 0);
 
 /** Runs `action` on `names` as one task: its wall time (request to the task's end) and Proxmox requests. */
 async function timed(client, action, names) {
   const before = requests();
   const started = performance.now();
-  const task = await finished(
+  const task = await taskFinished(
     client,
     await client.post('/api/servers/bulk_action/async', { action, server_names: names }),
+    50,
   );
   const seconds = (performance.now() - started) / 1000;
   const failed = task.items.filter((item) => item.status !== 'completed');
@@ -115,8 +81,8 @@ async function timed(client, action, names) {
 }
 
 try {
-  const client = await login();
-  const sync = await finished(client, await client.post('/api/sync_servers', { import_unmanaged: true }));
+  const client = await adminClient(stack);
+  const sync = await taskFinished(client, await client.post('/api/sync_servers', { import_unmanaged: true }));
   if (sync.status !== 'completed') throw new Error(`the import failed: ${sync.error}`);
   const names = Array.from({ length: servers }, (_, index) => `bulk-${String(index).padStart(3, '0')}`);
   const parallel = Math.min(concurrency, nodes.length * perNode);

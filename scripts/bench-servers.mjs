@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { buildProjects, pin, pinTo } from './bench-support.mjs';
+import { adminClient, buildProjects, pin, pinTo, taskFinished } from './bench-support.mjs';
 
 const servers = Number(process.env.BENCH_SERVERS ?? 50);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -26,46 +26,10 @@ buildProjects('api', 'testing', 'pve-sim');
 const { startApiProcess, freePort, waitFor } = await import('@proxdeck/testing');
 const { startPveSimulator } = await import('@proxdeck/pve-sim');
 
-async function login(stack) {
-  const response = await fetch(`${stack.baseUrl}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
-  });
-  if (!response.ok) throw new Error(`login failed: ${response.status}`);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-  const csrf = (await response.json()).data.csrf_token;
-  return {
-    get: async (path) => (await fetch(`${stack.baseUrl}${path}`, { headers: { cookie } })).json(),
-    post: async (path, body) => {
-      const answer = await fetch(`${stack.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const json = await answer.json();
-      if (answer.status !== 202)
-        throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(json)}`);
-      return json.data.task_id;
-    },
-    cookie,
-  };
-}
-
-async function finished(client, taskId) {
-  return waitFor(
-    async () => {
-      const task = (await client.get(`/api/tasks/${taskId}/status`)).data;
-      return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
-    },
-    { timeoutMs: 1_800_000, intervalMs: 100, what: `task ${taskId}` },
-  );
-}
-
 async function timedCreation(client, body) {
   const started = performance.now();
   const path = body.count ? '/api/create_servers_bulk' : '/api/servers';
-  const task = await finished(client, await client.post(path, body));
+  const task = await taskFinished(client, await client.post(path, body));
   const failed = task.items.filter((item) => item.status !== 'completed');
   if (failed.length > 0) throw new Error(`${failed.length} servers failed: ${failed[0].error}`);
   return (performance.now() - started) / 1000;
@@ -94,7 +58,7 @@ const stack = await startApiProcess({
 });
 let bare;
 try {
-  const client = await login(stack);
+  const client = await adminClient(stack);
   const spec = { cpu: 1, memory: 1024, vm_password: 'bench-password' };
   const single = await timedCreation(client, { ...spec, name: 'bench-single' });
   const bulk = await timedCreation(client, { ...spec, base_name: 'bench', count: servers });
@@ -200,15 +164,15 @@ const syncStack = await startApiProcess({
   },
 });
 try {
-  const client = await login(syncStack);
+  const client = await adminClient(syncStack);
   const count = () => Object.values(simulator.requestCounts()).reduce((sum, n) => sum + n, 0);
   // Import them all once, so that the measured cycles compare 5,000 servers with 5,000 VMs.
-  await finished(client, await client.post('/api/sync_servers', { import_unmanaged: true }));
+  await taskFinished(client, await client.post('/api/sync_servers', { import_unmanaged: true }));
   const durations = [];
   let requests = 0;
   for (let cycle = 0; cycle < 3; cycle += 1) {
     const before = count();
-    const task = await finished(client, await client.post('/api/sync_servers', {}));
+    const task = await taskFinished(client, await client.post('/api/sync_servers', {}));
     requests = Math.max(requests, count() - before);
     durations.push(task.result.duration_ms);
   }

@@ -56,3 +56,45 @@ export async function adminCookie(stack) {
   if (!login.ok) throw new Error(`the administrator could not log in: ${login.status}`);
   return (login.headers.get('set-cookie') ?? '').split(';')[0];
 }
+
+/**
+ * The administrator's session as a small client: `get` answers JSON; `post` expects a 202 and answers the
+ * task id.
+ */
+export async function adminClient(stack) {
+  const response = await fetch(`${stack.baseUrl}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: stack.adminUsername, password: stack.adminPassword }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status}`);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+  const csrf = (await response.json()).data.csrf_token;
+  return {
+    get: async (path) => (await fetch(`${stack.baseUrl}${path}`, { headers: { cookie } })).json(),
+    post: async (path, body) => {
+      const answer = await fetch(`${stack.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = await answer.json();
+      if (answer.status !== 202)
+        throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(json)}`);
+      return json.data.task_id;
+    },
+    cookie,
+  };
+}
+
+/** The task once it has ended (polled every `intervalMs`). */
+export async function taskFinished(client, taskId, intervalMs = 100) {
+  const { waitFor } = await import('@proxdeck/testing');
+  return waitFor(
+    async () => {
+      const task = (await client.get(`/api/tasks/${taskId}/status`)).data;
+      return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
+    },
+    { timeoutMs: 1_800_000, intervalMs, what: `task ${taskId}` },
+  );
+}
