@@ -215,6 +215,15 @@ describe('monitoring: health, metrics, summary, Prometheus targets', () => {
       };
     }>().data;
     const requestsForFew = pveRequests() - before;
+    // Served by the monitoring controller, not taken for a server named `health-summary` by GET /api/servers/:name.
+    expect(Object.keys(summary).sort()).toEqual([
+      'critical',
+      'healthy',
+      'problematic',
+      'total',
+      'unknown',
+      'warning',
+    ]);
     expect(requestsForFew).toBe(1);
     expect(summary.total).toBe(summary.healthy + summary.warning + summary.critical + summary.unknown);
     const problems = Object.fromEntries(summary.problematic.map((h) => [h.name, h]));
