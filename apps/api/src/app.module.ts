@@ -6,6 +6,7 @@ import { CleanupModule } from './modules/cleanup';
 import { DatastoresModule } from './modules/datastores';
 import { FirewallModule } from './modules/firewall';
 import { IpPoolsModule } from './modules/ip-pools';
+import { MonitoringModule } from './modules/monitoring';
 import { NotificationsModule } from './modules/notifications';
 import { SelftestModule } from './modules/selftest';
 import { ServersModule } from './modules/servers';
@@ -53,6 +54,7 @@ export class AppModule {
         ServersModule,
         CleanupModule,
         FirewallModule,
+        MonitoringModule,
         AdminModule,
       ],
     };

@@ -735,6 +735,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/prometheus-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus HTTP service discovery (not enveloped): a node_exporter target per running server with an address; for Prometheus with an API token holding view_all */
+        get: operations["Monitoring_prometheusTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Servers by health, and active alerts (0 until alerts exist) */
+        get: operations["Monitoring_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -1099,6 +1133,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/servers/{server_ip}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A server’s health (by one of its addresses or its name): Proxmox status, a TCP connect to its SSH port, the guest agent, and the last RRD point; every non-healthy state explained in issues */
+        get: operations["Monitoring_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/{server_ip}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s */
+        get: operations["Monitoring_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/servers/async": {
         parameters: {
             query?: never;
@@ -1161,6 +1229,23 @@ export interface paths {
         put?: never;
         /** The same as POST /api/servers/bulk_action, answering with the task at once */
         post: operations["ServerOperations_bulkAsync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/health-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every server’s health from one read of the cluster (/cluster/resources), and a TCP connect per running server (HEALTH_TCP_CONCURRENCY at once); the guest agent is not asked and network rates are not given */
+        get: operations["Monitoring_healthSummary"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2119,6 +2204,50 @@ export interface components {
             /** @description The agent read only the start of a larger file */
             truncated: boolean;
         };
+        HealthChecksDto: {
+            /**
+             * @description Guest agent: ok, down, disabled, skipped, not_checked (the summary does not ask it)
+             * @example ok
+             */
+            agent: string;
+            /**
+             * @description Proxmox: running, stopped, paused, missing (no such VM), no_vm (none made yet), unreachable, unknown
+             * @example running
+             */
+            pve: string;
+            /**
+             * @description TCP connect to the SSH port: ok, failed, skipped
+             * @example ok
+             */
+            tcp: string;
+        };
+        HealthIssueDto: {
+            /** @enum {string} */
+            level: "warning" | "critical" | "unknown";
+            message: string;
+            threshold: number | null;
+            /** @example server_down */
+            type: string;
+            value: (number | string) | null;
+        };
+        HealthMetricsDto: {
+            cpu_percent: number | null;
+            /** @description Only when Proxmox reports the VM’s disk use */
+            disk_percent: number | null;
+            mem_percent: number | null;
+            /** @description From the last RRD point (not in the summary) */
+            netin_bps: number | null;
+            netout_bps: number | null;
+        };
+        HealthSummaryDto: {
+            critical: number;
+            healthy: number;
+            /** @description Every server that is not healthy */
+            problematic: components["schemas"]["ServerHealthDto"][];
+            total: number;
+            unknown: number;
+            warning: number;
+        };
         IamDataDto: {
             permissions: components["schemas"]["PermissionInfoDto"][];
             /** @description Each role's permissions */
@@ -2300,6 +2429,36 @@ export interface components {
             /** @description MB */
             size_mb?: number;
         };
+        MetricsDto: {
+            series: components["schemas"]["MetricSeriesDto"];
+        };
+        MetricSeriesDto: {
+            /** @description CPU use in percent: [[t, v], ...] */
+            cpu: number[][];
+            /** @description Disk use in percent (when Proxmox reports it) */
+            disk: number[][];
+            /** @description Bytes per second */
+            diskread: number[][];
+            /** @description Bytes per second */
+            diskwrite: number[][];
+            /** @description Memory use in percent */
+            mem: number[][];
+            /** @description Bytes per second */
+            netin: number[][];
+            /** @description Bytes per second */
+            netout: number[][];
+        };
+        MonitoringSummaryDto: {
+            /** @description Always 0 until alerts exist */
+            active_alerts: number;
+            critical: number;
+            healthy: number;
+            /** Format: date-time */
+            last_update: string;
+            total_servers: number;
+            unknown: number;
+            warning: number;
+        };
         NodeFiguresDto: {
             /** @description CPU use, 0..1 */
             cpu: number;
@@ -2380,6 +2539,24 @@ export interface components {
             role: "admin" | "operator" | "viewer";
             sessions: components["schemas"]["SessionSummaryDto"][];
             username: string;
+        };
+        PrometheusTargetGroupDto: {
+            labels: components["schemas"]["PrometheusTargetLabelsDto"];
+            /**
+             * @example [
+             *       "10.0.0.21:9100"
+             *     ]
+             */
+            targets: string[];
+        };
+        PrometheusTargetLabelsDto: {
+            /** @description Empty when none */
+            firewall_group: string;
+            name: string;
+            /** @description Empty when unknown */
+            node: string;
+            /** @description Empty when none */
+            role: string;
         };
         ProxmoxNodeStorageDto: {
             /** @description Why the node’s storage could not be read */
@@ -2646,6 +2823,20 @@ export interface components {
             drift: "group_missing" | "group_disabled" | "firewall_off" | null;
             firewall_group: string | null;
             server_name: string;
+        };
+        ServerHealthDto: {
+            /** Format: date-time */
+            checked_at: string;
+            checks: components["schemas"]["HealthChecksDto"];
+            /** @description Why the status is not healthy */
+            issues: components["schemas"]["HealthIssueDto"][];
+            metrics: components["schemas"]["HealthMetricsDto"];
+            name: string;
+            /** @description The server’s first address */
+            server_ip: string | null;
+            /** @enum {string} */
+            status: "healthy" | "warning" | "critical" | "unknown";
+            uptime_s: number | null;
         };
         ServerLiveDto: {
             /** @description CPU use, 0..1 of the VM’s cores */
@@ -7570,6 +7761,164 @@ export interface operations {
             };
         };
     };
+    Monitoring_prometheusTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrometheusTargetGroupDto"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Monitoring_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringSummaryDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Notifications_list: {
         parameters: {
             query?: {
@@ -9810,6 +10159,198 @@ export interface operations {
             };
         };
     };
+    Monitoring_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_ip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServerHealthDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Monitoring_metrics: {
+        parameters: {
+            query?: {
+                timeframe?: "hour" | "day" | "week" | "month";
+            };
+            header?: never;
+            path: {
+                server_ip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MetricsDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Servers_createAsync: {
         parameters: {
             query?: never;
@@ -10205,6 +10746,99 @@ export interface operations {
                 };
             };
             /** @description Requires the permission manage_servers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Monitoring_healthSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["HealthSummaryDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -105,6 +105,15 @@ export class ServersRepository {
     return this.servers.findOneBy({ name });
   }
 
+  /** The server holding this address (the first by name if, wrongly, several do). */
+  async findByIp(ip: string): Promise<Server | null> {
+    return this.servers
+      .createQueryBuilder('s')
+      .where(':ip = ANY(s.ip_addresses)', { ip })
+      .orderBy('s.name', 'ASC')
+      .getOne();
+  }
+
   async countsByStatus(): Promise<Map<ServerStatus, number>> {
     const rows = await this.servers
       .createQueryBuilder('s')

@@ -56,4 +56,15 @@ describe('configuration schema', () => {
       /SESSION_IDLE_TIMEOUT_S/,
     );
   });
+  it('has health thresholds within 1-100 %, each warning at most its critical', () => {
+    const config = parseConfig({});
+    expect([config.HEALTH_CPU_WARNING_PERCENT, config.HEALTH_CPU_CRITICAL_PERCENT]).toEqual([80, 95]);
+    expect(config.HEALTH_TCP_PORT).toBe(22);
+    expect(() => parseConfig({ HEALTH_MEM_WARNING_PERCENT: '96' })).toThrow(
+      /HEALTH_MEM_WARNING_PERCENT: must not exceed HEALTH_MEM_CRITICAL_PERCENT/,
+    );
+    expect(() => parseConfig({ HEALTH_DISK_CRITICAL_PERCENT: '101' })).toThrow(
+      /HEALTH_DISK_CRITICAL_PERCENT/,
+    );
+  });
 });

@@ -12,6 +12,9 @@ const booleanFlag = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** A threshold in percent, 1 to 100. */
+const percent = z.coerce.number().min(1).max(100);
+
 /** An interval (`30s`, `5m`) or a cron expression, for a recurring job. */
 /** `os=vmid,os=vmid`: the template to clone for each `os_type`. */
 const osTemplates = z.string().transform((text, ctx): Record<string, number> => {
@@ -131,6 +134,17 @@ export const configSchema = z
       '/var/log/syslog,/var/log/messages,/var/log/cloud-init.log,/var/log/cloud-init-output.log',
     ),
 
+    HEALTH_TCP_PORT: z.coerce.number().int().min(1).max(65535).default(22),
+    HEALTH_TCP_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
+    HEALTH_TCP_CONCURRENCY: positiveInt.max(256).default(32),
+    HEALTH_CPU_WARNING_PERCENT: percent.default(80),
+    HEALTH_CPU_CRITICAL_PERCENT: percent.default(95),
+    HEALTH_MEM_WARNING_PERCENT: percent.default(85),
+    HEALTH_MEM_CRITICAL_PERCENT: percent.default(95),
+    HEALTH_DISK_WARNING_PERCENT: percent.default(85),
+    HEALTH_DISK_CRITICAL_PERCENT: percent.default(95),
+    NODE_EXPORTER_PORT: z.coerce.number().int().min(1).max(65535).default(9100),
+
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),
     SESSION_COOKIE_NAME: z
@@ -202,6 +216,15 @@ export const configSchema = z
         path: ['METRICS_TOKEN'],
         message: 'required when NODE_ENV=production: /metrics must not be public',
       });
+    }
+    for (const kind of ['CPU', 'MEM', 'DISK'] as const) {
+      if (config[`HEALTH_${kind}_WARNING_PERCENT`] > config[`HEALTH_${kind}_CRITICAL_PERCENT`]) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [`HEALTH_${kind}_WARNING_PERCENT`],
+          message: `must not exceed HEALTH_${kind}_CRITICAL_PERCENT`,
+        });
+      }
     }
     if (config.SESSION_IDLE_TIMEOUT_S > config.SESSION_MAX_AGE_S) {
       ctx.addIssue({

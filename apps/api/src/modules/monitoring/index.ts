@@ -1,0 +1,2 @@
+/** The monitoring module's public surface. */
+export { MonitoringModule } from './monitoring.module';

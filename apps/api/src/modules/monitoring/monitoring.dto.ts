@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { HEALTH_STATUSES, type HealthIssue, type HealthMetrics, type HealthStatus } from './health';
+
+export const METRIC_TIMEFRAME_VALUES = ['hour', 'day', 'week', 'month'] as const;
+
+export class HealthChecksDto {
+  @ApiProperty({
+    description:
+      'Proxmox: running, stopped, paused, missing (no such VM), no_vm (none made yet), unreachable, unknown',
+    example: 'running',
+  })
+  pve!: string;
+
+  @ApiProperty({ description: 'TCP connect to the SSH port: ok, failed, skipped', example: 'ok' })
+  tcp!: string;
+
+  @ApiProperty({
+    description: 'Guest agent: ok, down, disabled, skipped, not_checked (the summary does not ask it)',
+    example: 'ok',
+  })
+  agent!: string;
+}
+
+export class HealthMetricsDto implements HealthMetrics {
+  @ApiProperty({ type: Number, nullable: true }) cpu_percent!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) mem_percent!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Only when Proxmox reports the VM’s disk use' })
+  disk_percent!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'From the last RRD point (not in the summary)' })
+  netin_bps!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) netout_bps!: number | null;
+}
+
+export class HealthIssueDto implements HealthIssue {
+  @ApiProperty({ example: 'server_down' }) type!: string;
+  @ApiProperty({ enum: ['warning', 'critical', 'unknown'] }) level!: HealthIssue['level'];
+  @ApiProperty() message!: string;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true }) value!:
+    number | string | null;
+  @ApiProperty({ type: Number, nullable: true }) threshold!: number | null;
+}
+
+export class ServerHealthDto {
+  @ApiProperty({ type: String, nullable: true, description: 'The server’s first address' })
+  server_ip!: string | null;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: HEALTH_STATUSES }) status!: HealthStatus;
+  @ApiProperty({ type: HealthChecksDto }) checks!: HealthChecksDto;
+  @ApiProperty({ type: HealthMetricsDto }) metrics!: HealthMetricsDto;
+  @ApiProperty({ type: [HealthIssueDto], description: 'Why the status is not healthy' })
+  issues!: HealthIssueDto[];
+  @ApiProperty({ type: Number, nullable: true }) uptime_s!: number | null;
+  @ApiProperty({ format: 'date-time' }) checked_at!: string;
+}
+
+export class HealthSummaryDto {
+  @ApiProperty() total!: number;
+  @ApiProperty() healthy!: number;
+  @ApiProperty() warning!: number;
+  @ApiProperty() critical!: number;
+  @ApiProperty() unknown!: number;
+  @ApiProperty({ type: [ServerHealthDto], description: 'Every server that is not healthy' })
+  problematic!: ServerHealthDto[];
+}
+
+export class MonitoringSummaryDto {
+  @ApiProperty() total_servers!: number;
+  @ApiProperty() healthy!: number;
+  @ApiProperty() warning!: number;
+  @ApiProperty() critical!: number;
+  @ApiProperty() unknown!: number;
+  @ApiProperty({ description: 'Always 0 until alerts exist' }) active_alerts!: number;
+  @ApiProperty({ format: 'date-time' }) last_update!: string;
+}
+
+const POINTS = {
+  type: 'array',
+  items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+  description: '[[t (Unix seconds), value], ...]',
+} as const;
+
+export class MetricSeriesDto {
+  @ApiProperty({ ...POINTS, description: 'CPU use in percent: [[t, v], ...]' }) cpu!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Memory use in percent' }) mem!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Disk use in percent (when Proxmox reports it)' })
+  disk!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second' }) netin!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second' }) netout!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second' }) diskread!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second' }) diskwrite!: [number, number][];
+}
+
+export class MetricsDto {
+  @ApiProperty({ type: MetricSeriesDto }) series!: MetricSeriesDto;
+}
+
+export class MetricsQueryDto {
+  @ApiPropertyOptional({ enum: METRIC_TIMEFRAME_VALUES, default: 'hour' })
+  @IsOptional()
+  @IsIn(METRIC_TIMEFRAME_VALUES)
+  timeframe: (typeof METRIC_TIMEFRAME_VALUES)[number] = 'hour';
+}
+
+/** One group of Prometheus HTTP service discovery. */
+export interface PrometheusTargetGroup {
+  targets: string[];
+  labels: { name: string; node: string; role: string; firewall_group: string };
+}
+
+export class PrometheusTargetLabelsDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Empty when unknown' }) node!: string;
+  @ApiProperty({ description: 'Empty when none' }) role!: string;
+  @ApiProperty({ description: 'Empty when none' }) firewall_group!: string;
+}
+
+export class PrometheusTargetGroupDto implements PrometheusTargetGroup {
+  @ApiProperty({ type: [String], example: ['10.0.0.21:9100'] }) targets!: string[];
+  @ApiProperty({ type: PrometheusTargetLabelsDto }) labels!: PrometheusTargetLabelsDto;
+}

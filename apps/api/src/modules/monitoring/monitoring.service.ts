@@ -1,0 +1,318 @@
+import { isIP } from 'node:net';
+import { Injectable } from '@nestjs/common';
+import { PveApiError, type PveRrdPoint, type PveVmResource } from '@proxdeck/pve-client';
+import { AppConfig } from '../../platform/config/app-config';
+import { NotFoundError } from '../../platform/errors/app-error';
+import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
+import { SERVER_NAME, ServersRepository, type Server } from '../servers';
+import {
+  classify,
+  percentOf,
+  type AgentCheck,
+  type HealthMetrics,
+  type HealthObservation,
+  type HealthThresholds,
+  type PveCheck,
+  type TcpCheck,
+} from './health';
+import {
+  METRIC_TIMEFRAME_VALUES,
+  type HealthSummaryDto,
+  type MetricsDto,
+  type MonitoringSummaryDto,
+  type PrometheusTargetGroup,
+  type ServerHealthDto,
+} from './monitoring.dto';
+import { mapBounded, tcpCheck } from './tcp-check';
+
+export type MetricTimeframe = (typeof METRIC_TIMEFRAME_VALUES)[number];
+
+const NO_METRICS: HealthMetrics = {
+  cpu_percent: null,
+  mem_percent: null,
+  disk_percent: null,
+  netin_bps: null,
+  netout_bps: null,
+};
+
+/** Whether a Proxmox error says the VM (its config file) does not exist. */
+function isVmGone(error: unknown): boolean {
+  return error instanceof PveApiError && error.status === 500 && error.message.includes('does not exist');
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const rounded = (value: number | undefined): number | null =>
+  value === undefined || !Number.isFinite(value) ? null : Math.round(value);
+
+/**
+ * Server health and metrics from real sources (docs/api.md §10): Proxmox's status and RRD data, a TCP connect
+ * from this process to each server's SSH port, and the guest agent.
+ */
+@Injectable()
+export class MonitoringService {
+  constructor(
+    private readonly servers: ServersRepository,
+    private readonly proxmox: ProxmoxConnection,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A server by one of its addresses or by its name; 404 otherwise. */
+  async find(key: string): Promise<Server> {
+    const server =
+      isIP(key) !== 0
+        ? await this.servers.findByIp(key)
+        : SERVER_NAME.test(key)
+          ? await this.servers.findByName(key)
+          : null;
+    if (!server) throw new NotFoundError(`Server ${key.slice(0, 63)}`);
+    return server;
+  }
+
+  /**
+   * One server's health: `status/current`, the guest agent's `info`, the last point of the VM's hourly RRD
+   * data (network rates) and a TCP connect, the three Proxmox reads at once.
+   */
+  async health(key: string): Promise<ServerHealthDto> {
+    const server = await this.find(key);
+    if (server.vmid === null || server.node === null)
+      return this.report(
+        server,
+        { pve: 'no_vm', tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS },
+        null,
+      );
+    const pve = this.proxmox.pve();
+    const { node, vmid } = server;
+    let status;
+    try {
+      status = await pve.vmStatus(node, vmid);
+    } catch (error) {
+      const check: PveCheck = isVmGone(error) ? 'missing' : 'unreachable';
+      return this.report(
+        server,
+        { pve: check, pveError: errorText(error), tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS },
+        null,
+      );
+    }
+    const running = status.status === 'running';
+    const paused = running && status.qmpstatus === 'paused';
+    const pveCheck: PveCheck = paused ? 'paused' : running ? 'running' : 'stopped';
+    if (pveCheck !== 'running')
+      return this.report(
+        server,
+        { pve: pveCheck, tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS },
+        status.uptime,
+      );
+    const [agent, rrd, tcp] = await Promise.all([
+      status.agent === 1
+        ? pve.agentInfo(node, vmid).then(
+            (): { check: AgentCheck; error?: string } => ({ check: 'ok' }),
+            (error: unknown): { check: AgentCheck; error?: string } => ({
+              check: 'down',
+              error: errorText(error),
+            }),
+          )
+        : Promise.resolve<{ check: AgentCheck; error?: string }>({ check: 'disabled' }),
+      pve.vmRrdData(node, vmid, { timeframe: 'hour' }).then(
+        (points) => lastPoint(points),
+        () => undefined,
+      ),
+      this.tcp(server),
+    ]);
+    const extra = status as unknown as Record<string, number | undefined>;
+    return this.report(
+      server,
+      {
+        pve: 'running',
+        ...tcp,
+        agent: agent.check,
+        ...(agent.error !== undefined ? { agentError: agent.error } : {}),
+        metrics: {
+          cpu_percent: Math.round(status.cpu * 1000) / 10,
+          mem_percent: percentOf(status.mem, status.maxmem),
+          disk_percent: extra.disk ? percentOf(extra.disk, extra.maxdisk) : null,
+          netin_bps: rounded(rrd?.netin),
+          netout_bps: rounded(rrd?.netout),
+        },
+      },
+      status.uptime,
+    );
+  }
+
+  /**
+   * Every server's health from one read of the cluster (`/cluster/resources?type=vm`), whatever the number of
+   * servers, and a TCP connect per running server (at most HEALTH_TCP_CONCURRENCY at once). The guest agent is
+   * not asked (`checks.agent: not_checked`) and network rates are not given: both would take a request per
+   * server.
+   */
+  async summary(): Promise<HealthSummaryDto> {
+    const servers = await this.servers.all();
+    let resources: Map<number, PveVmResource> | undefined;
+    let pveError: string | undefined;
+    try {
+      const all = await this.proxmox.pve().clusterResources('vm');
+      resources = new Map(
+        all.filter((r): r is PveVmResource => r.type === 'qemu').map((r) => [r.vmid, r] as const),
+      );
+    } catch (error) {
+      pveError = errorText(error);
+    }
+    const healths = await mapBounded(servers, this.config.values.HEALTH_TCP_CONCURRENCY, async (server) => {
+      const base = { tcp: 'skipped' as TcpCheck, agent: 'skipped' as AgentCheck, metrics: NO_METRICS };
+      if (server.vmid === null || server.node === null)
+        return this.report(server, { pve: 'no_vm', ...base }, null);
+      if (!resources) return this.report(server, { pve: 'unreachable', pveError, ...base }, null);
+      const vm = resources.get(server.vmid);
+      if (!vm) return this.report(server, { pve: 'missing', ...base }, null);
+      if (vm.status !== 'running')
+        return this.report(
+          server,
+          { pve: vm.status === 'stopped' ? 'stopped' : 'unknown', ...base },
+          vm.uptime,
+        );
+      return this.report(
+        server,
+        {
+          pve: 'running',
+          ...(await this.tcp(server)),
+          agent: 'not_checked',
+          metrics: {
+            cpu_percent: Math.round(vm.cpu * 1000) / 10,
+            mem_percent: percentOf(vm.mem, vm.maxmem),
+            disk_percent: vm.disk ? percentOf(vm.disk, vm.maxdisk) : null,
+            netin_bps: null,
+            netout_bps: null,
+          },
+        },
+        vm.uptime,
+      );
+    });
+    const count = (status: string) => healths.filter((h) => h.status === status).length;
+    return {
+      total: healths.length,
+      healthy: count('healthy'),
+      warning: count('warning'),
+      critical: count('critical'),
+      unknown: count('unknown'),
+      problematic: healths.filter((h) => h.status !== 'healthy'),
+    };
+  }
+
+  /** The figures of the monitoring page's header, from the health summary. */
+  async monitoringSummary(): Promise<MonitoringSummaryDto> {
+    const summary = await this.summary();
+    return {
+      total_servers: summary.total,
+      healthy: summary.healthy,
+      warning: summary.warning,
+      critical: summary.critical,
+      unknown: summary.unknown,
+      active_alerts: 0,
+      last_update: new Date().toISOString(),
+    };
+  }
+
+  /** A server's RRD series: CPU, memory and disk in percent, the rest in bytes per second; `t` in seconds. */
+  async metrics(key: string, timeframe: MetricTimeframe): Promise<MetricsDto> {
+    const server = await this.find(key);
+    if (server.vmid === null || server.node === null)
+      throw new NotFoundError(`A VM for server ${server.name}`);
+    let points: PveRrdPoint[];
+    try {
+      points = await this.proxmox.pve().vmRrdData(server.node, server.vmid, { timeframe, cf: 'AVERAGE' });
+    } catch (error) {
+      if (isVmGone(error)) throw new NotFoundError(`The VM of server ${server.name}`);
+      throw error;
+    }
+    const series = (value: (p: PveRrdPoint) => number | null): [number, number][] =>
+      points.flatMap((p) => {
+        const v = value(p);
+        return v === null ? [] : [[p.time, v] as [number, number]];
+      });
+    const raw = (field: string) => (p: PveRrdPoint) => {
+      const v = p[field];
+      return v === undefined ? null : Math.round(v * 100) / 100;
+    };
+    return {
+      series: {
+        cpu: series((p) => (p.cpu === undefined ? null : Math.round(p.cpu * 10000) / 100)),
+        mem: series((p) => percentOf(p.mem, p.maxmem)),
+        disk: series((p) =>
+          p.disk === undefined || p.maxdisk === undefined ? null : percentOf(p.disk, p.maxdisk),
+        ),
+        netin: series(raw('netin')),
+        netout: series(raw('netout')),
+        diskread: series(raw('diskread')),
+        diskwrite: series(raw('diskwrite')),
+      },
+    };
+  }
+
+  /**
+   * Prometheus HTTP service discovery: a target per running server with an address (its first one), from the
+   * inventory alone (no Proxmox request).
+   */
+  async prometheusTargets(): Promise<PrometheusTargetGroup[]> {
+    const port = this.config.values.NODE_EXPORTER_PORT;
+    return (await this.servers.all())
+      .filter((server) => server.status === 'running' && server.ipAddresses.length > 0)
+      .map((server) => ({
+        targets: [`${server.ipAddresses[0] ?? ''}:${String(port)}`],
+        labels: {
+          name: server.name,
+          node: server.node ?? '',
+          role: server.role ?? '',
+          firewall_group: server.firewallGroup ?? '',
+        },
+      }));
+  }
+
+  private async tcp(server: Server): Promise<Pick<HealthObservation, 'tcp' | 'tcpError' | 'tcpTarget'>> {
+    const ip = server.ipAddresses[0];
+    if (ip === undefined) return { tcp: 'skipped' };
+    const { HEALTH_TCP_PORT: port, HEALTH_TCP_TIMEOUT_MS: timeout } = this.config.values;
+    const target = `${ip}:${String(port)}`;
+    const result = await tcpCheck(ip, port, timeout);
+    return result.ok
+      ? { tcp: 'ok', tcpTarget: target }
+      : {
+          tcp: 'failed',
+          tcpTarget: target,
+          ...(result.error !== undefined ? { tcpError: result.error } : {}),
+        };
+  }
+
+  private thresholds(): HealthThresholds {
+    const v = this.config.values;
+    return {
+      cpu: { warning: v.HEALTH_CPU_WARNING_PERCENT, critical: v.HEALTH_CPU_CRITICAL_PERCENT },
+      mem: { warning: v.HEALTH_MEM_WARNING_PERCENT, critical: v.HEALTH_MEM_CRITICAL_PERCENT },
+      disk: { warning: v.HEALTH_DISK_WARNING_PERCENT, critical: v.HEALTH_DISK_CRITICAL_PERCENT },
+    };
+  }
+
+  private report(server: Server, observation: HealthObservation, uptime: number | null): ServerHealthDto {
+    const { status, issues } = classify(observation, this.thresholds());
+    return {
+      server_ip: server.ipAddresses[0] ?? null,
+      name: server.name,
+      status,
+      checks: { pve: observation.pve, tcp: observation.tcp, agent: observation.agent },
+      metrics: observation.metrics,
+      issues,
+      uptime_s: uptime,
+      checked_at: new Date().toISOString(),
+    };
+  }
+}
+
+/** The last RRD point that has figures (the newest may still be empty). */
+function lastPoint(points: readonly PveRrdPoint[]): PveRrdPoint | undefined {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const point = points[i];
+    if (point?.netin !== undefined) return point;
+  }
+  return undefined;
+}
