@@ -37,6 +37,33 @@ export interface NotificationStateEvent {
   ids: number[];
 }
 
+/** An alert as the API shows it (docs/api.md §10). */
+export interface AlertView {
+  id: number;
+  key: string;
+  type: string;
+  level: 'warning' | 'critical';
+  server: string | null;
+  message: string;
+  value: number | string | null;
+  threshold: number | null;
+  status: 'active' | 'acknowledged' | 'resolved';
+  raised_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+}
+
+/**
+ * An alert changed (broadcast to everyone with view_all): raised or resolved by the checker, acknowledged or
+ * cleared by an operator. `alert` is the alert after the change (null for `cleared`); `ids` the alerts changed.
+ */
+export interface AlertEvent {
+  change: 'raised' | 'resolved' | 'acknowledged' | 'cleared';
+  alert: AlertView | null;
+  ids: number[];
+}
+
 export interface ServerEvent {
   name: string;
   status: string;
@@ -56,6 +83,7 @@ export interface SseEventMap {
   notification: NotificationEvent;
   notification_state: NotificationStateEvent;
   server: ServerEvent;
+  alert: AlertEvent;
   reload: ReloadEvent;
 }
 

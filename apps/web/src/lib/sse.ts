@@ -56,6 +56,7 @@ const EVENT_NAMES = Object.keys({
   notification: true,
   notification_state: true,
   server: true,
+  alert: true,
   reload: true,
 } satisfies Record<SseEventName, true>) as SseEventName[];
 /** EventSource.CLOSED: the browser will not reconnect this one by itself. */
@@ -184,6 +185,7 @@ export class LiveEvents {
     notification: new Set(),
     notification_state: new Set(),
     server: new Set(),
+    alert: new Set(),
     reload: new Set(),
   };
   readonly #cacheUpdates: EventHandlers = {
@@ -198,6 +200,11 @@ export class LiveEvents {
     },
     server: (event) => {
       this.#onServer(event);
+    },
+    alert: () => {
+      // Raised, resolved, acknowledged or cleared: the alert lists and the monitoring summary's count.
+      void this.#queryClient.invalidateQueries({ queryKey: ['alerts'] });
+      void this.#queryClient.invalidateQueries({ queryKey: ['monitoring'] });
     },
     reload: () => {
       void this.#queryClient.invalidateQueries();

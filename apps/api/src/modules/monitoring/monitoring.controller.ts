@@ -55,7 +55,7 @@ export class MonitoringController {
 
   @Get('monitoring/summary')
   @RequirePermission('view_all')
-  @ApiOperation({ summary: 'Servers by health, and active alerts (0 until alerts exist)' })
+  @ApiOperation({ summary: 'Servers by health, and the number of active alerts' })
   @ApiEnvelope(MonitoringSummaryDto)
   async summary(): Promise<MonitoringSummaryDto> {
     return this.monitoring.monitoringSummary();

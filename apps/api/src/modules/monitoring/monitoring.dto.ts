@@ -70,7 +70,7 @@ export class MonitoringSummaryDto {
   @ApiProperty() warning!: number;
   @ApiProperty() critical!: number;
   @ApiProperty() unknown!: number;
-  @ApiProperty({ description: 'Always 0 until alerts exist' }) active_alerts!: number;
+  @ApiProperty({ description: 'Alerts active (raised, not acknowledged)' }) active_alerts!: number;
   @ApiProperty({ format: 'date-time' }) last_update!: string;
 }
 

@@ -1,13 +1,26 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../../platform/events/events.module';
 import { ProxmoxModule } from '../../platform/proxmox/proxmox.module';
+import { NotificationsModule } from '../notifications';
 import { ServersModule } from '../servers';
+import { Alert } from './alert.entity';
+import { AlertsController } from './alerts.controller';
+import { AlertsJobs } from './alerts.jobs';
+import { AlertsService } from './alerts.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringService } from './monitoring.service';
 
-/** Server health, metrics and Prometheus service discovery (docs/api.md §10). */
+/** Server health, metrics, alerts and Prometheus service discovery (docs/api.md §10). */
 @Module({
-  imports: [ServersModule, ProxmoxModule],
-  controllers: [MonitoringController],
-  providers: [MonitoringService],
+  imports: [
+    TypeOrmModule.forFeature([Alert]),
+    ServersModule,
+    ProxmoxModule,
+    EventsModule,
+    NotificationsModule,
+  ],
+  controllers: [MonitoringController, AlertsController],
+  providers: [MonitoringService, AlertsService, AlertsJobs],
 })
 export class MonitoringModule {}

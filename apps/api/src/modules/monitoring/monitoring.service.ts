@@ -5,6 +5,7 @@ import { AppConfig } from '../../platform/config/app-config';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
 import { SERVER_NAME, ServersRepository, type Server } from '../servers';
+import { AlertsService } from './alerts.service';
 import {
   classify,
   percentOf,
@@ -57,6 +58,7 @@ export class MonitoringService {
     private readonly servers: ServersRepository,
     private readonly proxmox: ProxmoxConnection,
     private readonly config: AppConfig,
+    private readonly alerts: AlertsService,
   ) {}
 
   /** A server by one of its addresses or by its name; 404 otherwise. */
@@ -202,14 +204,14 @@ export class MonitoringService {
 
   /** The figures of the monitoring page's header, from the health summary. */
   async monitoringSummary(): Promise<MonitoringSummaryDto> {
-    const summary = await this.summary();
+    const [summary, activeAlerts] = await Promise.all([this.summary(), this.alerts.activeCount()]);
     return {
       total_servers: summary.total,
       healthy: summary.healthy,
       warning: summary.warning,
       critical: summary.critical,
       unknown: summary.unknown,
-      active_alerts: 0,
+      active_alerts: activeAlerts,
       last_update: new Date().toISOString(),
     };
   }

@@ -143,6 +143,8 @@ export const configSchema = z
     HEALTH_MEM_CRITICAL_PERCENT: percent.default(95),
     HEALTH_DISK_WARNING_PERCENT: percent.default(85),
     HEALTH_DISK_CRITICAL_PERCENT: percent.default(95),
+    SCHEDULE_ALERTS_CHECK: schedule.default('30s'),
+    ALERT_FOR_S: z.coerce.number().int().min(0).max(86_400).default(300),
     NODE_EXPORTER_PORT: z.coerce.number().int().min(1).max(65535).default(9100),
 
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),

@@ -11,6 +11,11 @@ export const SCHEDULES = {
     schedule: 'SCHEDULE_NOTIFICATIONS_PRUNE',
     description: 'Deletes notifications older than NOTIFICATION_RETENTION_DAYS',
   },
+  'monitoring.alerts_check': {
+    schedule: 'SCHEDULE_ALERTS_CHECK',
+    description:
+      'Reads the cluster once, raises threshold, server-down and Proxmox-unreachable alerts, resolves cleared ones',
+  },
   'servers.sync': {
     schedule: 'SCHEDULE_SERVERS_SYNC',
     description: 'Reads Proxmox’s resource list once and brings the server inventory up to date',
