@@ -134,7 +134,8 @@ describe('alerts: the checker, list, acknowledge, clear', () => {
     simulator.refreshStats();
     expect(await checker.check(start + 120_000)).toMatchObject({ resolved: 1 });
     const after = (await alerts()).find((a) => a.id === down[0]?.id);
-    expect(after).toMatchObject({ status: 'resolved', resolved_at: expect.any(String) });
+    expect(after?.status).toBe('resolved');
+    expect(typeof after?.resolved_at).toBe('string');
     expect((await notifications('alert.resolved')).filter((n) => n.server === name('down'))).toHaveLength(1);
   });
 
