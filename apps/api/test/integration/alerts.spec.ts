@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator, SimVm } from '@proxdeck/pve-sim';
 import { AlertsService } from '../../src/modules/monitoring';
-import { ServersRepository, type Server } from '../../src/modules/servers';
+import { ServerHistory, ServersRepository, type Server } from '../../src/modules/servers';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -137,6 +137,28 @@ describe('alerts: the checker, list, acknowledge, clear', () => {
     expect(after?.status).toBe('resolved');
     expect(typeof after?.resolved_at).toBe('string');
     expect((await notifications('alert.resolved')).filter((n) => n.server === name('down'))).toHaveLength(1);
+  });
+
+  it('server_down also when the sync saw the stop first; nothing for a stop made through Proxdeck', async () => {
+    const behind = await serverWithVm('behind');
+    const ours = await serverWithVm('ours');
+    await checker.check(start);
+    for (const { vm } of [behind, ours]) {
+      vm.running = false;
+      delete vm.startedAt;
+    }
+    simulator.refreshStats();
+    // The sync ran before the checker: the inventory says stopped for both.
+    await repository.setStatus(name('behind'), 'stopped');
+    await repository.setStatus(name('ours'), 'stopped');
+    // Only one was stopped through Proxdeck (its stop completed and is in the server's history).
+    await t.app
+      .get(ServerHistory)
+      .record([name('ours')], { action: 'stop', outcome: 'completed', actor: null, detail: 'shut down' });
+    await checker.check(start + 30_000);
+    const keys = (await alerts('active')).map((alert) => alert.key);
+    expect(keys).toContain(`server_down:${name('behind')}`);
+    expect(keys).not.toContain(`server_down:${name('ours')}`);
   });
 
   it('an unreachable Proxmox raises one cluster alert and nothing per server; resolved when it answers', async () => {

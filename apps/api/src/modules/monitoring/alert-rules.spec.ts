@@ -90,6 +90,23 @@ describe('alert rules', () => {
     ]);
   });
 
+  it('server_down follows what Proxdeck last made of the server, not the inventory the sync rewrote', () => {
+    const down = (expected: 'running' | 'stopped' | null, inventory = 'stopped') =>
+      conditionsOf(
+        [{ name: 'db-01', vmid: 7, status: inventory, expected }],
+        new Map([[7, { status: 'stopped', cpu: 0, mem: 0, maxmem: 100 }]]),
+        thresholds,
+        new Set(),
+      ).map((condition) => condition.key);
+    // Started (or created) by Proxdeck, stopped behind its back, the sync already wrote "stopped".
+    expect(down('running')).toEqual(['server_down:db-01']);
+    // Stopped through Proxdeck.
+    expect(down('stopped')).toEqual([]);
+    // Imported, never touched: the inventory decides.
+    expect(down(null, 'running')).toEqual(['server_down:db-01']);
+    expect(down(null, 'stopped')).toEqual([]);
+  });
+
   it('Proxmox unreachable is one cluster alert; per-server alerts and times are left as they are', () => {
     const cycle = cycles();
     cycle(0, cpu('web-01', 0.99));

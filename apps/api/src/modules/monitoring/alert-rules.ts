@@ -25,6 +25,11 @@ export interface CheckedServer {
   name: string;
   vmid: number | null;
   status: string;
+  /**
+   * Whether the server should run, as Proxdeck last left it (its last completed start, reboot or stop; a
+   * server it created runs); null when Proxdeck never said (an imported server): the inventory's status then.
+   */
+  expected?: 'running' | 'stopped' | null;
 }
 
 /** What `/cluster/resources?type=vm` says of a VM. */
@@ -40,10 +45,11 @@ export interface CheckedVm {
 /**
  * The conditions of one cycle from the inventory and one read of the cluster:
  * - thresholds (CPU, memory, disk) of every running VM, through health.ts's classification;
- * - `server_down`: Proxmox reports the VM stopped while the inventory says the server runs (Proxdeck's own stop
- *   sets the inventory to stopped, so it raises nothing). An open server_down alert stays open while Proxmox
- *   reports the VM stopped, even once the sync has taken the stopped status into the inventory: it is resolved
- *   when the VM runs again (or is gone).
+ * - `server_down`: Proxmox reports the VM stopped while the server should run: Proxdeck last started it (or
+ *   created it), or, for a server Proxdeck never started or stopped, the inventory says it runs. A stop through
+ *   Proxdeck raises nothing; a stop behind its back does, even after the sync has taken the stopped status
+ *   into the inventory. An open server_down alert stays open while the VM is stopped: it is resolved when the
+ *   VM runs again (or is gone).
  * Servers without a VM, VMs Proxmox does not list, and servers being created or deleted give no condition.
  */
 export function conditionsOf(
@@ -58,7 +64,9 @@ export function conditionsOf(
     const vm = vms.get(server.vmid);
     if (!vm) continue;
     const downKey = `server_down:${server.name}`;
-    if (vm.status === 'stopped' && (server.status === 'running' || openKeys.has(downKey))) {
+    const shouldRun =
+      server.expected === 'running' || ((server.expected ?? null) === null && server.status === 'running');
+    if (vm.status === 'stopped' && (shouldRun || openKeys.has(downKey))) {
       conditions.push({
         key: downKey,
         type: 'server_down',

@@ -10,7 +10,7 @@ import { EventsService } from '../../platform/events/events.service';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
 import { RedisService } from '../../platform/redis/redis.service';
 import { NotificationsService } from '../notifications';
-import { ServersRepository } from '../servers';
+import { ServerHistory, ServersRepository } from '../servers';
 import { Alert, type AlertStatus } from './alert.entity';
 import {
   conditionsOf,
@@ -61,6 +61,7 @@ export class AlertsService {
   constructor(
     @InjectRepository(Alert) private readonly alerts: Repository<Alert>,
     private readonly servers: ServersRepository,
+    private readonly history: ServerHistory,
     private readonly proxmox: ProxmoxConnection,
     private readonly config: AppConfig,
     private readonly redis: RedisService,
@@ -74,11 +75,18 @@ export class AlertsService {
 
   /** One checker cycle at `now` (ms; injected by tests). */
   async check(now = Date.now()): Promise<CheckOutcome> {
-    const [servers, open, pendingRaw] = await Promise.all([
+    const [inventory, intents, open, pendingRaw] = await Promise.all([
       this.servers.all(),
+      this.history.powerIntents(),
       this.alerts.find({ where: { status: In(OPEN) }, select: { id: true, key: true } }),
       this.redis.client.hgetall(this.pendingKey),
     ]);
+    const servers = inventory.map((server) => ({
+      name: server.name,
+      vmid: server.vmid,
+      status: server.status,
+      expected: intents.get(server.name) ?? (server.origin === 'created' ? ('running' as const) : null),
+    }));
     let conditions: AlertCondition[];
     let reachable = true;
     try {

@@ -3,6 +3,7 @@ export { ServersModule } from './servers.module';
 export { ServersRepository } from './servers.repository';
 export { ServersService } from './servers.service';
 export { ServerSync } from './server-sync';
+export { ServerHistory } from './server-history';
 export { Server } from './server.entity';
 export type { ServerDisk, ServerLive, ServerNetwork } from './server.entity';
 export { SERVER_NAME, SERVER_STATUSES, type ServerStatus } from './server-status';

@@ -30,6 +30,19 @@ export class ServerHistory {
     );
   }
 
+  /**
+   * What Proxdeck last made of each server's power, by name: `running` after a completed start or reboot,
+   * `stopped` after a completed stop. A server Proxdeck never started or stopped is absent.
+   */
+  async powerIntents(): Promise<Map<string, 'running' | 'stopped'>> {
+    const rows = await this.events.query<{ server_name: string; action: string }[]>(
+      `SELECT DISTINCT ON (server_name) server_name, action FROM server_events
+        WHERE outcome = 'completed' AND action IN ('start', 'stop', 'reboot')
+        ORDER BY server_name, id DESC`,
+    );
+    return new Map(rows.map((row) => [row.server_name, row.action === 'stop' ? 'stopped' : 'running']));
+  }
+
   /** The latest events of a server, newest first. */
   async latest(serverName: string, limit: number): Promise<ServerEvent[]> {
     return this.events.find({ where: { serverName }, order: { id: 'DESC' }, take: limit });

@@ -53,6 +53,6 @@ import { ServersService } from './servers.service';
     ServerDisks,
     ServerLogs,
   ],
-  exports: [ServersRepository, ServersService, ServerSync],
+  exports: [ServersRepository, ServersService, ServerSync, ServerHistory],
 })
 export class ServersModule {}
