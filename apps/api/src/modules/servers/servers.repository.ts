@@ -137,7 +137,9 @@ export class ServersRepository {
 
   /** What the sync compares with Proxmox, for every server. */
   async forSync(): Promise<SyncedServer[]> {
-    return this.servers.find({ select: ['id', 'name', 'vmid', 'node', 'status', 'live'] });
+    return this.servers.find({
+      select: ['id', 'name', 'vmid', 'node', 'status', 'live', 'cpuCores', 'memoryMb'],
+    });
   }
 
   /**
@@ -149,9 +151,10 @@ export class ServersRepository {
     // An UPDATE answers [rows, count] through TypeORM's query().
     const [rows] = await this.servers.query<[{ id: number }[], number]>(
       `UPDATE servers s
-          SET status = c.status, node = c.node, live = c.live, updated_at = $6
-         FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[])
-              AS c(id, expected, status, node, live)
+          SET status = c.status, node = c.node, live = c.live, cpu_cores = c.cpu_cores,
+              memory_mb = c.memory_mb, updated_at = $6
+         FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[], $7::int[], $8::int[])
+              AS c(id, expected, status, node, live, cpu_cores, memory_mb)
         WHERE s.id = c.id AND s.status = c.expected
       RETURNING s.id`,
       [
@@ -161,6 +164,8 @@ export class ServersRepository {
         changes.map((change) => change.node),
         changes.map((change) => (change.live === null ? null : JSON.stringify(change.live))),
         at,
+        changes.map((change) => change.cpuCores),
+        changes.map((change) => change.memoryMb),
       ],
     );
     const written = new Set(rows.map((row) => row.id));

@@ -29,7 +29,17 @@ function vm(vmid: number, fields: Partial<PveVmResource> = {}): PveVmResource {
 }
 
 function server(id: number, fields: Partial<SyncedServer> = {}): SyncedServer {
-  return { id, name: `s${String(id)}`, vmid: id, node: 'pve1', status: 'running', live: null, ...fields };
+  return {
+    id,
+    name: `s${String(id)}`,
+    vmid: id,
+    node: 'pve1',
+    status: 'running',
+    live: null,
+    cpuCores: 2,
+    memoryMb: 2048,
+    ...fields,
+  };
 }
 
 const live: ServerLive = {
@@ -70,6 +80,14 @@ describe('planSync', () => {
     expect(plan.changes).toEqual([
       expect.objectContaining({ id: 100, status: 'running', live: { ...live, lock: 'clone' } }),
     ]);
+  });
+
+  it('takes vCPUs and memory changed outside Proxdeck, but not from a VM the stats cache does not know yet', () => {
+    const plan = planSync(
+      [server(1, { live }), server(2, { live })],
+      [vm(1, { maxcpu: 4, maxmem: 8 * GiB }), vm(2, { status: 'unknown', maxcpu: 0, maxmem: 0 })],
+    );
+    expect(plan.changes.map((c) => [c.id, c.cpuCores, c.memoryMb])).toEqual([[1, 4, 8192]]);
   });
 
   it('marks a vanished server missing unless a job owns its status', () => {

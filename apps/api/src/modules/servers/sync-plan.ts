@@ -10,9 +10,11 @@ export interface SyncedServer {
   node: string | null;
   status: ServerStatus;
   live: ServerLive | null;
+  cpuCores: number;
+  memoryMb: number;
 }
 
-/** A stored server whose status, node or live figures the sync changes. */
+/** A stored server whose status, node, size or live figures the sync changes. */
 export interface ServerChange {
   id: number;
   name: string;
@@ -21,6 +23,9 @@ export interface ServerChange {
   status: ServerStatus;
   node: string | null;
   live: ServerLive | null;
+  /** vCPUs and memory the VM runs with (Proxmox's maxcpu, maxmem): a change made outside Proxdeck shows. */
+  cpuCores: number;
+  memoryMb: number;
 }
 
 /** A VM in Proxmox that no server of the inventory stands for. */
@@ -38,6 +43,8 @@ export interface SyncPlan {
   seen: number[];
   unmanaged: UnmanagedVm[];
 }
+
+const MiB = 1024 ** 2;
 
 const PVE_STATUSES: Record<string, ServerStatus | undefined> = {
   running: 'running',
@@ -77,7 +84,7 @@ export function parseTags(tags: string | undefined): string[] {
 
 /**
  * Compares the inventory with one read of Proxmox's resource list (docs/api.md §3.2, sync):
- * - a VM that is there gives its server its status, node and live figures. Proxmox's resource list comes from
+ * - a VM that is there gives its server its status, node, vCPUs, memory and live figures. Proxmox's resource list comes from
  *   a stats cache: a VM it has no figures for yet (a fresh clone) is `unknown` and nameless there, and that
  *   never replaces a status Proxdeck knows; only its lock (which is live) is taken;
  * - a server whose VM is gone becomes `missing`, unless one of Proxdeck's jobs owns its status (a clone being
@@ -105,6 +112,8 @@ export function planSync(servers: readonly SyncedServer[], resources: readonly P
           status: 'missing',
           node: server.node,
           live: server.live,
+          cpuCores: server.cpuCores,
+          memoryMb: server.memoryMb,
         });
       continue;
     }
@@ -119,12 +128,26 @@ export function planSync(servers: readonly SyncedServer[], resources: readonly P
           : server.status
         : reported;
     const node = vm.node;
+    // Sizes only from figures the stats cache has (a VM still `unknown` there reports none).
+    const cpuCores = !cached && vm.maxcpu > 0 ? vm.maxcpu : server.cpuCores;
+    const memoryMb = !cached && vm.maxmem > 0 ? Math.round(vm.maxmem / MiB) : server.memoryMb;
     if (
       status !== server.status ||
       node !== server.node ||
+      cpuCores !== server.cpuCores ||
+      memoryMb !== server.memoryMb ||
       (live !== null && (cached ? live.lock !== server.live?.lock : liveChanged(server.live, live)))
     )
-      changes.push({ id: server.id, name: server.name, expectedStatus: server.status, status, node, live });
+      changes.push({
+        id: server.id,
+        name: server.name,
+        expectedStatus: server.status,
+        status,
+        node,
+        live,
+        cpuCores,
+        memoryMb,
+      });
   }
   const unmanaged: UnmanagedVm[] = [];
   for (const vm of vms.values()) {
