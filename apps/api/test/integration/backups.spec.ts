@@ -165,7 +165,13 @@ describe('backups: run, follow, list, protect, delete', () => {
     try {
       const task = await finished(accepted(await backup(name(2), { storage: 'local' })));
       expect(task.status).toBe('failed');
-      expect(task.items[0]?.error).toContain('unable to create temporary directory');
+      // vzdump's own words: its exit status and the reason its log gives.
+      expect(task.items[0]?.error).toContain('job errors');
+      expect(task.items[0]?.error).toContain(
+        `Backup of VM ${String(vmid)} failed - unable to create temporary directory`,
+      );
+      expect(vmOf(name(2)).config.lock).toBeUndefined();
+      expect(data<Backup[]>(await admin.request('GET', `/api/server/backups/${name(2)}`))).toEqual([]);
     } finally {
       simulator.setFaults({});
     }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PveApiError, type PveStorageContentItem } from '@proxdeck/pve-client';
+import { PveApiError, PveTaskFailedError, type PveStorageContentItem } from '@proxdeck/pve-client';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../../platform/access/principal';
 import { AppConfig } from '../../platform/config/app-config';
@@ -53,6 +53,18 @@ export function archiveVolid(lines: readonly string[], storage: string): string 
 /** vzdump's `notes-template` expands `{{…}}` and reads `\n` as a newline: keep the caller's text literal otherwise. */
 function notesTemplate(notes: string): string {
   return notes.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n');
+}
+
+/**
+ * vzdump ends a failed job with the exit status `job errors`; what went wrong is in its log
+ * (`ERROR: Backup of VM 100 failed - …`): keep those lines with the failure.
+ */
+export function withVzdumpErrors(error: unknown): unknown {
+  if (!(error instanceof PveTaskFailedError)) return error;
+  const reasons = error.logTail.filter((line) => line.startsWith('ERROR: '));
+  if (reasons.length === 0) return error;
+  error.message = `${error.message}: ${reasons.map((line) => line.slice('ERROR: '.length)).join('; ')}`;
+  return error;
 }
 
 function isMissing(error: unknown): boolean {
@@ -194,6 +206,8 @@ export class BackupsService {
         },
         { resources: { node: vm.node, storages: [payload.storage] }, log: true },
       );
+    } catch (error) {
+      throw withVzdumpErrors(error);
     } finally {
       polling.running = false;
       polling.wake();
