@@ -4,6 +4,7 @@ import { AdminModule } from './modules/admin';
 import { AuthModule } from './modules/auth';
 import { CleanupModule } from './modules/cleanup';
 import { DatastoresModule } from './modules/datastores';
+import { BackupsModule } from './modules/backups';
 import { FirewallModule } from './modules/firewall';
 import { IpPoolsModule } from './modules/ip-pools';
 import { MonitoringModule } from './modules/monitoring';
@@ -54,6 +55,7 @@ export class AppModule {
         ServersModule,
         CleanupModule,
         FirewallModule,
+        BackupsModule,
         MonitoringModule,
         AdminModule,
       ],

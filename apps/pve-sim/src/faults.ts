@@ -13,7 +13,9 @@ export interface PveSimFaults {
   serverErrorStatus?: number;
   /**
    * Task types (`qmclone`, `vzdump`, …) that fail, with the exit status to report; a key `type:id`
-   * (`qmstop:105`) fails only the tasks of that type on that guest, and wins over the type alone.
+   * (`qmstop:105`) fails only the tasks of that type on that guest, and wins over the type alone. vzdump fails
+   * the guest (`vzdump:<vmid>`, or every guest) half way through its backup, as vzdump reports it: the text in
+   * `ERROR: Backup of VM <vmid> failed - <text>`, the task's exit status `job errors`.
    */
   failTasks?: Record<string, string>;
   /** VMIDs whose flock can never be obtained: operations wait 10 s (scaled) and fail with the lock timeout. */

@@ -87,6 +87,7 @@ export class TaskManager {
     id: string,
     user: string,
     work: (task: TaskHandle) => Promise<void>,
+    options: { ownFaults?: boolean } = {},
   ): string {
     const now = Math.floor(Date.now() / 1000);
     const pid = this.state.nextPid();
@@ -118,7 +119,7 @@ export class TaskManager {
         if (this.aborted.has(upid)) throw new TaskError('received interrupt');
       },
     };
-    const injected = this.options.injectedFailure?.(type, id);
+    const injected = options.ownFaults ? undefined : this.options.injectedFailure?.(type, id);
     this.countRunning(node, 1);
     const run = (async (): Promise<void> => {
       await Promise.resolve(); // never finish synchronously: callers get the UPID first

@@ -111,6 +111,9 @@ describe.each(PVE_RELEASES)("Proxdeck's least-privilege token on PVE %s", (relea
     await pve.createVmFirewallRule('pve1', vmid, { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22' });
     await done(await pve.vzdump('pve1', { vmid: String(vmid), storage: 'nfs-backup', mode: 'snapshot' }));
     const [backup] = await pve.storageContent('pve1', 'nfs-backup', { content: 'backup', vmid });
+    await pve.updateStorageVolume('pve1', 'nfs-backup', backup!.volid, { protected: true, notes: 'kept' });
+    expect(await pve.storageVolume('pve1', 'nfs-backup', backup!.volid)).toMatchObject({ protected: 1 });
+    await pve.updateStorageVolume('pve1', 'nfs-backup', backup!.volid, { protected: false });
     await pve.deleteStorageVolume('pve1', 'nfs-backup', backup!.volid);
     await done(await pve.shutdownVm('pve1', vmid, { forceStop: 1, timeout: 5 }));
     await done(await pve.deleteVm('pve1', vmid, { purge: 1 }));

@@ -414,6 +414,33 @@ describe('docs/pve-semantics.md §10', () => {
       await slowClient.waitForTask(upid, { timeoutMs: 10_000 });
       expect((await slowClient.vmConfig('pve1', 100)).lock).toBeUndefined();
     });
+
+    it("fails an injected vzdump failure inside the job, holding the guest's lock until then, as vzdump reports it", async () => {
+      slow.setFaults({ failTasks: { 'vzdump:100': 'unable to open archive' } });
+      try {
+        const before = slow.state.volumes.length;
+        const upid = await slowClient.vzdump('pve1', { vmid: '100', storage: 'nfs-backup' });
+        await eventually(
+          () => slowClient.vmConfig('pve1', 100),
+          (c) => c.lock === 'backup',
+        );
+        expect(await slowClient.waitForTask(upid, { timeoutMs: 10_000 })).toMatchObject({
+          ok: false,
+          exitstatus: 'job errors',
+        });
+        const log = (await slowClient.taskLog(upid, { start: 0, limit: 0 })).lines.map((l) => l.t);
+        expect(log.some((line) => /^INFO:\s+50% \(/.test(line))).toBe(true);
+        expect(log.slice(-3)).toEqual([
+          'ERROR: Backup of VM 100 failed - unable to open archive',
+          'INFO: Backup job finished with errors',
+          'TASK ERROR: job errors',
+        ]);
+        expect(slow.state.volumes).toHaveLength(before);
+        expect((await slowClient.vmConfig('pve1', 100)).lock).toBeUndefined();
+      } finally {
+        slow.setFaults({});
+      }
+    });
   });
 
   describe('7. config', () => {

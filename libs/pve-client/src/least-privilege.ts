@@ -52,6 +52,8 @@ export const PROXDECK_ENDPOINTS = [
   'GET /nodes/{node}/storage',
   'GET /nodes/{node}/storage/{storage}/status',
   'GET /nodes/{node}/storage/{storage}/content',
+  'GET /nodes/{node}/storage/{storage}/content/{volume}',
+  'PUT /nodes/{node}/storage/{storage}/content/{volume}',
   'DELETE /nodes/{node}/storage/{storage}/content/{volume}',
   'POST /nodes/{node}/vzdump',
   'GET /cluster/firewall/groups',

@@ -70,103 +70,118 @@ function vzdump(ctx: RequestContext): string {
   const retention =
     params.remove === 0 ? undefined : (str(params, 'prune-backups') ?? storage.extra['prune-backups']);
   const id = local.length === 1 ? String(local[0]?.vmid ?? '') : '';
-  return sim.tasks.start(node, 'vzdump', id, auth.upidUser, async (task) => {
-    let failed = 0;
-    for (const vm of local) {
-      if (!(all ? true : sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Backup'))) {
-        task.log(
-          `ERROR: Backup of VM ${vm.vmid} failed - Permission check failed (/vms/${vm.vmid}, VM.Backup)`,
-        );
-        failed++;
-        continue;
-      }
-      if (all && !sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Backup')) continue;
-      const started = new Date();
-      task.log(`INFO: Starting Backup of VM ${vm.vmid} (qemu)`);
-      task.log(`INFO: Backup started at ${started.toISOString().replace('T', ' ').slice(0, 19)}`);
-      try {
-        await sim.flocks.with(vm.vmid, 'exclusive', () => {
-          checkLock(vm);
-          vm.config.lock = 'backup';
-        });
-      } catch (error) {
-        task.log(
-          `ERROR: Backup of VM ${vm.vmid} failed - ${error instanceof Error ? error.message : String(error)}`,
-        );
-        failed++;
-        continue;
-      }
-      try {
-        task.log(`INFO: status = ${vm.running ? 'running' : 'stopped'}`);
-        task.log(`INFO: backup mode: ${mode}`);
-        task.log(`INFO: VM Name: ${vm.config.name ?? `VM ${vm.vmid}`}`);
-        const file = backupFileName(vm.vmid, started, compress);
-        task.log(`INFO: creating vzdump archive '${storage.path ?? ''}/dump/${file}'`);
-        const bytes = totalDiskBytes(vm.config);
-        const seconds = Math.max(3, (bytes / 1024 ** 3) * 0.8);
-        // Progress lines as vzdump prints them, e.g. `INFO:  25% (8.0 GiB of 32.0 GiB) in 6s, read: …`.
-        const gib = bytes / 1024 ** 3;
-        const steps = 4;
-        for (let i = 1; i <= steps; i++) {
-          await task.sleep((seconds * 1000) / steps);
-          const percent = String(Math.round((100 * i) / steps)).padStart(3, ' ');
-          const rate = `${((gib * 1024) / seconds).toFixed(1)} MiB/s`;
+  return sim.tasks.start(
+    node,
+    'vzdump',
+    id,
+    auth.upidUser,
+    async (task) => {
+      let failed = 0;
+      for (const vm of local) {
+        if (!(all ? true : sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Backup'))) {
           task.log(
-            `INFO: ${percent}% (${((gib * i) / steps).toFixed(1)} GiB of ${gib.toFixed(1)} GiB) in ${Math.round((seconds * i) / steps)}s, read: ${rate}, write: ${rate}`,
+            `ERROR: Backup of VM ${vm.vmid} failed - Permission check failed (/vms/${vm.vmid}, VM.Backup)`,
           );
+          failed++;
+          continue;
         }
-        task.log('INFO: backup is sparse: 0 B (0%) total zero data');
-        task.log(`INFO: transferred ${gib.toFixed(1)} GiB in ${Math.round(seconds)} seconds`);
-        const size = Math.round(bytes * (compress === '0' ? 0.6 : 0.25)) || 1024 * 1024;
-        const config: Record<string, string> = { ...vm.config };
-        delete config.lock;
-        const volume: SimVolume = {
-          volid: `${storageId}:backup/${file}`,
-          storage: storageId,
-          ...(storage.shared ? {} : { node }),
-          content: 'backup',
-          format: file.slice(file.indexOf('.vma') + 1),
-          size,
-          vmid: vm.vmid,
-          ctime: Math.floor(started.getTime() / 1000),
-          backupOf: { config, node: vm.node },
-        };
-        if (notesTemplate !== undefined) {
-          volume.notes = notesTemplate
-            .replace(/\{\{cluster\}\}/g, sim.state.data.clusterName)
-            .replace(/\{\{guestname\}\}/g, vm.config.name ?? '')
-            .replace(/\{\{node\}\}/g, vm.node)
-            .replace(/\{\{vmid\}\}/g, String(vm.vmid));
+        if (all && !sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Backup')) continue;
+        const started = new Date();
+        task.log(`INFO: Starting Backup of VM ${vm.vmid} (qemu)`);
+        task.log(`INFO: Backup started at ${started.toISOString().replace('T', ' ').slice(0, 19)}`);
+        try {
+          await sim.flocks.with(vm.vmid, 'exclusive', () => {
+            checkLock(vm);
+            vm.config.lock = 'backup';
+          });
+        } catch (error) {
+          task.log(
+            `ERROR: Backup of VM ${vm.vmid} failed - ${error instanceof Error ? error.message : String(error)}`,
+          );
+          failed++;
+          continue;
         }
-        if (protect) volume.protected = true;
-        sim.state.data.volumes.push(volume);
-        task.log(`INFO: archive file size: ${(size / 1024 ** 3).toFixed(2)}GB`);
-        const elapsed = Math.max(1, Math.round((Date.now() - started.getTime()) / 1000));
-        if (retention !== undefined && !retention.includes('keep-all=1')) {
-          task.log(`INFO: prune older backups with retention: ${retention.replace(/,/g, ', ')}`);
-          const group = sim.state
-            .volumesOn(node, storage)
-            .filter((v) => v.content === 'backup' && v.vmid === vm.vmid);
-          const removed = pruneBackups(group, retention);
-          for (const old of removed) {
-            task.log(`INFO: removing backup '${old.volid}'`);
-            sim.state.removeVolume(old);
+        try {
+          task.log(`INFO: status = ${vm.running ? 'running' : 'stopped'}`);
+          task.log(`INFO: backup mode: ${mode}`);
+          task.log(`INFO: VM Name: ${vm.config.name ?? `VM ${vm.vmid}`}`);
+          const file = backupFileName(vm.vmid, started, compress);
+          task.log(`INFO: creating vzdump archive '${storage.path ?? ''}/dump/${file}'`);
+          const bytes = totalDiskBytes(vm.config);
+          const seconds = Math.max(3, (bytes / 1024 ** 3) * 0.8);
+          // Progress lines as vzdump prints them, e.g. `INFO:  25% (8.0 GiB of 32.0 GiB) in 6s, read: …`.
+          const gib = bytes / 1024 ** 3;
+          const steps = 4;
+          // An injected failure (`failTasks: { vzdump }` or `{ 'vzdump:<vmid>' }`) fails this guest half way,
+          // holding its lock until then, as a real error during the copy does.
+          const injected = sim.faults.taskFailure('vzdump', String(vm.vmid));
+          for (let i = 1; i <= steps; i++) {
+            await task.sleep((seconds * 1000) / steps);
+            if (injected !== undefined && i > steps / 2) throw new TaskError(injected);
+            const percent = String(Math.round((100 * i) / steps)).padStart(3, ' ');
+            const rate = `${((gib * 1024) / seconds).toFixed(1)} MiB/s`;
+            task.log(
+              `INFO: ${percent}% (${((gib * i) / steps).toFixed(1)} GiB of ${gib.toFixed(1)} GiB) in ${Math.round((seconds * i) / steps)}s, read: ${rate}, write: ${rate}`,
+            );
           }
-          task.log(
-            `INFO: pruned ${removed.length} backup(s)${removed.length === 0 ? ' not covered by keep-retention policy' : ''}`,
-          );
+          task.log('INFO: backup is sparse: 0 B (0%) total zero data');
+          task.log(`INFO: transferred ${gib.toFixed(1)} GiB in ${Math.round(seconds)} seconds`);
+          const size = Math.round(bytes * (compress === '0' ? 0.6 : 0.25)) || 1024 * 1024;
+          const config: Record<string, string> = { ...vm.config };
+          delete config.lock;
+          const volume: SimVolume = {
+            volid: `${storageId}:backup/${file}`,
+            storage: storageId,
+            ...(storage.shared ? {} : { node }),
+            content: 'backup',
+            format: file.slice(file.indexOf('.vma') + 1),
+            size,
+            vmid: vm.vmid,
+            ctime: Math.floor(started.getTime() / 1000),
+            backupOf: { config, node: vm.node },
+          };
+          if (notesTemplate !== undefined) {
+            volume.notes = notesTemplate
+              .replace(/\{\{cluster\}\}/g, sim.state.data.clusterName)
+              .replace(/\{\{guestname\}\}/g, vm.config.name ?? '')
+              .replace(/\{\{node\}\}/g, vm.node)
+              .replace(/\{\{vmid\}\}/g, String(vm.vmid));
+          }
+          if (protect) volume.protected = true;
+          sim.state.data.volumes.push(volume);
+          task.log(`INFO: archive file size: ${(size / 1024 ** 3).toFixed(2)}GB`);
+          const elapsed = Math.max(1, Math.round((Date.now() - started.getTime()) / 1000));
+          if (retention !== undefined && !retention.includes('keep-all=1')) {
+            task.log(`INFO: prune older backups with retention: ${retention.replace(/,/g, ', ')}`);
+            const group = sim.state
+              .volumesOn(node, storage)
+              .filter((v) => v.content === 'backup' && v.vmid === vm.vmid);
+            const removed = pruneBackups(group, retention);
+            for (const old of removed) {
+              task.log(`INFO: removing backup '${old.volid}'`);
+              sim.state.removeVolume(old);
+            }
+            task.log(
+              `INFO: pruned ${removed.length} backup(s)${removed.length === 0 ? ' not covered by keep-retention policy' : ''}`,
+            );
+          }
+          task.log(`INFO: Finished Backup of VM ${vm.vmid} (00:00:${String(elapsed).padStart(2, '0')})`);
+        } catch (error) {
+          if (!(error instanceof TaskError) || error.message === 'received interrupt') throw error;
+          task.log(`ERROR: Backup of VM ${vm.vmid} failed - ${error.message}`);
+          failed++;
+        } finally {
+          if (vm.config.lock === 'backup') delete vm.config.lock;
         }
-        task.log(`INFO: Finished Backup of VM ${vm.vmid} (00:00:${String(elapsed).padStart(2, '0')})`);
-      } finally {
-        if (vm.config.lock === 'backup') delete vm.config.lock;
       }
-    }
-    if (failed > 0) {
-      task.log('INFO: Backup job finished with errors');
-      throw new TaskError('job errors');
-    }
-    task.log('INFO: Backup job finished successfully');
-  });
+      if (failed > 0) {
+        task.log('INFO: Backup job finished with errors');
+        throw new TaskError('job errors');
+      }
+      task.log('INFO: Backup job finished successfully');
+    },
+    { ownFaults: true },
+  );
 }
 
 /** `POST /nodes/{node}/qemu` with `archive`: restore a vzdump backup into `vmid`. */

@@ -215,6 +215,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes a backup archive; 409 for a protected one */
+        post: operations["Backups_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every backup in the cluster (one read per storage per node; a shared storage read once), with totals per node */
+        get: operations["Backups_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/nodes/{node_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backups one node reads: its own storages and the shared ones; 404 for an unknown node */
+        get: operations["Backups_node"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/protect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Protects or unprotects a backup, and sets its notes */
+        post: operations["Backups_protect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/celery/status": {
         parameters: {
             query?: never;
@@ -1003,6 +1071,91 @@ export interface paths {
         };
         /** A server’s status read from Proxmox now */
         get: operations["Servers_liveStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/backup/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Backs a server up with vzdump (a task that follows Proxmox's task to its end and finds the archive); 409 while a backup of it runs, in Proxdeck or in Proxmox (lock: backup) */
+        post: operations["Backups_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/backup/{server_name}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same as GET /api/server/backup/status/{server_name} */
+        get: operations["Backups_statusAlias"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/backup/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backup status of every server with a running or recent (24 h) backup */
+        get: operations["Backups_allStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/backup/status/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A server's backup status: its latest backup task and last successful backup */
+        get: operations["Backups_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server/backups/{server_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A server's backups on every storage with backup content, newest first */
+        get: operations["Backups_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1856,6 +2009,51 @@ export interface components {
             /** @enum {string|null} */
             via: "session" | "token" | null;
         };
+        BackupDto: {
+            /** @description ISO 8601 */
+            ctime: string | null;
+            /** @example vma.zst */
+            format: string;
+            /** @description The node it was read from (for shared storage, one node reading it) */
+            node: string;
+            notes: string | null;
+            protected: boolean;
+            /** @description null: no server of Proxdeck has this VMID */
+            server_name: string | null;
+            shared: boolean;
+            size_bytes: number;
+            storage: string;
+            vmid: number | null;
+            volid: string;
+        };
+        BackupOverviewDto: {
+            backups: components["schemas"]["BackupDto"][];
+            /** @description Per node: the backups read on it (a shared storage counts on the node it was read from) */
+            node_stats: {
+                [key: string]: {
+                    count: number;
+                    total_bytes: number;
+                };
+            };
+            total_bytes: number;
+            total_count: number;
+        };
+        BackupRefDto: {
+            /** @example pve1 */
+            node: string;
+            /** @example nfs-backup:backup/vzdump-qemu-100-2026_01_01-00_00_00.vma.zst */
+            volid: string;
+        };
+        BackupStatusDto: {
+            /** @description A backup task of Proxdeck runs, or the VM is locked for a backup (lock: backup) */
+            is_backing_up: boolean;
+            last_backup_at: string | null;
+            progress: number;
+            server_name: string;
+            started_at: string | null;
+            status: string | null;
+            task_id: string | null;
+        };
         BulkActionDto: {
             /** @enum {string} */
             action: "start" | "stop" | "reboot" | "delete";
@@ -2247,6 +2445,10 @@ export interface components {
         DefaultsChosenDto: {
             hdd: boolean;
             ssd: boolean;
+        };
+        DeletedBackupDto: {
+            node: string;
+            volid: string;
         };
         DependencyCheckDto: {
             error?: string;
@@ -2645,6 +2847,14 @@ export interface components {
             /** @description Empty when none */
             role: string;
         };
+        ProtectBackupDto: {
+            /** @example pve1 */
+            node: string;
+            notes?: string;
+            protected: boolean;
+            /** @example nfs-backup:backup/vzdump-qemu-100-2026_01_01-00_00_00.vma.zst */
+            volid: string;
+        };
         ProxmoxNodeStorageDto: {
             /** @description Why the node’s storage could not be read */
             error: string | null;
@@ -2766,6 +2976,24 @@ export interface components {
         RulesDto: {
             digest: string;
             rules: components["schemas"]["RuleDto"][];
+        };
+        RunBackupDto: {
+            /**
+             * @default zstd
+             * @enum {string}
+             */
+            compress?: "zstd" | "lzo" | "gzip" | "none" | "0";
+            /**
+             * @default snapshot
+             * @enum {string}
+             */
+            mode?: "snapshot" | "suspend" | "stop";
+            /** @description Notes kept with the archive */
+            notes?: string;
+            /** @description Protect the archive from deletion and pruning */
+            protected?: boolean;
+            /** @description A storage with `backup` content; default: the first shared one */
+            storage?: string;
         };
         SaveAliasDto: {
             /** @example 192.0.2.0/24 */
@@ -3051,7 +3279,7 @@ export interface components {
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
-            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "servers.sync";
+            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "backups.run" | "servers.sync";
         };
         TaskItemDto: {
             error: string | null;
@@ -4303,6 +4531,388 @@ export interface operations {
                 };
                 content: {
                     "text/csv": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupRefDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeletedBackupDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupOverviewDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupOverviewDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_protect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProtectBackupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
                         code: string;
                         details?: {
                             fields?: {
@@ -9214,6 +9824,489 @@ export interface operations {
             };
         };
     };
+    Backups_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunBackupDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_statusAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupStatusDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_allStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupStatusDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupStatusDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     ServerOperations_readConfig: {
         parameters: {
             query?: never;
@@ -11865,7 +12958,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
-                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "servers.sync";
+                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "backups.run" | "servers.sync";
             };
             header?: never;
             path?: never;

@@ -29,6 +29,15 @@ export class DatastoreCatalog {
     return (await this.datastores.list()).defaults[kind];
   }
 
+  /** Every datastore that holds `content` (`backup`, `images`, …), shared ones first, then by id. */
+  async withContent(content: string): Promise<DatastoreInfo[]> {
+    const ids = new Set((await this.datastores.list()).datastores.map((row) => row.storage));
+    const found = await Promise.all([...ids].map((id) => this.find(id)));
+    return found
+      .filter((info): info is DatastoreInfo => info?.content.includes(content) === true)
+      .sort((a, b) => Number(b.shared) - Number(a.shared) || a.id.localeCompare(b.id));
+  }
+
   async find(id: string): Promise<DatastoreInfo | null> {
     const rows = (await this.datastores.list()).datastores.filter((row) => row.storage === id);
     const first = rows[0];

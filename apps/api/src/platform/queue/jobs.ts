@@ -1,6 +1,16 @@
 import type { PlannedServer, ServerActionPayload, ServerDiskPayload } from '@proxdeck/contracts';
 import { job, type JobTypeOf, type PayloadOf } from './job-table';
 
+/** A backup of one server (modules/backups): the choices only; the VM is located afresh in the job. */
+export interface BackupRunPayload {
+  server: string;
+  storage: string;
+  mode: 'snapshot' | 'suspend' | 'stop';
+  compress: '0' | 'gzip' | 'lzo' | 'zstd';
+  notes: string | null;
+  protected: boolean;
+}
+
 /**
  * The application's one table of jobs: every task type, its queue, its retry policy and its payload. Adding a
  * job type touches this table and the module that handles it (one @JobHandler, checked at boot). Payloads
@@ -64,6 +74,13 @@ export const JOBS = {
     backoffMs: 2_000,
     timeoutMs: 1_800_000,
     retryableBy: 'manage_firewall',
+  }),
+  'backups.run': job<BackupRunPayload>({
+    queue: 'backups',
+    attempts: 2,
+    backoffMs: 5_000,
+    timeoutMs: 6 * 3_600_000,
+    retryableBy: 'manage_backups',
   }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',

@@ -29,6 +29,7 @@ const TYPE_TEXT = {
   'servers.disk': 'tasks.types.serversDisk',
   'firewall.assign': 'tasks.types.firewallAssign',
   'firewall.rename': 'tasks.types.firewallRename',
+  'backups.run': 'tasks.types.backupsRun',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

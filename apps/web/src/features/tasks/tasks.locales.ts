@@ -19,6 +19,7 @@ const en = {
       serversDisk: 'Change a server’s disks',
       firewallAssign: 'Assign a security group',
       firewallRename: 'Rename a security group',
+      backupsRun: 'Back up a server',
     },
     status: {
       queued: 'Queued',
@@ -133,6 +134,7 @@ const ko: Texts<typeof en> = {
       serversDisk: '서버 디스크 변경',
       firewallAssign: '보안 그룹 지정',
       firewallRename: '보안 그룹 이름 변경',
+      backupsRun: '서버 백업',
     },
     status: {
       queued: '대기 중',

@@ -23,6 +23,7 @@ export const TASK_TYPES = Object.keys({
   'servers.disk': true,
   'firewall.assign': true,
   'firewall.rename': true,
+  'backups.run': true,
 } satisfies Record<TaskType, true>) as TaskType[];
 
 /** Tasks per page of the tasks page. */

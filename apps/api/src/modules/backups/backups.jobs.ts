@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { JobContext, JobResult } from '../../platform/queue/job-context';
+import { JobHandler } from '../../platform/queue/job-handler.decorator';
+import { BackupsService } from './backups.service';
+
+/** A backup of one server: vzdump followed to its end, its percentage lines as the task's progress. */
+@Injectable()
+export class BackupsJobs {
+  constructor(private readonly backups: BackupsService) {}
+
+  @JobHandler('backups.run')
+  async run(context: JobContext<'backups.run'>): Promise<JobResult> {
+    let result: JobResult;
+    await context.forEachItem(
+      async (item) => {
+        const outcome = await this.backups.perform(item, context.payload, async (percent, message) => {
+          await item.update({ progress: percent });
+          await context.progress(percent, message);
+        });
+        result = outcome;
+      },
+      { concurrency: 1 },
+    );
+    return result;
+  }
+}

@@ -1,0 +1,2 @@
+/** The backups module's public surface. */
+export { BackupsModule } from './backups.module';
