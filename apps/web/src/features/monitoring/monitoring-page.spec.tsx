@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fail, mockApi, ok, type Handlers } from '../../../test/api-mock';
-import { adminUser, makeSession, viewerUser } from '../../../test/fixtures';
+import { adminUser, makeServer, makeSession, viewerUser } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 import type { User } from '../auth/auth.queries';
 import type { Alert, ServerHealth } from './monitoring.queries';
@@ -164,6 +164,57 @@ describe('the monitoring page', () => {
     await user.click(within(alertsError as HTMLElement).getByRole('button', { name: 'Try again' }));
     await waitFor(() => {
       expect(api.calls('GET /api/alerts').length).toBeGreaterThan(before);
+    });
+  });
+
+  it("draws a server's metrics over the timeframe picked", async () => {
+    const api = monitoringApi(viewerUser, {
+      'GET /api/servers': () =>
+        ok([makeServer({ name: 'web-01' })], { pagination: { page: 1, per_page: 200, total: 1, pages: 1 } }),
+      'GET /api/servers/{server_ip}/metrics': () =>
+        ok({
+          series: {
+            cpu: [
+              [1_764_500_000, 20],
+              [1_764_500_060, 42.5],
+            ],
+            mem: [],
+            disk: [],
+            netin: [
+              [1_764_500_000, 1024],
+              [1_764_500_060, 2048],
+            ],
+            netout: [],
+            diskread: [],
+            diskwrite: [],
+          },
+        }),
+    });
+    renderApp('/monitoring');
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('textbox', { name: 'Server' }));
+    await user.click(await screen.findByRole('option', { name: 'web-01' }));
+    expect(
+      await within(await screen.findByTestId('metric-cpu')).findByText('latest 42.5%'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('metric-cpu')).getByRole('img', { name: 'CPU use' }),
+    ).toBeInTheDocument();
+    expect(within(screen.getByTestId('metric-netin')).getByText('latest 2.0 KB/s')).toBeInTheDocument();
+    expect(within(screen.getByTestId('metric-mem')).getByText('No data')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('textbox', { name: 'Timeframe' }));
+    await user.click(await screen.findByRole('option', { name: 'Last week' }));
+    await waitFor(() => {
+      expect(
+        api
+          .calls('GET /api/servers/{server_ip}/metrics')
+          .map((call) => [call.params, call.query.get('timeframe')]),
+      ).toEqual([
+        [{ server_ip: 'web-01' }, 'hour'],
+        [{ server_ip: 'web-01' }, 'week'],
+      ]);
     });
   });
 });

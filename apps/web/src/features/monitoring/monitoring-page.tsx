@@ -7,6 +7,7 @@ import { AlertsTable } from './alerts-table';
 import { LoadError, Loading } from './monitoring-states';
 import { monitoringSummaryQueryOptions } from './monitoring.queries';
 import { ProblemServers } from './problem-servers';
+import { ServerMetrics } from './server-metrics';
 
 type SummaryKey = 'total' | 'healthy' | 'warning' | 'critical' | 'unknown' | 'activeAlerts';
 const SUMMARY_COLOR: Partial<Record<SummaryKey, string>> = {
@@ -17,7 +18,8 @@ const SUMMARY_COLOR: Partial<Record<SummaryKey, string>> = {
 };
 
 /**
- * Monitoring (docs/api.md §9): the summary counts, the alerts and the servers with problems. Every query is
+ * Monitoring (docs/api.md §9): the summary counts, the alerts, the servers with problems and one server's
+ * metrics. Every query is
  * refreshed by the live `alert` event, so the page follows without polling.
  */
 export function MonitoringPage() {
@@ -34,6 +36,7 @@ export function MonitoringPage() {
       <SummaryCounts />
       <AlertsTable />
       <ProblemServers />
+      <ServerMetrics />
     </Stack>
   );
 }

@@ -142,7 +142,7 @@ const ko: Texts<typeof en> = {
       timeframe: '기간',
       timeframes: { hour: '최근 1시간', day: '최근 1일', week: '최근 1주', month: '최근 1개월' },
       series: {
-        cpu: 'CPU use',
+        cpu: 'CPU 사용률',
         mem: '메모리',
         disk: '디스크',
         netin: '네트워크 수신',
