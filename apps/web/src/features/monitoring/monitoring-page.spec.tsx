@@ -89,12 +89,12 @@ describe('the monitoring page', () => {
     const table = await screen.findByRole('table', { name: 'Alerts' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map((row) => row.getAttribute('data-testid'))).toEqual(['alert-1', 'alert-2']);
-    const active = within(rows[0]);
+    const active = within(screen.getByTestId('alert-1'));
     expect(active.getByText('Critical')).toBeInTheDocument();
     expect(active.getByText('CPU at 97% on web-01')).toBeInTheDocument();
     expect(active.getByText('97.2 / 95')).toBeInTheDocument();
     expect(active.getByText('Active')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('Resolved')).toBeInTheDocument();
+    expect(within(screen.getByTestId('alert-2')).getByText('Resolved')).toBeInTheDocument();
 
     const problem = within(await screen.findByTestId('problem-db-01'));
     expect(problem.getByText('The VM is stopped')).toBeInTheDocument();
