@@ -146,6 +146,8 @@ describe('servers: inventory and sync', () => {
           status: 'missing',
           node: 'pve1',
           live: null,
+          cpuCores: server.cpuCores,
+          memoryMb: server.memoryMb,
         },
       ],
       new Date(),
