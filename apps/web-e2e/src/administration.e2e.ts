@@ -63,6 +63,7 @@ it('an admin creates an operator, who sees only operator pages, creates an API t
     'Servers',
     'Tasks',
     'Firewall',
+    'Monitoring',
     'Notifications',
     'Datastores',
     'Cleanup',

@@ -63,6 +63,7 @@ it('signs in, sees the dashboard, survives an ended session, visits the profile 
     'Servers',
     'Tasks',
     'Firewall',
+    'Monitoring',
     'Notifications',
     'Datastores',
     'IP pools',

@@ -5,6 +5,7 @@
 import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
 import {
+  IconActivityHeartbeat,
   IconBell,
   IconClipboardList,
   IconKey,
@@ -121,6 +122,15 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: 'view_all',
     inNavigation: false,
     load: () => import('../features/firewall/group-page').then((m) => ({ Component: m.GroupPage })),
+  },
+  {
+    path: '/monitoring',
+    label: 'monitoring',
+    icon: IconActivityHeartbeat,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () =>
+      import('../features/monitoring/monitoring-page').then((m) => ({ Component: m.MonitoringPage })),
   },
   {
     path: '/notifications',

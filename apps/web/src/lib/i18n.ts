@@ -18,6 +18,7 @@ import { serversLocales } from '../features/servers/servers.locales';
 import { cleanupLocales } from '../features/cleanup/cleanup.locales';
 import { adminLocales } from '../features/admin/admin.locales';
 import { tokensLocales } from '../features/tokens/tokens.locales';
+import { monitoringLocales } from '../features/monitoring/monitoring.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -50,6 +51,7 @@ export const LOCALES = [
   cleanupLocales,
   adminLocales,
   tokensLocales,
+  monitoringLocales,
 ] as const;
 
 const en = {
@@ -67,6 +69,7 @@ const en = {
   ...cleanupLocales.en,
   ...adminLocales.en,
   ...tokensLocales.en,
+  ...monitoringLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -83,6 +86,7 @@ const ko: Texts<typeof en> = {
   ...cleanupLocales.ko,
   ...adminLocales.ko,
   ...tokensLocales.ko,
+  ...monitoringLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

@@ -59,6 +59,17 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.admin.audit({ actor: 'admin', result: 'refused', page: 1 }),
   ],
   tokens: [queryKeys.tokens.own(), queryKeys.tokens.everyone()],
+  alerts: [
+    queryKeys.alerts.lists(),
+    queryKeys.alerts.list(),
+    queryKeys.alerts.list({ status: 'active', page: 1, per_page: 100 }),
+  ],
+  monitoring: [
+    queryKeys.monitoring.summary(),
+    queryKeys.monitoring.healthSummary(),
+    queryKeys.monitoring.health('web-01'),
+    queryKeys.monitoring.metrics('web-01', 'day'),
+  ],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {
@@ -97,5 +108,10 @@ describe('query keys', () => {
     await client.invalidateQueries({ queryKey: queryKeys.tasks.all });
     expect(invalidated(client, other)).toBe(true);
     expect(invalidated(client, queryKeys.profile.all)).toBe(false);
+  });
+
+  it('keeps alerts and monitoring under the roots the live `alert` event invalidates', () => {
+    expect(queryKeys.alerts.all).toEqual(['alerts']);
+    expect(queryKeys.monitoring.all).toEqual(['monitoring']);
   });
 });

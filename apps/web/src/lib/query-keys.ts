@@ -31,6 +31,14 @@ export type UserListQuery = NonNullable<operations['UsersAdmin_list[0]']['parame
 /** The filters and page of GET /api/audit, as the OpenAPI document types them. */
 export type AuditListQuery = NonNullable<operations['Audit_list']['parameters']['query']>;
 
+/** The status filter and page of GET /api/alerts, as the OpenAPI document types them. */
+export type AlertListQuery = NonNullable<operations['Alerts_list']['parameters']['query']>;
+
+/** The timeframe of GET /api/servers/{server_ip}/metrics, as the OpenAPI document types it. */
+export type MetricsTimeframe = NonNullable<
+  NonNullable<operations['Monitoring_metrics']['parameters']['query']>['timeframe']
+>;
+
 /** A domain's keys: its root `all`, and keys (or functions making keys) below it. */
 interface KeyDomain {
   readonly all: QueryKey;
@@ -49,6 +57,8 @@ const ipPools = ['ip-pools'] as const;
 const firewall = ['firewall'] as const;
 const admin = ['admin'] as const;
 const tokens = ['tokens'] as const;
+const alerts = ['alerts'] as const;
+const monitoring = ['monitoring'] as const;
 
 export const queryKeys = {
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
@@ -164,5 +174,26 @@ export const queryKeys = {
     own: () => [...tokens, 'own'] as const,
     /** GET /api/tokens?all=true: everyone's, for administrators. */
     everyone: () => [...tokens, 'everyone'] as const,
+  },
+  /** Alerts raised by the checker (docs/api.md §9): refreshed by the live `alert` event. */
+  alerts: {
+    all: alerts,
+    /** Every page of the list, whatever its filters. */
+    lists: () => [...alerts, 'list'] as const,
+    /** GET /api/alerts with this status and this page. */
+    list: (query: AlertListQuery = {}) => [...alerts, 'list', query] as const,
+  },
+  /** Servers' health and metrics (docs/api.md §9): refreshed by the live `alert` event. */
+  monitoring: {
+    all: monitoring,
+    /** GET /api/monitoring/summary */
+    summary: () => [...monitoring, 'summary'] as const,
+    /** GET /api/servers/health-summary */
+    healthSummary: () => [...monitoring, 'health-summary'] as const,
+    /** GET /api/servers/{server_ip}/health */
+    health: (name: string) => [...monitoring, 'health', name] as const,
+    /** GET /api/servers/{server_ip}/metrics?timeframe= */
+    metrics: (name: string, timeframe: MetricsTimeframe) =>
+      [...monitoring, 'metrics', name, timeframe] as const,
   },
 } satisfies Record<string, KeyDomain>;

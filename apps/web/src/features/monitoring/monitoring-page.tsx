@@ -1,0 +1,84 @@
+import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/i18n';
+import { AlertsTable } from './alerts-table';
+import { LoadError, Loading } from './monitoring-states';
+import { monitoringSummaryQueryOptions } from './monitoring.queries';
+import { ProblemServers } from './problem-servers';
+import { ServerMetrics } from './server-metrics';
+
+type SummaryKey = 'total' | 'healthy' | 'warning' | 'critical' | 'unknown' | 'activeAlerts';
+const SUMMARY_COLOR: Partial<Record<SummaryKey, string>> = {
+  healthy: 'teal',
+  warning: 'yellow',
+  critical: 'red',
+  activeAlerts: 'red',
+};
+
+/**
+ * Monitoring (docs/api.md §9): the summary counts, the alerts, the servers with problems and one server's
+ * metrics. Every query is
+ * refreshed by the live `alert` event, so the page follows without polling.
+ */
+export function MonitoringPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(`${t('monitoring.title')} · ${t('app.name')}`);
+  return (
+    <Stack gap="xl">
+      <div>
+        <Title order={1} size="h2">
+          {t('monitoring.title')}
+        </Title>
+        <Text c="dimmed">{t('monitoring.description')}</Text>
+      </div>
+      <SummaryCounts />
+      <AlertsTable />
+      <ProblemServers />
+      <ServerMetrics />
+    </Stack>
+  );
+}
+
+function SummaryCounts() {
+  const { t } = useTranslation();
+  const summary = useQuery(monitoringSummaryQueryOptions);
+  if (summary.isError)
+    return (
+      <LoadError
+        title={t('monitoring.loadFailed')}
+        message={summary.error.message}
+        onRetry={() => void summary.refetch()}
+      />
+    );
+  if (summary.isPending) return <Loading height={80} />;
+  const data = summary.data;
+  const counts: [SummaryKey, number][] = [
+    ['total', data.total_servers],
+    ['healthy', data.healthy],
+    ['warning', data.warning],
+    ['critical', data.critical],
+    ['unknown', data.unknown],
+    ['activeAlerts', data.active_alerts],
+  ];
+  return (
+    <Stack gap={4} component="section" aria-label={t('monitoring.summary.label')}>
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
+        {counts.map(([key, value]) => (
+          <Paper key={key} withBorder p="md" radius="md" data-testid={`summary-${key}`}>
+            <Text size="sm" c="dimmed">
+              {t(`monitoring.summary.${key}`)}
+            </Text>
+            <Text fz={28} fw={700} c={value > 0 ? SUMMARY_COLOR[key] : undefined}>
+              {value}
+            </Text>
+          </Paper>
+        ))}
+      </SimpleGrid>
+      <Text size="xs" c="dimmed">
+        {t('monitoring.summary.updated', { time: formatDateTime(data.last_update) })}
+      </Text>
+    </Stack>
+  );
+}
