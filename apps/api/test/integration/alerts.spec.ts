@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator, SimVm } from '@proxdeck/pve-sim';
 import { AlertsService } from '../../src/modules/monitoring';
 import { ServerHistory, ServersRepository, type Server } from '../../src/modules/servers';
+import { DataSource } from 'typeorm';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -46,6 +47,11 @@ describe('alerts: the checker, list, acknowledge, clear', () => {
     checker = t.app.get(AlertsService);
   });
   afterAll(async () => {
+    // The integration database is shared by every file: leave no alert, broadcast or server behind.
+    const dataSource = t.app.get(DataSource);
+    await dataSource.query(`DELETE FROM alerts`);
+    await dataSource.query(`DELETE FROM notifications WHERE type IN ('alert.raised', 'alert.resolved')`);
+    await dataSource.query(`DELETE FROM servers WHERE name LIKE $1`, [`al-${tag}-%`]);
     await t.close();
     await simulator.close();
   });
@@ -106,7 +112,9 @@ describe('alerts: the checker, list, acknowledge, clear', () => {
     const { vm } = await serverWithVm('down');
     await serverWithVm('up');
     await checker.check(start);
-    expect((await alerts()).filter((a) => a.type === 'server_down')).toEqual([]);
+    expect(
+      (await alerts()).filter((a) => a.type === 'server_down' && a.server?.startsWith(`al-${tag}-`)),
+    ).toEqual([]);
 
     vm.running = false;
     delete vm.startedAt;

@@ -20,6 +20,9 @@ export interface AlertCondition {
 /** Types raised only once they have held for the duration (ALERT_FOR_S): one spike raises nothing. */
 export const DURATION_TYPES: ReadonlySet<string> = new Set(['cpu_high', 'memory_high', 'disk_high']);
 
+/** Inventory statuses the checker does not watch. */
+const NOT_WATCHED: ReadonlySet<string> = new Set(['creating', 'deleting', 'failed', 'missing']);
+
 /** What the checker knows of a server from the inventory. */
 export interface CheckedServer {
   name: string;
@@ -60,7 +63,8 @@ export function conditionsOf(
 ): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   for (const server of servers) {
-    if (server.vmid === null) continue;
+    // A job owns the server (creating, deleting, a failed creation) or its VM is gone: nothing to watch.
+    if (server.vmid === null || NOT_WATCHED.has(server.status)) continue;
     const vm = vms.get(server.vmid);
     if (!vm) continue;
     const downKey = `server_down:${server.name}`;
