@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
-import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
 import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
 import { startSimulatorApp } from '../support/simulator-app';
+import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 
 interface TaskBody {
@@ -34,8 +34,6 @@ interface Overview {
   total_count: number;
   total_bytes: number;
 }
-
-type Response = { status: number; json: <T>() => T; body: string };
 
 /**
  * Backups (docs/api.md §8, §15) against a simulator of our own: a backup follows vzdump to its end and finds
@@ -82,24 +80,11 @@ describe('backups: run, follow, list, protect, delete', () => {
     await simulator.close();
   });
 
-  async function finished(taskId: string, timeoutMs = 60_000): Promise<TaskBody> {
-    return waitFor(
-      async () => {
-        const task = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{ data: TaskBody }>()
-          .data;
-        return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
-      },
-      { timeoutMs, intervalMs: 100, what: `task ${taskId}` },
-    );
-  }
-  function accepted(response: Response): string {
-    if (response.status !== 202)
-      throw new Error(`expected 202, got ${String(response.status)}: ${response.body}`);
-    return response.json<{ data: { task_id: string } }>().data.task_id;
-  }
+  const finished = (taskId: string, timeoutMs?: number) => taskFinished<TaskBody>(admin, taskId, timeoutMs);
+  const accepted = acceptedTaskId;
   const backup = (server: string, body: Record<string, unknown> = {}) =>
     admin.request('POST', `/api/server/backup/${server}`, { body });
-  const data = <T>(response: Response): T => {
+  const data = <T>(response: { status: number; json: <J>() => J; body: string }): T => {
     if (response.status !== 200)
       throw new Error(`expected 200, got ${String(response.status)}: ${response.body}`);
     return response.json<{ data: T }>().data;

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
 import { ServersRepository } from '../../src/modules/servers';
 import { startSimulatorApp } from '../support/simulator-app';
+import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 
 interface TaskBody {
@@ -43,21 +44,8 @@ describe('servers: creation', () => {
     await simulator.close();
   });
 
-  async function finished(taskId: string, timeoutMs = 60_000): Promise<TaskBody> {
-    return waitFor(
-      async () => {
-        const task = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{ data: TaskBody }>()
-          .data;
-        return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
-      },
-      { timeoutMs, intervalMs: 100, what: `task ${taskId}` },
-    );
-  }
-  const accepted = (response: { status: number; json: <T>() => T; body: string }) => {
-    if (response.status !== 202)
-      throw new Error(`expected 202, got ${String(response.status)}: ${response.body}`);
-    return response.json<{ data: { task_id: string } }>().data.task_id;
-  };
+  const finished = (taskId: string, timeoutMs?: number) => taskFinished<TaskBody>(admin, taskId, timeoutMs);
+  const accepted = acceptedTaskId;
   const vmNamed = (name: string) => simulator.state.vms.find((vm) => vm.config.name === name);
 
   it('creates 20 servers in bulk with 20 distinct pool addresses, running, reported by the guest agent', async () => {

@@ -4,6 +4,7 @@ import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
 import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
 import { startSimulatorApp } from '../support/simulator-app';
+import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 
 interface TaskBody {
@@ -22,8 +23,6 @@ interface ConfigBody {
   pending: Record<string, { current: string | null; pending: string | null }>;
   restart_required: boolean;
 }
-
-type Response = { status: number; json: <T>() => T; body: string };
 
 /**
  * A server's life after its creation (docs/api.md §3.2) against a simulator of our own: power actions from
@@ -68,21 +67,8 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
     await simulator.close();
   });
 
-  async function finished(taskId: string, timeoutMs = 60_000): Promise<TaskBody> {
-    return waitFor(
-      async () => {
-        const task = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{ data: TaskBody }>()
-          .data;
-        return ['completed', 'failed', 'partial', 'cancelled'].includes(task.status) ? task : undefined;
-      },
-      { timeoutMs, intervalMs: 100, what: `task ${taskId}` },
-    );
-  }
-  function accepted(response: Response): string {
-    if (response.status !== 202)
-      throw new Error(`expected 202, got ${String(response.status)}: ${response.body}`);
-    return response.json<{ data: { task_id: string } }>().data.task_id;
-  }
+  const finished = (taskId: string, timeoutMs?: number) => taskFinished<TaskBody>(admin, taskId, timeoutMs);
+  const accepted = acceptedTaskId;
   async function act(server: string, action: string, body: Record<string, unknown> = {}) {
     const task = await finished(
       accepted(await admin.request('POST', `/api/servers/${server}/${action}`, { body })),

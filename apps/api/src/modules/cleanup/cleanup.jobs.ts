@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PveApiError, type PveVmResource } from '@proxdeck/pve-client';
 import { EventsService } from '../../platform/events/events.service';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
+import { isVmGone } from '../../platform/proxmox/pve-failure';
 import {
   ALREADY_DONE,
   type ItemContext,
@@ -123,7 +124,7 @@ export class CleanupJobs {
     try {
       return await this.proxmox.pve().vmConfig(node, vmid);
     } catch (error) {
-      if (error instanceof PveApiError && error.message.includes('does not exist')) return null;
+      if (isVmGone(error)) return null;
       throw error;
     }
   }
@@ -132,7 +133,7 @@ export class CleanupJobs {
     try {
       return (await this.proxmox.pve().vmStatus(node, vmid)).status;
     } catch (error) {
-      if (error instanceof PveApiError && error.message.includes('does not exist')) return null;
+      if (isVmGone(error)) return null;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { PveApiError, type PveVmResource } from '@proxdeck/pve-client';
+import type { PveVmResource } from '@proxdeck/pve-client';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
+import { isVmGone } from '../../platform/proxmox/pve-failure';
 import type { JobContext, JobResult } from '../../platform/queue/job-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { ServerSync } from '../servers';
@@ -79,7 +80,7 @@ export class FirewallJobs implements OnModuleInit {
         try {
           rules = await pve.vmFirewallRules(vm.node, vm.vmid);
         } catch (error) {
-          if (error instanceof PveApiError && error.message.includes('does not exist')) continue;
+          if (isVmGone(error)) continue;
           throw error;
         }
         for (const rule of rules.filter(

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
-import { PveApiError, type PveRrdPoint, type PveVmResource } from '@proxdeck/pve-client';
+import type { PveRrdPoint, PveVmResource } from '@proxdeck/pve-client';
 import { AppConfig } from '../../platform/config/app-config';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
+import { isVmGone } from '../../platform/proxmox/pve-failure';
 import { SERVER_NAME, ServersRepository, type Server } from '../servers';
 import { AlertsService } from './alerts.service';
 import {
@@ -35,11 +36,6 @@ const NO_METRICS: HealthMetrics = {
   netin_bps: null,
   netout_bps: null,
 };
-
-/** Whether a Proxmox error says the VM (its config file) does not exist. */
-function isVmGone(error: unknown): boolean {
-  return error instanceof PveApiError && error.status === 500 && error.message.includes('does not exist');
-}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@ import { PveApiError, type PveClient, type PveVmConfig } from '@proxdeck/pve-cli
 import { AppConfig } from '../../platform/config/app-config';
 import { EventsService } from '../../platform/events/events.service';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
+import { isVmGone } from '../../platform/proxmox/pve-failure';
 import { attachVmGroup } from '../../platform/proxmox/vm-firewall';
 import { ALREADY_DONE, type ItemContext } from '../../platform/queue/job-context';
 import { PveTaskSteps } from '../../platform/queue/pve-task-steps';
@@ -249,8 +250,7 @@ export class CreationPipeline {
       if (config.name === plan.name) return true;
       throw new Error(`VMID ${String(vmid)} is taken in Proxmox by ${String(config.name ?? 'another VM')}`);
     } catch (error) {
-      if (error instanceof PveApiError && error.status === 500 && error.message.includes('does not exist'))
-        return false;
+      if (isVmGone(error)) return false;
       throw error;
     }
   }

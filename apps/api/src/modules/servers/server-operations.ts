@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ServerActionPayload } from '@proxdeck/contracts';
 import { PveApiError, PveTaskFailedError, type PveVmConfig } from '@proxdeck/pve-client';
 import { EventsService } from '../../platform/events/events.service';
+import { isVmGone } from '../../platform/proxmox/pve-failure';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
 import { ALREADY_DONE, type ItemContext } from '../../platform/queue/job-context';
 import { IpAllocationService } from '../ip-pools';
@@ -18,11 +19,6 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_S = 60;
 export interface LocatedVm {
   node: string;
   vmid: number;
-}
-
-/** Whether a Proxmox error says the VM (its config file) does not exist. */
-export function isVmGone(error: unknown): boolean {
-  return error instanceof PveApiError && error.status === 500 && error.message.includes('does not exist');
 }
 
 /** Whether the VM of a config is protected from removal (Proxmox's `protection` option). */

@@ -15,3 +15,8 @@ export function pveFailure(error: unknown): unknown {
     return new DependencyUnavailableError('Proxmox', error.message);
   return error;
 }
+
+/** Whether a Proxmox error says a VM (its config file) does not exist: it was destroyed, or never was. */
+export function isVmGone(error: unknown): boolean {
+  return error instanceof PveApiError && error.status === 500 && error.message.includes('does not exist');
+}
