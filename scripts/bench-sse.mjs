@@ -37,10 +37,12 @@ function openClient(baseUrl, cookie, client) {
     socket.on('data', (chunk) => {
       const now = performance.timeOrigin + performance.now();
       client.chunks.push(now, chunk);
-      for (let at = chunk.indexOf(TASK_FRAME); at !== -1; at = chunk.indexOf(TASK_FRAME, at + 1)) client.received += 1;
+      for (let at = chunk.indexOf(TASK_FRAME); at !== -1; at = chunk.indexOf(TASK_FRAME, at + 1))
+        client.received += 1;
       if (!opened) {
         opened = true;
-        if (!chunk.toString('latin1', 0, 12).startsWith('HTTP/1.1 200')) reject(new Error(`stream answered ${chunk.toString('latin1', 0, 12)}`));
+        if (!chunk.toString('latin1', 0, 12).startsWith('HTTP/1.1 200'))
+          reject(new Error(`stream answered ${chunk.toString('latin1', 0, 12)}`));
         else resolveOpen(socket);
       }
     });

@@ -107,6 +107,8 @@ export const configSchema = z
     SSE_MAX_BUFFER_BYTES: positiveInt.min(1024).default(1_048_576),
     NOTIFICATION_RETENTION_DAYS: positiveInt.default(90),
     SCHEDULE_NOTIFICATIONS_PRUNE: schedule.default('1h'),
+    AUDIT_RETENTION_DAYS: positiveInt.min(30).default(365),
+    SCHEDULE_AUDIT_PRUNE: schedule.default('1h'),
     SCHEDULE_SERVERS_SYNC: schedule.default('10s'),
     NOTIFY_TASKS_LONGER_THAN_S: z.coerce.number().int().min(0).default(60),
 
