@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
-import { waitFor } from '@proxdeck/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditJobs } from '../../src/modules/admin/audit.jobs';
@@ -9,6 +8,7 @@ import { AuditTrail } from '../../src/platform/audit/audit-trail';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 import { ADMIN_PASSWORD } from '../support/test-app';
+import { acceptedTaskId, taskFinished } from '../support/tasks';
 
 interface AuditRow {
   id: string;
@@ -144,17 +144,8 @@ describe('the audit trail', () => {
       headers: { authorization: `Bearer ${secret.secret}` },
       body: { name: `aud-${tag}`, cpu: 1, memory: 1024, vm_password: vmPassword },
     });
-    expect(accepted.status).toBe(202);
-    const taskId = accepted.json<{ data: { task_id: string } }>().data.task_id;
-    const task = await waitFor(
-      async () => {
-        const body = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{
-          data: { status: string; items: { pve_upids: string[] }[] };
-        }>().data;
-        return ['completed', 'failed', 'partial'].includes(body.status) ? body : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 100, what: 'the server creation' },
-    );
+    const taskId = acceptedTaskId(accepted);
+    const task = await taskFinished<{ status: string; items: { pve_upids: string[] }[] }>(admin, taskId);
     const upids = task.items.flatMap((item) => item.pve_upids);
     expect(upids.length).toBeGreaterThan(0);
     const [row] = await audit(`task_id=${taskId}`);
