@@ -221,6 +221,7 @@ describe('the live stream', () => {
     for (const key of pages) client.setQueryData(key, { items: [web, other], pagination: {} });
     client.setQueryData(elsewhere, { items: [other], pagination: {} });
     client.setQueryData(queryKeys.servers.cluster(), {});
+    client.setQueryData(queryKeys.servers.config('web-01'), { pending: [{ key: 'memory' }] });
 
     act(() => {
       source.emit('server', { name: 'web-01', status: 'running', live: { cpu_usage: 0.75, mem_bytes: 42 } });
@@ -233,6 +234,7 @@ describe('the live stream', () => {
     expect(client.getQueryData(elsewhere)).toEqual({ items: [other], pagination: {} });
     expect([...pages, elsewhere].map((key) => invalidated(client, key))).toEqual([false, false, false]);
     expect(invalidated(client, queryKeys.servers.detail('web-01'))).toBe(false);
+    expect(invalidated(client, queryKeys.servers.config('web-01'))).toBe(false);
 
     act(() => {
       source.emit('server', { name: 'web-01', status: 'stopped' });
@@ -247,6 +249,8 @@ describe('the live stream', () => {
     expect([...pages, elsewhere].map((key) => invalidated(client, key))).toEqual([true, true, true]);
     expect(invalidated(client, queryKeys.servers.cluster())).toBe(true);
     expect(invalidated(client, queryKeys.servers.detail('web-01'))).toBe(false);
+    // Pending changes are applied when the VM stops: its configuration is read again.
+    expect(invalidated(client, queryKeys.servers.config('web-01'))).toBe(true);
   });
 
   it('refreshes the server lists for a server it has not seen, then not for its live figures', () => {

@@ -417,6 +417,8 @@ export class LiveEvents {
       { queryKey: queryKeys.servers.cluster() },
       { cancelRefetch: false },
     );
+    // A VM that stopped or started again has applied its pending changes: its configuration (and disks) differ.
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.servers.config(event.name) });
   }
 
   #rememberStatus(taskId: string, status: TaskStatus): void {
