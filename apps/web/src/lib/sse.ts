@@ -57,6 +57,7 @@ const EVENT_NAMES = Object.keys({
   notification_state: true,
   server: true,
   alert: true,
+  role_run: true,
   reload: true,
 } satisfies Record<SseEventName, true>) as SseEventName[];
 /** EventSource.CLOSED: the browser will not reconnect this one by itself. */
@@ -186,6 +187,7 @@ export class LiveEvents {
     notification_state: new Set(),
     server: new Set(),
     alert: new Set(),
+    role_run: new Set(),
     reload: new Set(),
   };
   readonly #cacheUpdates: EventHandlers = {
@@ -205,6 +207,12 @@ export class LiveEvents {
       // Raised, resolved, acknowledged or cleared: the alert lists and the monitoring summary's count.
       void this.#queryClient.invalidateQueries({ queryKey: ['alerts'] });
       void this.#queryClient.invalidateQueries({ queryKey: ['monitoring'] });
+    },
+    role_run: (event) => {
+      // A run ended: its history and, when it changed a server's role, the server lists.
+      if (event.status === 'running') return;
+      void this.#queryClient.invalidateQueries({ queryKey: ['roles'] });
+      void this.#queryClient.invalidateQueries({ queryKey: ['servers'] });
     },
     reload: () => {
       void this.#queryClient.invalidateQueries();
