@@ -31,7 +31,15 @@ export interface SshHost {
  * given) and a free port, accepting only `proxdeck-test` with a fresh key. Needs root: it creates the user
  * once, and sshd must start as root. Several hosts may run at once, on the same or different addresses.
  */
-export async function startSshHost(options: { address?: string } = {}): Promise<SshHost> {
+export async function startSshHost(
+  options: {
+    address?: string;
+    /** A fixed port (several hosts on different addresses and one port, as Proxdeck's ANSIBLE_SSH_PORT wants). */
+    port?: number;
+    /** Another public key (`ssh-ed25519 AAAA…`) the host accepts too: one client key for several hosts. */
+    authorizedKey?: string;
+  } = {},
+): Promise<SshHost> {
   const address = options.address ?? '127.0.0.1';
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address))
     throw new Error(`startSshHost: ${address} is not in the loopback range 127.0.0.0/8`);
@@ -48,13 +56,17 @@ export async function startSshHost(options: { address?: string } = {}): Promise<
   try {
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'proxdeck-test-host', '-f', hostKey]);
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'proxdeck-test-client', '-f', clientKey]);
-    writeFileSync(authorizedKeys, readFileSync(`${clientKey}.pub`), { mode: 0o644 });
+    writeFileSync(
+      authorizedKeys,
+      `${readFileSync(`${clientKey}.pub`, 'utf8').trim()}\n${options.authorizedKey ? `${options.authorizedKey.trim()}\n` : ''}`,
+      { mode: 0o644 },
+    );
     const hostPublicKey = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
 
     // The port is free when picked; another process may take it before sshd binds, so a failed start retries.
     let lastOutput = '';
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const port = await freePortOn(address);
+      const port = options.port ?? (await freePortOn(address));
       writeFileSync(config, sshdConfig({ address, port, dir, hostKey, authorizedKeys }), { mode: 0o600 });
       const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
