@@ -344,10 +344,18 @@ describe('roles: run ansible-playbook against servers', () => {
   it('a run past ANSIBLE_RUN_TIMEOUT_S is killed and fails saying it timed out, the role unchanged', async () => {
     // (The remote sleep outlives the killed run a little: short enough for the SSH host to stop cleanly.)
     const started = Date.now();
-    const task = await finished(
-      acceptedTaskId(await assign(name(1), { role: 'proxdeck_sleep', variables: { sleep_seconds: 40 } })),
-      120_000,
+    const taskId = acceptedTaskId(
+      await assign(name(1), { role: 'proxdeck_sleep', variables: { sleep_seconds: 40 } }),
     );
+    // One run per server at a time: another request while this one runs is a 409 naming the task.
+    const second = await assign(name(1), { role: 'proxdeck_marker', variables: { marker_secret: SECRET } });
+    expect(second.status).toBe(409);
+    expect(second.json()).toMatchObject({ details: { server: name(1), task_id: taskId } });
+    const bulkBusy = await admin.request('POST', '/api/roles/assign_bulk', {
+      body: { server_names: [name(2), name(1)], role: '' },
+    });
+    expect(bulkBusy.status).toBe(409);
+    const task = await finished(taskId, 120_000);
     expect(task.status).toBe('failed');
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(task.items[0]?.error).toContain('timed out after 20 s');

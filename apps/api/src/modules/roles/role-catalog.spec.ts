@@ -35,10 +35,16 @@ describe('the role catalogue', () => {
         'variables: []',
       ].join('\n'),
     );
-    writeFileSync(join(extra, 'bad_tasks', 'tasks', 'main.yml'), '- name: no module here\n  nonsense_key: 1\n');
+    writeFileSync(
+      join(extra, 'bad_tasks', 'tasks', 'main.yml'),
+      '- name: no module here\n  nonsense_key: 1\n',
+    );
     catalog = new RoleCatalog(
       new AppConfig(
-        parseConfig({ ANSIBLE_DIR: join(tmpdir(), 'proxdeck-no-ansible-dir'), ANSIBLE_EXTRA_ROLES_DIR: extra }),
+        parseConfig({
+          ANSIBLE_DIR: join(tmpdir(), 'proxdeck-no-ansible-dir'),
+          ANSIBLE_EXTRA_ROLES_DIR: extra,
+        }),
       ),
     );
   });
@@ -60,7 +66,10 @@ describe('the role catalogue', () => {
 
   it('validates: exists, metadata complete, syntax-check passes', async () => {
     expect(await catalog.validate('proxdeck_marker')).toEqual({ valid: true, errors: [] });
-    expect(await catalog.validate('no_such_role')).toEqual({ valid: false, errors: ['no role no_such_role'] });
+    expect(await catalog.validate('no_such_role')).toEqual({
+      valid: false,
+      errors: ['no role no_such_role'],
+    });
     const broken = await catalog.validate('broken_meta');
     expect(broken.valid).toBe(false);
     expect(broken.errors).toContain('label_ko is required (a non-empty text)');
