@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '@proxdeck/testing';
 import { startSshHost, SSH_TEST_USER, type SshHost } from '../support/ssh-host';
 
 const run = promisify(execFile);
@@ -91,5 +92,52 @@ describe('the test SSH host fixture (test/support/ssh-host.ts)', () => {
     writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
     await expect(sshRun(host, 'true', knownHosts)).rejects.toThrow();
     await expect(run('test', ['-e', host.privateKeyPath])).rejects.toThrow();
+  });
+
+  it('stops with a session still open: the session ends too', async () => {
+    const host = await startSshHost({ address: '127.0.0.34' });
+    const knownHosts = join(dir, 'known_hosts_session');
+    writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
+    const session = spawn(
+      'ssh',
+      [
+        '-i',
+        host.privateKeyPath,
+        '-p',
+        String(host.port),
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        `${host.user}@${host.address}`,
+        'echo open; sleep 120',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const ended = new Promise<number | null>((resolve) =>
+      session.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
+    let output = '';
+    session.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await waitFor(() => (output.includes('open') ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the session',
+    });
+    await host.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      ended,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => {
+          resolve('still running');
+        }, 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    expect(code).not.toBe('still running');
   });
 });

@@ -84,6 +84,9 @@ export async function startSshHost(options: { address?: string } = {}): Promise<
       }
       const stop = async (): Promise<void> => {
         if (running()) {
+          // Sessions still open (ansible's ControlPersist keeps one) are the listener's children: end them too,
+          // so that no sshd outlives the host (nor holds the listener's output pipes open).
+          await endChildren(child.pid);
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
           await exited;
@@ -173,6 +176,22 @@ function ensureTestUser(): Promise<string> {
     userReady = undefined;
   });
   return userReady;
+}
+
+/** SIGTERM to every process whose parent is `pid` (sshd's per-connection processes). */
+async function endChildren(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  const { stdout } = await run('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
+  for (const line of stdout.split('\n')) {
+    const child = Number(line.trim());
+    if (child > 0) {
+      try {
+        process.kill(child, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }
 
 function freePortOn(address: string): Promise<number> {
