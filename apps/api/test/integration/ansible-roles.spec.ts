@@ -28,6 +28,8 @@ const ANSIBLE_DIR = join(WORKSPACE_ROOT, 'ansible');
 const ROLES_DIR = join(ANSIBLE_DIR, 'roles');
 const TEST_ROLES_DIR = join(ANSIBLE_DIR, 'test-roles');
 const ROLE_NAME = /^[a-z][a-z0-9_]*$/;
+/** The interpreter of Debian's ansible-playbook (the one that can import ansible). */
+const PYTHON = '/usr/bin/python3';
 const OS = ['debian', 'ubuntu', 'rocky'];
 const TYPES = ['string', 'integer', 'boolean', 'list'];
 
@@ -58,12 +60,52 @@ function filesUnder(dir: string): string[] {
 
 /** YAML files parsed by PyYAML, the parser Ansible itself uses (keys: the paths given). */
 async function loadYaml(paths: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run('python3', [
+  const { stdout } = await run(PYTHON, [
     '-c',
     'import json, sys, yaml\nprint(json.dumps({p: yaml.safe_load(open(p, encoding="utf-8")) for p in sys.argv[1:]}))',
     ...paths,
   ]);
   return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/**
+ * Renders templates with Ansible's own Templar (its filters, undefined variables as errors), without a host.
+ * Each item: a template file or a text, and the variables; the answer: the text or the error, by key.
+ */
+async function renderTemplates(
+  items: { key: string; path?: string; text?: string; vars: Record<string, unknown> }[],
+): Promise<Record<string, { text?: string; error?: string }>> {
+  const script = [
+    'import json, sys',
+    'from ansible.parsing.dataloader import DataLoader',
+    'from ansible.template import Templar',
+    'out = {}',
+    'for item in json.load(sys.stdin):',
+    '    templar = Templar(loader=DataLoader(), variables=item["vars"])',
+    '    source = item["text"] if "text" in item else open(item["path"], encoding="utf-8").read()',
+    '    try:',
+    '        out[item["key"]] = {"text": templar.template(source, preserve_trailing_newlines=True, escape_backslashes=False)}',
+    '    except Exception as error:',
+    '        out[item["key"]] = {"error": str(error)}',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const result = await new Promise<string>((resolve, reject) => {
+    const child = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`template rendering failed (${String(code)}): ${stderr}`));
+    });
+    child.stdin.end(JSON.stringify(items));
+  });
+  return JSON.parse(result) as Record<string, { text?: string; error?: string }>;
 }
 
 interface Variable {
@@ -344,6 +386,129 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
         }
       },
     );
+  });
+
+  describe('templates, rendered by Ansible for Debian and for Rocky Linux', () => {
+    // Check runs skip the templates of a role whose package is only pending: render them all here instead.
+    const SECRETS: Record<string, Record<string, unknown>> = {
+      db: { db_root_password: 'root "pw" \\ end', db_user_password: 'user-pw' },
+      search: { search_admin_password: 'Admin-Pw-1!' },
+      ftp: { ftp_user_password: 'ftp-pw' },
+      was: { was_secret_key: 'key with "quotes"' },
+    };
+
+    async function renderRole(
+      role: Role,
+      family: 'Debian' | 'RedHat',
+      overrides: Record<string, unknown> = {},
+    ) {
+      const defaultsPath = join(role.dir, 'defaults/main.yml');
+      const varFiles = ['main.yml', `${family}.yml`]
+        .map((file) => join(role.dir, 'vars', file))
+        .filter((file) => existsSync(file));
+      const parsed = await loadYaml([...(existsSync(defaultsPath) ? [defaultsPath] : []), ...varFiles]);
+      const vars: Record<string, unknown> = {
+        ansible_managed: 'Ansible managed',
+        inventory_hostname: 'server-1',
+        ansible_os_family: family,
+        ansible_architecture: 'x86_64',
+        ...(parsed[defaultsPath] ?? {}),
+        ...varFiles.reduce<Record<string, unknown>>(
+          (all, file) => ({ ...all, ...((parsed[file] ?? {}) as Record<string, unknown>) }),
+          {},
+        ),
+        ...(SECRETS[role.name] ?? {}),
+        ...overrides,
+      };
+      const templates = filesUnder(join(role.dir, 'templates'));
+      const internal = varFiles.flatMap((file) => Object.keys(parsed[file] ?? {}));
+      const rendered = await renderTemplates([
+        ...templates.map((file) => ({ key: file, path: join(role.dir, 'templates', file), vars })),
+        ...internal.map((key) => ({ key: `vars:${key}`, text: `{{ ${key} }}`, vars })),
+      ]);
+      const errors = Object.entries(rendered).filter(([, value]) => value.error !== undefined);
+      expect({ role: role.name, family, errors }).toEqual({ role: role.name, family, errors: [] });
+      return Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, value.text ?? '']));
+    }
+
+    it.each(
+      SHIPPED.flatMap((role) =>
+        (['Debian', 'RedHat'] as const).map((family) => [role.name, family, role] as const),
+      ),
+    )(
+      '%s on %s: every template and internal variable renders with the defaults',
+      async (_name, family, role) => {
+        await renderRole(role, family);
+      },
+    );
+
+    it("web: the site listens on web_listen_port and serves web_root; nginx runs as the distribution's user", async () => {
+      const web = SHIPPED.find((role) => role.name === 'web')!;
+      const debian = await renderRole(web, 'Debian', { web_listen_port: 8081, web_root: '/srv/site' });
+      expect(debian['proxdeck-site.conf.j2']).toContain('listen 8081 default_server;');
+      expect(debian['proxdeck-site.conf.j2']).toContain('root /srv/site;');
+      expect(debian['nginx.conf.j2']).toContain('user www-data;');
+      expect((await renderRole(web, 'RedHat'))['nginx.conf.j2']).toContain('user nginx;');
+    });
+
+    it('db: the settings carry the variables; the root password is escaped for the option file', async () => {
+      const db = SHIPPED.find((role) => role.name === 'db')!;
+      const rendered = await renderRole(db, 'Debian', { db_bind_address: '0.0.0.0', db_port: 3307 });
+      expect(rendered['proxdeck.cnf.j2']).toContain('bind-address = 0.0.0.0');
+      expect(rendered['proxdeck.cnf.j2']).toContain('port = 3307');
+      expect(rendered['root-my.cnf.j2']).toContain('password = "root \\"pw\\" \\\\ end"');
+    });
+
+    it('was: the unit runs the start script as the app user; SECRET_KEY only when given', async () => {
+      const was = SHIPPED.find((role) => role.name === 'was')!;
+      const rendered = await renderRole(was, 'Debian', { was_app_name: 'shop', was_port: 9000 });
+      expect(rendered['app.service.j2']).toContain('User=shop');
+      expect(rendered['app.service.j2']).toContain('ExecStart=/opt/proxdeck-app/start.sh');
+      expect(rendered['start.sh.j2']).toContain('exec python -m http.server $PORT');
+      expect(rendered['app.env.j2']).toContain('PORT=9000');
+      expect(rendered['app.env.j2']).toContain('SECRET_KEY="key with \\"quotes\\""');
+      const withoutSecret = await renderRole(was, 'RedHat', { was_secret_key: '' });
+      expect(withoutSecret['app.env.j2']).not.toContain('SECRET_KEY');
+    });
+
+    it("ftp: booleans become YES/NO; the chroot directory is the distribution's", async () => {
+      const ftp = SHIPPED.find((role) => role.name === 'ftp')!;
+      const debian = await renderRole(ftp, 'Debian');
+      expect(debian['vsftpd.conf.j2']).toMatch(/^anonymous_enable=NO$/m);
+      expect(debian['vsftpd.conf.j2']).toMatch(/^allow_writeable_chroot=YES$/m);
+      expect(debian['vsftpd.conf.j2']).toMatch(/^secure_chroot_dir=\/var\/run\/vsftpd\/empty$/m);
+      const rocky = await renderRole(ftp, 'RedHat', { ftp_write_enable: false, ftp_listen_port: 2121 });
+      expect(rocky['vsftpd.conf.j2']).toMatch(/^write_enable=NO$/m);
+      expect(rocky['vsftpd.conf.j2']).not.toContain('allow_writeable_chroot');
+      expect(rocky['vsftpd.conf.j2']).toMatch(/^listen_port=2121$/m);
+      expect(rocky['vsftpd.conf.j2']).toMatch(/^secure_chroot_dir=\/usr\/share\/empty$/m);
+    });
+
+    it('node_exporter: the listen address and flags; the Rocky release URL for the architecture', async () => {
+      const role = SHIPPED.find((candidate) => candidate.name === 'node_exporter')!;
+      const debian = await renderRole(role, 'Debian', { node_exporter_extra_args: ['--collector.systemd'] });
+      expect(debian['args.j2']).toContain('ARGS="--web.listen-address=:9100 --collector.systemd"');
+      const rocky = await renderRole(role, 'RedHat', {
+        node_exporter_listen_port: 9200,
+        ansible_architecture: 'aarch64',
+      });
+      expect(rocky['args.j2']).toContain('ARGS="--web.listen-address=:9200"');
+      expect(rocky['vars:__node_exporter_release']).toBe('node_exporter-1.8.2.linux-arm64');
+      expect(rocky['node_exporter.service.j2']).toContain('EnvironmentFile=/etc/sysconfig/node_exporter');
+    });
+
+    it('search: the heap size goes to -Xms and -Xmx; the repository follows the major version', async () => {
+      const search = SHIPPED.find((role) => role.name === 'search')!;
+      const rendered = await renderRole(search, 'Debian', {
+        search_heap_size: '2g',
+        search_major_version: 2,
+      });
+      expect(rendered['heap.options.j2']).toMatch(/^-Xms2g$/m);
+      expect(rendered['heap.options.j2']).toMatch(/^-Xmx2g$/m);
+      expect(rendered['vars:__search_repo_url']).toBe(
+        'https://artifacts.opensearch.org/releases/bundle/opensearch/2.x',
+      );
+    });
   });
 
   describe('runs over SSH against a real host (an unprivileged user, no become)', () => {

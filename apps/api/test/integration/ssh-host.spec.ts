@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,20 @@ describe('the test SSH host fixture (test/support/ssh-host.ts)', () => {
       expect(sudo).toBe('nosudo');
     }
     expect(hosts[0]?.address).not.toBe(hosts[1]?.address);
+  });
+
+  it('gives each host a home of its own, writable by the test user only', async () => {
+    const [first, second] = hosts as [SshHost, SshHost];
+    expect(first.home).not.toBe(second.home);
+    for (const [index, host] of hosts.entries()) {
+      const knownHosts = join(dir, `known_hosts_home_${host.address}`);
+      writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
+      await sshRun(host, `echo host-${String(index)} > ~/which-host`, knownHosts);
+    }
+    expect(readFileSync(join(first.home, 'which-host'), 'utf8')).toBe('host-0\n');
+    expect(readFileSync(join(second.home, 'which-host'), 'utf8')).toBe('host-1\n');
+    expect(statSync(first.home).mode & 0o777).toBe(0o700);
+    expect(statSync(first.home).uid).not.toBe(0);
   });
 
   it('presents the host key of its known_hosts line (a different key is refused)', async () => {
