@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { RoleRunEvent } from '@proxdeck/contracts';
@@ -56,12 +56,12 @@ describe('roles: run ansible-playbook against servers', () => {
   let t: TestApp;
   let admin: Caller;
   let hosts: SshHost[] = [];
-  let home: string;
   const tag = randomBytes(2).toString('hex');
   const name = (index: number) => `rl-${tag}-${String(index)}`;
   const SECRET = `pd-secret-${randomBytes(8).toString('hex')}`;
-  const marker = () => join(home, 'proxdeck-marker');
-  const markerText = () => (existsSync(marker()) ? readFileSync(marker(), 'utf8') : '');
+  /** The marker file on the host of server `index` (1-3: hosts 0-2; 5, the created one: host 3). */
+  const marker = (index: number) =>
+    join(hosts[index === 5 ? 3 : index - 1]?.home ?? '/nonexistent', 'proxdeck-marker');
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   const taskIds: string[] = [];
 
@@ -71,8 +71,6 @@ describe('roles: run ansible-playbook against servers', () => {
     hosts = [first];
     for (const address of ADDRESSES.slice(1))
       hosts.push(await startSshHost({ address, port: first.port, authorizedKey: publicKey }));
-    home = first.home;
-    rmSync(marker(), { force: true });
     ({ simulator, t } = await startSimulatorApp(0.02, {
       RUN_WORKERS: 'true',
       WORKER_CONCURRENCY: '4',
@@ -133,7 +131,6 @@ describe('roles: run ansible-playbook against servers', () => {
     await t.close();
     await simulator.close();
     for (const host of hosts) await host.stop();
-    rmSync(marker(), { force: true });
   }, 60_000);
 
   const finished = (taskId: string, timeoutMs = 90_000) => {
@@ -167,7 +164,7 @@ describe('roles: run ansible-playbook against servers', () => {
     return events;
   };
 
-  it('lists the catalogue with its variables, secret ones without a default, and validates roles', async () => {
+  it('lists the catalogue (the shipped roles and the test roles) with its variables, secret ones without a default, and validates roles', async () => {
     const roles = data<{ name: string; variables: { name: string; secret: boolean; default?: unknown }[] }[]>(
       await admin.request('GET', '/api/roles/available'),
     );
@@ -183,6 +180,14 @@ describe('roles: run ansible-playbook against servers', () => {
       valid: true,
       errors: [],
     });
+    // The roles the project ships are all in the catalogue, complete and valid.
+    const shipped = ['db', 'ftp', 'node_exporter', 'search', 'was', 'web'];
+    expect(roles.map((role) => role.name)).toEqual(expect.arrayContaining(shipped));
+    for (const role of shipped)
+      expect([role, data(await admin.request('GET', `/api/roles/validate/${role}`))]).toEqual([
+        role,
+        { valid: true, errors: [] },
+      ]);
     expect(data(await admin.request('GET', '/api/roles/validate/no_such_role'))).toEqual({
       valid: false,
       errors: ['no role no_such_role'],
@@ -238,7 +243,8 @@ describe('roles: run ansible-playbook against servers', () => {
     sampling.on = false;
     await sampler;
     expect(task.status).toBe('completed');
-    expect(readFileSync(marker(), 'utf8')).toBe(`applied-${tag}\n${sha(SECRET)}\n`);
+    expect(readFileSync(marker(1), 'utf8')).toBe(`applied-${tag}\n${sha(SECRET)}\n`);
+    expect(existsSync(marker(2))).toBe(false);
     expect(await roleOf(name(1))).toBe('proxdeck_marker');
 
     const [latest] = await runsOf(name(1));
@@ -287,6 +293,7 @@ describe('roles: run ansible-playbook against servers', () => {
   }, 120_000);
 
   it('a dry run shows what would change and changes nothing, the role included', async () => {
+    const before = readFileSync(marker(1), 'utf8');
     const task = await finished(
       acceptedTaskId(
         await admin.request('POST', `/api/roles/dry_run/${name(1)}`, {
@@ -298,8 +305,7 @@ describe('roles: run ansible-playbook against servers', () => {
       ),
     );
     expect(task.status).toBe('completed');
-    // (Other test files share the test user's home: the marker is only checked for what this run would write.)
-    expect(markerText()).not.toContain('would-change');
+    expect(readFileSync(marker(1), 'utf8')).toBe(before);
     expect(await roleOf(name(1))).toBe('proxdeck_marker');
     const [latest] = await runsOf(name(1));
     expect(latest).toMatchObject({ action: 'dry_run', status: 'succeeded' });
@@ -320,7 +326,7 @@ describe('roles: run ansible-playbook against servers', () => {
     expect(task.status).toBe('failed');
     expect(task.items[0]?.error).toContain('proxdeck_marker failed on purpose');
     expect(await roleOf(name(1))).toBe('proxdeck_marker');
-    expect(markerText()).not.toContain('never');
+    expect(readFileSync(marker(1), 'utf8')).toBe(`applied-${tag}\n${sha(SECRET)}\n`);
     const [latest] = await runsOf(name(1));
     expect(latest).toMatchObject({ status: 'failed', action: 'apply' });
     expect(latest?.log).toContain('failed on purpose because marker_fail is true');
@@ -372,7 +378,7 @@ describe('roles: run ansible-playbook against servers', () => {
   it('removing runs the removal tasks and clears the role', async () => {
     const task = await finished(acceptedTaskId(await admin.request('POST', `/api/remove_role/${name(1)}`)));
     expect(task.status).toBe('completed');
-    expect(existsSync(marker())).toBe(false);
+    expect(existsSync(marker(1))).toBe(false);
     expect(await roleOf(name(1))).toBeNull();
     const [latest] = await runsOf(name(1));
     expect(latest).toMatchObject({ action: 'remove', role: 'proxdeck_marker', status: 'succeeded' });
@@ -402,7 +408,8 @@ describe('roles: run ansible-playbook against servers', () => {
       const [latest] = await runsOf(server);
       expect(latest).toMatchObject({ task_id: task.task_id, status: 'succeeded', address: ADDRESSES[index] });
     }
-    expect(readFileSync(marker(), 'utf8')).toBe(`bulk-${tag}\n${sha(SECRET)}\n`);
+    for (const index of [1, 2, 3])
+      expect(readFileSync(marker(index), 'utf8')).toBe(`bulk-${tag}\n${sha(SECRET)}\n`);
     // "" removes, in bulk too.
     const removal = await finished(
       acceptedTaskId(
@@ -441,7 +448,7 @@ describe('roles: run ansible-playbook against servers', () => {
     );
     expect(task.status).toBe('completed');
     expect(await roleOf(server)).toBe('proxdeck_marker');
-    expect(readFileSync(marker(), 'utf8')).toBe(`created-${tag}\n${sha(SECRET)}\n`);
+    expect(readFileSync(marker(5), 'utf8')).toBe(`created-${tag}\n${sha(SECRET)}\n`);
     const [latest] = await runsOf(server);
     expect(latest).toMatchObject({ task_id: task.task_id, status: 'succeeded', address: ADDRESSES[3] });
     const record = await t.app
