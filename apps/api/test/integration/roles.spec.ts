@@ -331,6 +331,13 @@ describe('roles: run ansible-playbook against servers', () => {
     expect(latest).toMatchObject({ status: 'failed', action: 'apply' });
     expect(latest?.log).toContain('failed on purpose because marker_fail is true');
     expect(latest?.error).toMatch(/^ansible-playbook failed \(exit 2\)/);
+    // Its creator is told, as for every failed task, without the secret.
+    const notifications = data<{ task_id: string | null; type: string; message: string }[]>(
+      await admin.request('GET', '/api/notifications?type=task.failed&per_page=50'),
+    );
+    const told = notifications.find((notification) => notification.task_id === task.task_id);
+    expect(told?.message).toContain('failed on purpose');
+    expect(JSON.stringify(notifications)).not.toContain(SECRET);
   }, 120_000);
 
   it('an unreachable server ends the task failed saying so, its role unchanged', async () => {
