@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '@proxdeck/testing';
 import { startSshHost, SSH_TEST_USER, type SshHost } from '../support/ssh-host';
 
 const run = promisify(execFile);
@@ -64,6 +65,20 @@ describe('the test SSH host fixture (test/support/ssh-host.ts)', () => {
     expect(hosts[0]?.address).not.toBe(hosts[1]?.address);
   });
 
+  it('gives each host a home of its own, writable by the test user only', async () => {
+    const [first, second] = hosts as [SshHost, SshHost];
+    expect(first.home).not.toBe(second.home);
+    for (const [index, host] of hosts.entries()) {
+      const knownHosts = join(dir, `known_hosts_home_${host.address}`);
+      writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
+      await sshRun(host, `echo host-${String(index)} > ~/which-host`, knownHosts);
+    }
+    expect(readFileSync(join(first.home, 'which-host'), 'utf8')).toBe('host-0\n');
+    expect(readFileSync(join(second.home, 'which-host'), 'utf8')).toBe('host-1\n');
+    expect(statSync(first.home).mode & 0o777).toBe(0o700);
+    expect(statSync(first.home).uid).not.toBe(0);
+  });
+
   it('presents the host key of its known_hosts line (a different key is refused)', async () => {
     const [first, second] = hosts as [SshHost, SshHost];
     const wrong = join(dir, 'known_hosts_wrong');
@@ -91,5 +106,52 @@ describe('the test SSH host fixture (test/support/ssh-host.ts)', () => {
     writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
     await expect(sshRun(host, 'true', knownHosts)).rejects.toThrow();
     await expect(run('test', ['-e', host.privateKeyPath])).rejects.toThrow();
+  });
+
+  it('stops with a session still open: the session ends too', async () => {
+    const host = await startSshHost({ address: '127.0.0.34' });
+    const knownHosts = join(dir, 'known_hosts_session');
+    writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
+    const session = spawn(
+      'ssh',
+      [
+        '-i',
+        host.privateKeyPath,
+        '-p',
+        String(host.port),
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        `${host.user}@${host.address}`,
+        'echo open; sleep 120',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const ended = new Promise<number | null>((resolve) =>
+      session.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
+    let output = '';
+    session.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await waitFor(() => (output.includes('open') ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the session',
+    });
+    await host.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      ended,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => {
+          resolve('still running');
+        }, 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    expect(code).not.toBe('still running');
   });
 });

@@ -348,6 +348,32 @@ describe('the live stream', () => {
     expect(invalidated(client, queryKeys.tasks.detail('t-1'))).toBe(false);
   });
 
+  it('refreshes role and server queries when a role run ends, not for each line of its output', () => {
+    const { client, source } = connected();
+    const roles = ['roles', 'runs', { server: 'web-01' }];
+    const servers = ['servers', 'detail', 'web-01'];
+    const other = queryKeys.tasks.detail('t-1');
+    for (const key of [roles, servers, other]) client.setQueryData(key, {});
+    const run = {
+      run_id: 1,
+      task_id: 't-1',
+      server: 'web-01',
+      role: 'web',
+      action: 'apply' as const,
+      offset: 0,
+    };
+
+    act(() => {
+      source.emit('role_run', { ...run, status: 'running', lines: ['TASK [web : Install nginx]'] });
+    });
+    expect([roles, servers].map((key) => invalidated(client, key))).toEqual([false, false]);
+
+    act(() => {
+      source.emit('role_run', { ...run, status: 'succeeded', offset: 1, lines: [] });
+    });
+    expect([roles, servers, other].map((key) => invalidated(client, key))).toEqual([true, true, false]);
+  });
+
   it('refreshes everything on a reload event', () => {
     const { client, source } = connected();
     const keys = [

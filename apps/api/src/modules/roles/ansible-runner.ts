@@ -121,6 +121,9 @@ export class AnsibleRunner {
           ANSIBLE_HOST_KEY_CHECKING: settings.ANSIBLE_HOST_KEY_CHECKING === 'off' ? 'False' : 'True',
           ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),
           ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, 'cp'),
+          // One connection per host for the run's tasks; the run's control directory goes with the run, so a
+          // master kept longer (Ansible's default is 60 s) would only hold the server's session open.
+          ANSIBLE_SSH_ARGS: '-C -o ControlMaster=auto -o ControlPersist=5s',
         }),
         timeoutMs: settings.ANSIBLE_RUN_TIMEOUT_S * 1000,
         onLine: emit,

@@ -109,7 +109,7 @@ variables:
 });
 
 describe('checking the variables of a run', () => {
-  const role = parseRoleMetadata('web', COMPLETE, true).metadata as RoleMetadata;
+  const role: RoleMetadata = parseRoleMetadata('web', COMPLETE, true).metadata!;
 
   it('splits plain and secret variables', () => {
     const { checked, problems } = checkVariables(role, {

@@ -109,7 +109,11 @@ export function parseRoleMetadata(
         return;
       }
       const at = `variable ${variableName}`;
-      if (!variableName.startsWith(`${name}_`)) errors.push(`${at} is not prefixed with ${name}_`);
+      const prefixes = [`${name}_`];
+      // Proxdeck's own test roles (proxdeck_marker) prefix with the name after `proxdeck_` (marker_text).
+      if (name.startsWith('proxdeck_')) prefixes.push(`${name.slice('proxdeck_'.length)}_`);
+      if (!prefixes.some((prefix) => variableName.startsWith(prefix)))
+        errors.push(`${at} is not prefixed with ${prefixes.join(' or ')}`);
       if (seen.has(variableName)) errors.push(`${at} is declared twice`);
       seen.add(variableName);
       const type = entry.type as VariableType;

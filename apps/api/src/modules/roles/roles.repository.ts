@@ -22,6 +22,19 @@ export class RolesRepository {
     );
   }
 
+  /**
+   * Ends as failed the runs of this task on this server still marked running: a worker died during them (a
+   * new try of the task item starts a new run).
+   */
+  async interrupt(taskId: string, server: string): Promise<void> {
+    await this.runs.query(
+      `UPDATE role_runs SET status = 'failed', finished_at = now(),
+              error = 'Interrupted: the worker running it stopped', log = log || $3
+        WHERE task_id = $1 AND server = $2 AND status = 'running'`,
+      [taskId, server, 'Proxdeck: the worker running this run stopped before it ended\n'],
+    );
+  }
+
   /** Appends output (already masked) to a run's log. */
   async appendLog(id: number, text: string): Promise<void> {
     if (text.length === 0) return;

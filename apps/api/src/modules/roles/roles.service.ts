@@ -353,6 +353,7 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
       secret = kept;
     } else if (request.action !== 'remove')
       secret = (await this.secrets.read(request.taskId, request.server)) ?? {};
+    await this.runs.interrupt(request.taskId, request.server);
     const shown: Record<string, unknown> = { ...request.plain };
     for (const name of Object.keys(secret)) shown[name] = MASK;
     const run = await this.runs.start({
