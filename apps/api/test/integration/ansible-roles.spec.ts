@@ -561,11 +561,26 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
 
     it('the marker role writes ~/proxdeck-marker, again without change, and its removal deletes it', async () => {
       rmSync(markerPath(), { force: true });
+      // The process list, read every 100 ms during the run: the secret never shows on a command line.
+      const state = { running: true };
+      const commandLines: string[] = [];
+      const watcher = (async () => {
+        while (state.running) {
+          commandLines.push((await run('ps', ['-eo', 'args'])).stdout);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
       const applied = await playbook('apply.yml', {
         proxdeck_role: 'proxdeck_marker',
         marker_text: 'hello from the spec',
         marker_secret: secret,
+      }).finally(() => {
+        state.running = false;
       });
+      await watcher;
+      expect(commandLines.length).toBeGreaterThan(3);
+      expect(commandLines.some((list) => list.includes('ansible-playbook'))).toBe(true);
+      expect(commandLines.filter((list) => list.includes(secret))).toEqual([]);
       expect(applied).toMatchObject({ code: 0 });
       expect(applied.output).toMatch(/changed=1\b/);
       expect(readFileSync(markerPath(), 'utf8')).toBe(
@@ -610,6 +625,16 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
       const failed = await playbook('apply.yml', { proxdeck_role: 'proxdeck_marker' });
       expect(failed.code).not.toBe(0);
       expect(existsSync(markerPath())).toBe(false);
+    }, 120_000);
+
+    it('the sleep role sleeps sleep_seconds on the host (also in check mode)', async () => {
+      const begin = Date.now();
+      const slept = await playbook('apply.yml', { proxdeck_role: 'proxdeck_sleep', sleep_seconds: 3 }, [
+        '--check',
+      ]);
+      expect(slept).toMatchObject({ code: 0 });
+      expect(Date.now() - begin).toBeGreaterThanOrEqual(3_000);
+      expect(slept.output).toContain('Sleep for sleep_seconds');
     }, 120_000);
 
     // Values for the required secrets (check mode never applies them).
