@@ -650,19 +650,35 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
       was: { was_secret_key: 'Check-Secret-Key-1', was_pip_packages: ['gunicorn'] },
     };
 
-    it('every shipped role runs in check mode (--check --diff) and exits 0, two at a time', async () => {
+    it('every shipped role, and its removal, runs in check mode (--check --diff) and exits 0, two at a time', async () => {
       const started = Date.now();
-      const results: { role: string; code: number | null; output: string; seconds: number }[] = [];
-      const queue = [...SHIPPED];
+      // Files and packages of this machine that the check runs would change (node_exporter, db are installed here).
+      const nodeExporterArgs = '/etc/default/prometheus-node-exporter';
+      const argsBefore = existsSync(nodeExporterArgs) ? readFileSync(nodeExporterArgs, 'utf8') : null;
+      const installed = async (name: string): Promise<boolean> =>
+        (await runToEnd('dpkg-query', ['-W', '-f=${Status}', name])).output.includes('install ok installed');
+      const packagesBefore = await Promise.all(['mariadb-server', 'prometheus-node-exporter'].map(installed));
+      const results: {
+        role: string;
+        secrets: Record<string, unknown>;
+        code: number | null;
+        output: string;
+        seconds: number;
+      }[] = [];
+      const queue = SHIPPED.flatMap((role) => [
+        { role, playbook: 'apply.yml' as const },
+        { role, playbook: 'remove.yml' as const },
+      ]);
       const worker = async (): Promise<void> => {
-        for (let role = queue.shift(); role; role = queue.shift()) {
+        for (let job = queue.shift(); job; job = queue.shift()) {
           const begin = Date.now();
-          const vars = CHECK_VARS[role.name] ?? {};
-          const result = await playbook('apply.yml', { proxdeck_role: role.name, ...vars }, [
+          const vars = CHECK_VARS[job.role.name] ?? {};
+          const result = await playbook(job.playbook, { proxdeck_role: job.role.name, ...vars }, [
             '--check',
             '--diff',
           ]);
-          results.push({ role: role.name, ...result, seconds: (Date.now() - begin) / 1000 });
+          const label = `${job.role.name}${job.playbook === 'remove.yml' ? ' (removal)' : ''}`;
+          results.push({ role: label, secrets: vars, ...result, seconds: (Date.now() - begin) / 1000 });
         }
       };
       await Promise.all([worker(), worker()]);
@@ -678,13 +694,17 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
         });
         expect(result.output).toMatch(/failed=0\b/);
         // The secrets given to the run never reach its output.
-        for (const value of Object.values(CHECK_VARS[result.role] ?? {}))
+        for (const value of Object.values(result.secrets))
           if (typeof value === 'string' && /Pw|Secret/.test(value))
             expect(result.output).not.toContain(value);
       }
-      // Check mode changed nothing: no package or file of the roles appeared on the host.
+      // Check mode changed nothing: no file of the roles appeared, none changed, no package came or went.
       expect(existsSync('/etc/nginx/conf.d/proxdeck-site.conf')).toBe(false);
       expect(existsSync('/etc/apt/sources.list.d/opensearch.list')).toBe(false);
+      expect(existsSync(nodeExporterArgs) ? readFileSync(nodeExporterArgs, 'utf8') : null).toBe(argsBefore);
+      expect(await Promise.all(['mariadb-server', 'prometheus-node-exporter'].map(installed))).toEqual(
+        packagesBefore,
+      );
       process.stdout.write(
         `check-mode runs: ${results.map((r) => `${r.role} ${r.seconds.toFixed(1)} s`).join(', ')}; ` +
           `total ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
