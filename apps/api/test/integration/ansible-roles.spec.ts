@@ -484,6 +484,23 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
       expect(rocky['vsftpd.conf.j2']).toMatch(/^secure_chroot_dir=\/usr\/share\/empty$/m);
     });
 
+    it("ftp: the FTP user's password hash is the same on every run (the user task stays unchanged)", async () => {
+      const ftp = SHIPPED.find((role) => role.name === 'ftp')!;
+      const tasks = (await loadYaml([join(ftp.dir, 'tasks/main.yml')]))[join(ftp.dir, 'tasks/main.yml')];
+      const userTask = flattenTasks(tasks).find(({ task }) => 'ansible.builtin.user' in task);
+      const expression = (userTask?.task['ansible.builtin.user'] as { password: string }).password;
+      const vars = { ftp_user: 'uploader', ftp_user_password: 'ftp-pw', inventory_hostname: 'server-1' };
+      const rendered = await renderTemplates([
+        { key: 'first', text: expression, vars },
+        { key: 'second', text: expression, vars },
+        { key: 'other host', text: expression, vars: { ...vars, inventory_hostname: 'server-2' } },
+      ]);
+      expect(rendered.first?.text).toMatch(/^\$6\$/);
+      expect(rendered.second?.text).toBe(rendered.first?.text);
+      expect(rendered['other host']?.text).not.toBe(rendered.first?.text);
+      expect(userTask?.noLog).toBe(true);
+    });
+
     it('node_exporter: the listen address and flags; the Rocky release URL for the architecture', async () => {
       const role = SHIPPED.find((candidate) => candidate.name === 'node_exporter')!;
       const debian = await renderRole(role, 'Debian', { node_exporter_extra_args: ['--collector.systemd'] });
