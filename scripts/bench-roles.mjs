@@ -1,113 +1,36 @@
 #!/usr/bin/env node
 // `npm run bench:roles`: a bulk assignment of the small test role proxdeck_marker to BENCH_HOSTS (20) test hosts,
-// each a real OpenSSH server (Debian's sshd, started here as the test fixture does) on its own loopback address
+// each a real OpenSSH server (Debian's sshd, started by the tests' fixture, libs/testing) on its own loopback address
 // 127.0.0.10… and one port, accepting the unprivileged user proxdeck-test with one key. Needs root (sshd, useradd).
 // - wall time against the ideal for the configured parallelism: one server's run × ⌈N / ROLE_RUN_CONCURRENCY⌉
 //   (target within 1.5×; the machine's cores bound how many ansible-playbook processes really run at once).
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { adminClient, buildProjects, root, taskFinished } from './bench-support.mjs';
 
 const count = Number(process.env.BENCH_HOSTS ?? 20);
 const parallelism = Number(process.env.BENCH_PARALLELISM ?? process.env.ROLE_RUN_CONCURRENCY ?? 5);
-const USER = 'proxdeck-test';
 
 buildProjects('api', 'testing');
-const { startApiProcess, waitFor } = await import('@proxdeck/testing');
+const { startApiProcess, startSshHost } = await import('@proxdeck/testing');
 const pg = (await import('pg')).default;
 
-// ---- the test hosts (as apps/api/test/support/ssh-host.ts makes them) ------------------------------------------
+// ---- the test hosts: the tests' fixture, one port for all, one client key ---------------------------------------
 
-function ensureUser() {
-  try {
-    execFileSync('getent', ['passwd', USER]);
-  } catch {
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', '--password', '*', USER]);
-  }
-  const home = execFileSync('getent', ['passwd', USER]).toString().trim().split(':')[5];
-  const shadow = execFileSync('getent', ['shadow', USER]).toString();
-  if (shadow.split(':')[1]?.startsWith('!')) execFileSync('usermod', ['--password', '*', USER]);
-  return home;
-}
-
-function freePort(address) {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, address, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function banner(address, port) {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: address, port });
-    const done = (value) => {
-      socket.destroy();
-      resolve(value);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('data', (chunk) => done(chunk.toString().startsWith('SSH-')));
-  });
-}
-
-const home = ensureUser();
-mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-const dir = mkdtempSync(join(tmpdir(), 'proxdeck-bench-sshd-'));
-chmodSync(dir, 0o755);
-const clientKey = join(dir, 'client_ed25519');
-execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
-writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${clientKey}.pub`), { mode: 0o644 });
 const addresses = Array.from({ length: count }, (_, index) => `127.0.0.${String(10 + index)}`);
-const port = await freePort(addresses[0]);
-const daemons = [];
-for (const address of addresses) {
-  const hostKey = join(dir, `host_${address}`);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
-  const config = join(dir, `sshd_${address}`);
-  writeFileSync(
-    config,
-    [
-      `ListenAddress ${address}:${String(port)}`,
-      `HostKey ${hostKey}`,
-      `PidFile ${join(dir, `sshd_${address}.pid`)}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin no',
-      `AllowUsers ${USER}`,
-      'UseDNS no',
-      'MaxStartups 100:30:200',
-      'MaxSessions 50',
-      'LogLevel ERROR',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
-  daemons.push(spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: 'ignore' }));
+const first = await startSshHost({ address: addresses[0] });
+const hosts = [first];
+const stopHosts = () => Promise.all(hosts.map((host) => host.stop()));
+try {
+  const publicKey = readFileSync(`${first.privateKeyPath}.pub`, 'utf8');
+  for (const address of addresses.slice(1))
+    hosts.push(await startSshHost({ address, port: first.port, authorizedKey: publicKey }));
+} catch (error) {
+  await stopHosts();
+  throw error;
 }
-const stopHosts = () => {
-  for (const daemon of daemons) daemon.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(join(home, 'proxdeck-marker'), { force: true });
-};
-await Promise.all(
-  addresses.map((address) =>
-    waitFor(async () => ((await banner(address, port)) ? true : undefined), {
-      timeoutMs: 15_000,
-      intervalMs: 50,
-      what: `sshd on ${address}:${String(port)}`,
-    }),
-  ),
-);
+const { port, user: USER, privateKeyPath: clientKey } = first;
 
 // ---- the API, its servers, the runs --------------------------------------------------------------------------
 
@@ -180,5 +103,5 @@ try {
   );
 } finally {
   await stack?.stop();
-  stopHosts();
+  await stopHosts();
 }

@@ -13,8 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { WORKSPACE_ROOT } from '@proxdeck/testing';
-import { startSshHost, type SshHost } from '../support/ssh-host';
+import { startSshHost, WORKSPACE_ROOT, type SshHost } from '@proxdeck/testing';
 
 /**
  * The Ansible content Proxdeck ships (ansible/, docs/api.md §6): every role passes ansible-playbook

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/platform/events/events.service';
 import { RedisService } from '../../src/platform/redis/redis.service';
 import { startSimulatorApp } from '../support/simulator-app';
-import { startSshHost, type SshHost } from '../support/ssh-host';
+import { startSshHost, type SshHost } from '@proxdeck/testing';
 import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from '@proxdeck/testing';
-import { startSshHost, SSH_TEST_USER, type SshHost } from '../support/ssh-host';
+import { startSshHost, SSH_TEST_USER, waitFor, type SshHost } from '@proxdeck/testing';
 
 const run = promisify(execFile);
 
@@ -29,7 +28,7 @@ async function sshRun(host: SshHost, command: string, knownHosts: string): Promi
   return stdout.trim();
 }
 
-describe('the test SSH host fixture (test/support/ssh-host.ts)', () => {
+describe('the test SSH host fixture (libs/testing/src/ssh-host.ts)', () => {
   let dir: string;
   const hosts: SshHost[] = [];
 

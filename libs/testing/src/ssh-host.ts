@@ -4,7 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from '@proxdeck/testing';
+import { waitFor } from './wait';
 
 const run = promisify(execFile);
 
