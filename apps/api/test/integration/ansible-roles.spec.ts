@@ -484,6 +484,23 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
       expect(rocky['vsftpd.conf.j2']).toMatch(/^secure_chroot_dir=\/usr\/share\/empty$/m);
     });
 
+    it("ftp: the FTP user's password hash is the same on every run (the user task stays unchanged)", async () => {
+      const ftp = SHIPPED.find((role) => role.name === 'ftp')!;
+      const tasks = (await loadYaml([join(ftp.dir, 'tasks/main.yml')]))[join(ftp.dir, 'tasks/main.yml')];
+      const userTask = flattenTasks(tasks).find(({ task }) => 'ansible.builtin.user' in task);
+      const expression = (userTask?.task['ansible.builtin.user'] as { password: string }).password;
+      const vars = { ftp_user: 'uploader', ftp_user_password: 'ftp-pw', inventory_hostname: 'server-1' };
+      const rendered = await renderTemplates([
+        { key: 'first', text: expression, vars },
+        { key: 'second', text: expression, vars },
+        { key: 'other host', text: expression, vars: { ...vars, inventory_hostname: 'server-2' } },
+      ]);
+      expect(rendered.first?.text).toMatch(/^\$6\$/);
+      expect(rendered.second?.text).toBe(rendered.first?.text);
+      expect(rendered['other host']?.text).not.toBe(rendered.first?.text);
+      expect(userTask?.noLog).toBe(true);
+    });
+
     it('node_exporter: the listen address and flags; the Rocky release URL for the architecture', async () => {
       const role = SHIPPED.find((candidate) => candidate.name === 'node_exporter')!;
       const debian = await renderRole(role, 'Debian', { node_exporter_extra_args: ['--collector.systemd'] });
@@ -561,11 +578,26 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
 
     it('the marker role writes ~/proxdeck-marker, again without change, and its removal deletes it', async () => {
       rmSync(markerPath(), { force: true });
+      // The process list, read every 100 ms during the run: the secret never shows on a command line.
+      const state = { running: true };
+      const commandLines: string[] = [];
+      const watcher = (async () => {
+        while (state.running) {
+          commandLines.push((await run('ps', ['-eo', 'args'])).stdout);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
       const applied = await playbook('apply.yml', {
         proxdeck_role: 'proxdeck_marker',
         marker_text: 'hello from the spec',
         marker_secret: secret,
+      }).finally(() => {
+        state.running = false;
       });
+      await watcher;
+      expect(commandLines.length).toBeGreaterThan(3);
+      expect(commandLines.some((list) => list.includes('ansible-playbook'))).toBe(true);
+      expect(commandLines.filter((list) => list.includes(secret))).toEqual([]);
       expect(applied).toMatchObject({ code: 0 });
       expect(applied.output).toMatch(/changed=1\b/);
       expect(readFileSync(markerPath(), 'utf8')).toBe(
@@ -612,6 +644,16 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
       expect(existsSync(markerPath())).toBe(false);
     }, 120_000);
 
+    it('the sleep role sleeps sleep_seconds on the host (also in check mode)', async () => {
+      const begin = Date.now();
+      const slept = await playbook('apply.yml', { proxdeck_role: 'proxdeck_sleep', sleep_seconds: 3 }, [
+        '--check',
+      ]);
+      expect(slept).toMatchObject({ code: 0 });
+      expect(Date.now() - begin).toBeGreaterThanOrEqual(3_000);
+      expect(slept.output).toContain('Sleep for sleep_seconds');
+    }, 120_000);
+
     // Values for the required secrets (check mode never applies them).
     const CHECK_VARS: Record<string, Record<string, unknown>> = {
       db: {
@@ -625,19 +667,35 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
       was: { was_secret_key: 'Check-Secret-Key-1', was_pip_packages: ['gunicorn'] },
     };
 
-    it('every shipped role runs in check mode (--check --diff) and exits 0, two at a time', async () => {
+    it('every shipped role, and its removal, runs in check mode (--check --diff) and exits 0, two at a time', async () => {
       const started = Date.now();
-      const results: { role: string; code: number | null; output: string; seconds: number }[] = [];
-      const queue = [...SHIPPED];
+      // Files and packages of this machine that the check runs would change (node_exporter, db are installed here).
+      const nodeExporterArgs = '/etc/default/prometheus-node-exporter';
+      const argsBefore = existsSync(nodeExporterArgs) ? readFileSync(nodeExporterArgs, 'utf8') : null;
+      const installed = async (name: string): Promise<boolean> =>
+        (await runToEnd('dpkg-query', ['-W', '-f=${Status}', name])).output.includes('install ok installed');
+      const packagesBefore = await Promise.all(['mariadb-server', 'prometheus-node-exporter'].map(installed));
+      const results: {
+        role: string;
+        secrets: Record<string, unknown>;
+        code: number | null;
+        output: string;
+        seconds: number;
+      }[] = [];
+      const queue = SHIPPED.flatMap((role) => [
+        { role, playbook: 'apply.yml' as const },
+        { role, playbook: 'remove.yml' as const },
+      ]);
       const worker = async (): Promise<void> => {
-        for (let role = queue.shift(); role; role = queue.shift()) {
+        for (let job = queue.shift(); job; job = queue.shift()) {
           const begin = Date.now();
-          const vars = CHECK_VARS[role.name] ?? {};
-          const result = await playbook('apply.yml', { proxdeck_role: role.name, ...vars }, [
+          const vars = CHECK_VARS[job.role.name] ?? {};
+          const result = await playbook(job.playbook, { proxdeck_role: job.role.name, ...vars }, [
             '--check',
             '--diff',
           ]);
-          results.push({ role: role.name, ...result, seconds: (Date.now() - begin) / 1000 });
+          const label = `${job.role.name}${job.playbook === 'remove.yml' ? ' (removal)' : ''}`;
+          results.push({ role: label, secrets: vars, ...result, seconds: (Date.now() - begin) / 1000 });
         }
       };
       await Promise.all([worker(), worker()]);
@@ -653,13 +711,17 @@ describe('the Ansible roles Proxdeck ships (ansible/)', () => {
         });
         expect(result.output).toMatch(/failed=0\b/);
         // The secrets given to the run never reach its output.
-        for (const value of Object.values(CHECK_VARS[result.role] ?? {}))
+        for (const value of Object.values(result.secrets))
           if (typeof value === 'string' && /Pw|Secret/.test(value))
             expect(result.output).not.toContain(value);
       }
-      // Check mode changed nothing: no package or file of the roles appeared on the host.
+      // Check mode changed nothing: no file of the roles appeared, none changed, no package came or went.
       expect(existsSync('/etc/nginx/conf.d/proxdeck-site.conf')).toBe(false);
       expect(existsSync('/etc/apt/sources.list.d/opensearch.list')).toBe(false);
+      expect(existsSync(nodeExporterArgs) ? readFileSync(nodeExporterArgs, 'utf8') : null).toBe(argsBefore);
+      expect(await Promise.all(['mariadb-server', 'prometheus-node-exporter'].map(installed))).toEqual(
+        packagesBefore,
+      );
       process.stdout.write(
         `check-mode runs: ${results.map((r) => `${r.role} ${r.seconds.toFixed(1)} s`).join(', ')}; ` +
           `total ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
