@@ -464,4 +464,34 @@ describe('roles: run ansible-playbook against servers', () => {
     expect(JSON.stringify(record)).toContain(`created-${tag}`);
     expect(JSON.stringify(record)).not.toContain(SECRET);
   }, 200_000);
+
+  it('a creation whose role fails leaves the server failed with the run’s output, and no role', async () => {
+    const server = name(6);
+    const task = await finished(
+      acceptedTaskId(
+        await admin.request('POST', '/api/servers', {
+          body: {
+            name: server,
+            cpu: 1,
+            memory: 1024,
+            vm_password: 'a-long-password',
+            network_devices: [{ bridge: 'vmbr0', ip_address: '127.0.0.48', subnet: 8, gateway: '127.0.0.1' }],
+            role: 'proxdeck_marker',
+            role_variables: { marker_secret: SECRET },
+          },
+        }),
+      ),
+      180_000,
+    );
+    expect(task.status).toBe('failed');
+    expect(task.items[0]).toMatchObject({ step: 'role' });
+    const created = data<{ status: string; error: string | null; role: string | null }>(
+      await admin.request('GET', `/api/servers/${server}`),
+    );
+    expect(created.status).toBe('failed');
+    expect(created.error).toMatch(/UNREACHABLE/);
+    expect(created.role).toBeNull();
+    const [latest] = await runsOf(server);
+    expect(latest).toMatchObject({ status: 'failed', task_id: task.task_id, address: '127.0.0.48' });
+  }, 200_000);
 });
