@@ -3,7 +3,8 @@
 // each a real OpenSSH server (Debian's sshd, started by the tests' fixture, libs/testing) on its own loopback address
 // 127.0.0.10… and one port, accepting the unprivileged user proxdeck-test with one key. Needs root (sshd, useradd).
 // - wall time against the ideal for the configured parallelism: one server's run × ⌈N / ROLE_RUN_CONCURRENCY⌉
-//   (target within 1.5×; the machine's cores bound how many ansible-playbook processes really run at once).
+//   with one server's time the median of three runs (target within 1.5×; the machine's cores bound how many
+//   ansible-playbook processes really run at once: each is a Python process busy for about a second).
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -86,9 +87,12 @@ try {
     if (failed.length > 0) throw new Error(`${String(failed.length)} runs failed: ${failed[0].error}`);
     return seconds;
   };
-  // A first run warms Python's caches; the second is the ideal's unit.
+  // A first run warms Python's caches; the median of the next three is the ideal's unit.
   await timed(`/api/assign_role/${names[0]}`, { role: 'proxdeck_marker', variables });
-  const single = await timed(`/api/assign_role/${names[1]}`, { role: 'proxdeck_marker', variables });
+  const singles = [];
+  for (const name of names.slice(1, 4))
+    singles.push(await timed(`/api/assign_role/${name}`, { role: 'proxdeck_marker', variables }));
+  const single = singles.sort((a, b) => a - b)[1];
   const bulk = await timed('/api/roles/assign_bulk', {
     server_names: names,
     role: 'proxdeck_marker',
@@ -99,7 +103,7 @@ try {
     `\nrole proxdeck_marker on ${String(count)} test hosts (real sshd on 127.0.0.10-${String(9 + count)}), ROLE_RUN_CONCURRENCY ${String(parallelism)}, ${String(cpus().length)} cores`,
   );
   console.log(
-    `  one server ${single.toFixed(2)} s; ${String(count)} servers in bulk ${bulk.toFixed(2)} s; ideal ${single.toFixed(2)} × ⌈${String(count)}/${String(parallelism)}⌉ = ${ideal.toFixed(2)} s → ×${(bulk / ideal).toFixed(2)} (target ≤ 1.5); serial would be ${(single * count).toFixed(2)} s`,
+    `  one server ${single.toFixed(2)} s (median of ${singles.map((value) => value.toFixed(2)).join(', ')}); ${String(count)} servers in bulk ${bulk.toFixed(2)} s; ideal ${single.toFixed(2)} × ⌈${String(count)}/${String(parallelism)}⌉ = ${ideal.toFixed(2)} s → ×${(bulk / ideal).toFixed(2)} (target ≤ 1.5); serial would be ${(single * count).toFixed(2)} s`,
   );
 } finally {
   await stack?.stop();

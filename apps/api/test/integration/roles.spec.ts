@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/platform/events/events.service';
 import { RedisService } from '../../src/platform/redis/redis.service';
 import { startSimulatorApp } from '../support/simulator-app';
-import { startSshHost, type SshHost } from '@proxdeck/testing';
+import { startSshHost, waitFor, type SshHost } from '@proxdeck/testing';
 import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -42,6 +42,24 @@ interface Run {
 const ADDRESSES = ['127.0.0.41', '127.0.0.42', '127.0.0.43', '127.0.0.44'];
 /** An ansible-playbook Proxdeck started (its files are in a proxdeck-ansible-* directory). */
 const OUR_RUN = /ansible-playbook .*proxdeck-ansible-/;
+/** The process groups of the ansible-playbook processes that descend from this process (its in-process API's). */
+async function ourAnsibleGroups(): Promise<Set<number>> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,pgid=,args=']);
+  const rows = stdout.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    return match
+      ? [{ pid: Number(match[1]), ppid: Number(match[2]), pgid: Number(match[3]), args: match[4] ?? '' }]
+      : [];
+  });
+  const parents = new Map(rows.map((row) => [row.pid, row.ppid]));
+  const ours = (pid: number): boolean => {
+    for (let at = pid, hops = 0; at > 1 && hops < 64; at = parents.get(at) ?? 0, hops += 1)
+      if (at === process.pid) return true;
+    return false;
+  };
+  return new Set(rows.filter((row) => OUR_RUN.test(row.args) && ours(row.pid)).map((row) => row.pgid));
+}
+
 /** Nothing listens there: an unreachable server. */
 const UNREACHABLE = '127.0.0.49';
 
@@ -368,6 +386,15 @@ describe('roles: run ansible-playbook against servers', () => {
       body: { server_names: [name(2), name(1)], role: '' },
     });
     expect(bulkBusy.status).toBe(409);
+    // The process groups of this run's ansible-playbook (this process's descendants: other processes on the
+    // machine may run their own), to check afterwards that the kill left none of them behind.
+    const groups = await waitFor(
+      async () => {
+        const found = await ourAnsibleGroups();
+        return found.size > 0 ? found : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the ansible-playbook of the run' },
+    );
     const task = await finished(taskId, 120_000);
     expect(task.status).toBe('failed');
     expect(Date.now() - started).toBeLessThan(60_000);
@@ -377,9 +404,14 @@ describe('roles: run ansible-playbook against servers', () => {
     expect(latest).toMatchObject({ role: 'proxdeck_sleep', status: 'failed' });
     expect(latest?.log).toContain('TASK [proxdeck_sleep : Sleep for sleep_seconds]');
     expect(latest?.log).toContain('was killed');
-    // The killed run left no ansible-playbook behind.
-    const { stdout } = await run('ps', ['-eo', 'args', '--no-headers']);
-    expect(stdout.split('\n').filter((line) => OUR_RUN.test(line))).toEqual([]);
+    // The killed run left nothing of its process group running (an orphan keeps its group; a zombie is dead
+    // already, waiting for a parent that may never reap it in a container).
+    const { stdout } = await run('ps', ['-eo', 'pgid=,stat=,args=']);
+    const left = stdout.split('\n').filter((line) => {
+      const [pgid, stat] = line.trim().split(/\s+/);
+      return groups.has(Number(pgid)) && !stat?.startsWith('Z');
+    });
+    expect(left).toEqual([]);
   }, 120_000);
 
   it('removing runs the removal tasks and clears the role', async () => {
@@ -463,5 +495,35 @@ describe('roles: run ansible-playbook against servers', () => {
       .query<{ payload: unknown }[]>('SELECT payload FROM tasks WHERE id = $1', [task.task_id]);
     expect(JSON.stringify(record)).toContain(`created-${tag}`);
     expect(JSON.stringify(record)).not.toContain(SECRET);
+  }, 200_000);
+
+  it('a creation whose role fails leaves the server failed with the run’s output, and no role', async () => {
+    const server = name(6);
+    const task = await finished(
+      acceptedTaskId(
+        await admin.request('POST', '/api/servers', {
+          body: {
+            name: server,
+            cpu: 1,
+            memory: 1024,
+            vm_password: 'a-long-password',
+            network_devices: [{ bridge: 'vmbr0', ip_address: '127.0.0.48', subnet: 8, gateway: '127.0.0.1' }],
+            role: 'proxdeck_marker',
+            role_variables: { marker_secret: SECRET },
+          },
+        }),
+      ),
+      180_000,
+    );
+    expect(task.status).toBe('failed');
+    expect(task.items[0]).toMatchObject({ step: 'role' });
+    const created = data<{ status: string; error: string | null; role: string | null }>(
+      await admin.request('GET', `/api/servers/${server}`),
+    );
+    expect(created.status).toBe('failed');
+    expect(created.error).toMatch(/UNREACHABLE/);
+    expect(created.role).toBeNull();
+    const [latest] = await runsOf(server);
+    expect(latest).toMatchObject({ status: 'failed', task_id: task.task_id, address: '127.0.0.48' });
   }, 200_000);
 });
