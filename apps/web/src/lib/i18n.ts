@@ -19,6 +19,7 @@ import { cleanupLocales } from '../features/cleanup/cleanup.locales';
 import { adminLocales } from '../features/admin/admin.locales';
 import { tokensLocales } from '../features/tokens/tokens.locales';
 import { monitoringLocales } from '../features/monitoring/monitoring.locales';
+import { rolesLocales } from '../features/roles/roles.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -52,6 +53,7 @@ export const LOCALES = [
   adminLocales,
   tokensLocales,
   monitoringLocales,
+  rolesLocales,
 ] as const;
 
 const en = {
@@ -70,6 +72,7 @@ const en = {
   ...adminLocales.en,
   ...tokensLocales.en,
   ...monitoringLocales.en,
+  ...rolesLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -87,6 +90,7 @@ const ko: Texts<typeof en> = {
   ...adminLocales.ko,
   ...tokensLocales.ko,
   ...monitoringLocales.ko,
+  ...rolesLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

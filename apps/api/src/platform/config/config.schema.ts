@@ -136,6 +136,20 @@ export const configSchema = z
       '/var/log/syslog,/var/log/messages,/var/log/cloud-init.log,/var/log/cloud-init-output.log',
     ),
 
+    ANSIBLE_DIR: z.string().min(1).default('ansible'),
+    ANSIBLE_EXTRA_ROLES_DIR: optionalText,
+    ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default('ansible-playbook'),
+    ANSIBLE_SSH_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Linux user name')
+      .default('cloud'),
+    ANSIBLE_SSH_KEY_FILE: optionalText,
+    ANSIBLE_SSH_PORT: z.coerce.number().int().min(1).max(65535).default(22),
+    ANSIBLE_HOST_KEY_CHECKING: z.enum(['strict', 'accept-new', 'off']).default('accept-new'),
+    ANSIBLE_BECOME: booleanFlag.default('true'),
+    ANSIBLE_RUN_TIMEOUT_S: positiveInt.max(86_400).default(1_800),
+    ROLE_RUN_CONCURRENCY: positiveInt.max(100).default(5),
+
     HEALTH_TCP_PORT: z.coerce.number().int().min(1).max(65535).default(22),
     HEALTH_TCP_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
     HEALTH_TCP_CONCURRENCY: positiveInt.max(256).default(32),

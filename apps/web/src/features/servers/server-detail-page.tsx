@@ -25,6 +25,7 @@ import { ApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/i18n';
 import { usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
+import { ServerRoleTab } from '../roles/server-role-tab';
 import { ServerConfigEditor } from './server-config-editor';
 import { ServerDisks } from './server-disks';
 import { ServerLogsPanel, TouchedTasks } from './server-logs';
@@ -266,8 +267,8 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-type Tab = 'overview' | 'config' | 'disks' | 'logs';
-const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'logs'];
+type Tab = 'overview' | 'config' | 'disks' | 'role' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'role', 'logs'];
 
 function isTab(value: string | null): value is Tab {
   return TABS.some((tab) => tab === value);
@@ -373,6 +374,9 @@ export function ServerDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="disks">
             <ServerDisks name={name} canEdit={canManage} />
+          </Tabs.Panel>
+          <Tabs.Panel value="role">
+            <ServerRoleTab server={server.data} />
           </Tabs.Panel>
           <Tabs.Panel value="logs">
             <Stack gap="lg">

@@ -214,6 +214,7 @@ const en = {
       overview: 'Overview',
       config: 'Configuration',
       disks: 'Disks',
+      role: 'Role',
       logs: 'Logs',
     },
     actions: {
@@ -597,6 +598,7 @@ const ko: Texts<typeof en> = {
       overview: '개요',
       config: '구성',
       disks: '디스크',
+      role: '역할',
       logs: '로그',
     },
     actions: {

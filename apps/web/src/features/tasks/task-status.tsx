@@ -30,6 +30,7 @@ const TYPE_TEXT = {
   'firewall.assign': 'tasks.types.firewallAssign',
   'firewall.rename': 'tasks.types.firewallRename',
   'backups.run': 'tasks.types.backupsRun',
+  'roles.run': 'tasks.types.rolesRun',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

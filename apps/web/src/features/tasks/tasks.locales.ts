@@ -20,6 +20,7 @@ const en = {
       firewallAssign: 'Assign a security group',
       firewallRename: 'Rename a security group',
       backupsRun: 'Back up a server',
+      rolesRun: 'Run an Ansible role',
     },
     status: {
       queued: 'Queued',
@@ -135,6 +136,7 @@ const ko: Texts<typeof en> = {
       firewallAssign: '보안 그룹 지정',
       firewallRename: '보안 그룹 이름 변경',
       backupsRun: '서버 백업',
+      rolesRun: 'Ansible 역할 실행',
     },
     status: {
       queued: '대기 중',
