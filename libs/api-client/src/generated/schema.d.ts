@@ -854,6 +854,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitoring settings in force; secrets only as {set: true|false} */
+        get: operations["MonitoringConfig_get"];
+        put?: never;
+        /** Changes some monitoring settings (the others stay), validated with every problem named by field; effective at once in every process. null: back to the environment’s value; "": none */
+        post: operations["MonitoringConfig_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/config-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings with their descriptions, limits and environment values, for the settings form */
+        get: operations["MonitoringConfig_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/prometheus-targets": {
         parameters: {
             query?: never;
@@ -2228,6 +2263,32 @@ export interface components {
             /** @example local-lvm:vm-100-disk-0 */
             volume: string;
         };
+        ConfigFieldDto: {
+            /** @description Whether it was changed from the environment’s value */
+            changed: boolean;
+            /** @description The environment’s value (a secret as {set}) */
+            default: (number | string | components["schemas"]["SecretStateDto"]) | null;
+            description: string;
+            /** @description The environment variable that gives its initial value */
+            env: string;
+            /** @enum {string} */
+            group: "thresholds" | "checks" | "prometheus" | "grafana";
+            integer?: boolean;
+            /** @example cpu_warning_percent */
+            key: string;
+            max?: number;
+            min?: number;
+            /** @description Whether "" (none) is allowed */
+            nullable: boolean;
+            /** @description For text: what the value must look like */
+            pattern?: string;
+            /** @enum {string} */
+            type: "number" | "url" | "text" | "secret";
+            /** @example % */
+            unit?: string;
+            /** @description The value in force; a secret as {set} */
+            value: (number | string | components["schemas"]["SecretStateDto"]) | null;
+        };
         ConfigNicDto: {
             /** @example vmbr0 */
             bridge: string;
@@ -2242,6 +2303,9 @@ export interface components {
             model: string;
             prefix: number | null;
             vlan: number | null;
+        };
+        ConfigPageDto: {
+            fields: components["schemas"]["ConfigFieldDto"][];
         };
         CpuConfigDto: {
             cores: number;
@@ -2737,6 +2801,46 @@ export interface components {
             /** @description Bytes per second */
             netout: number[][];
         };
+        MonitoringConfigDto: {
+            /** @description How long a CPU, memory or disk threshold must hold, seen in every checker cycle, before its alert is raised (0: at once) */
+            alert_for_s: number;
+            /** @description CPU use at or above this is critical */
+            cpu_critical_percent: number;
+            /** @description CPU use at or above this is a warning */
+            cpu_warning_percent: number;
+            /** @description Disk use at or above this is critical */
+            disk_critical_percent: number;
+            /** @description Disk use at or above this is a warning (from the guest agent, or Proxmox when it reports it) */
+            disk_warning_percent: number;
+            /** @description A Grafana service account token, kept for provisioning (write-only; never sent to browsers) */
+            grafana_api_key: components["schemas"]["SecretStateDto"];
+            /** @description The uid of the node_exporter dashboard (monitoring/grafana/dashboards/node-exporter.json has proxdeck-node-exporter) */
+            grafana_dashboard_uid: string;
+            /** @description The Grafana organisation of the dashboard */
+            grafana_org_id: number;
+            /** @description Grafana’s address as browsers reach it (e.g. https://grafana.example.com): the dashboard link and its embed. Empty: none */
+            grafana_url: string | null;
+            /** @description Memory use at or above this is critical */
+            mem_critical_percent: number;
+            /** @description Memory use (used / maximum) at or above this is a warning */
+            mem_warning_percent: number;
+            /** @description The node_exporter port of each server, in Prometheus service discovery and the Grafana filter */
+            node_exporter_port: number;
+            /** @description A bearer token sent to Prometheus instead of basic authentication (write-only) */
+            prometheus_bearer_token: components["schemas"]["SecretStateDto"];
+            /** @description Basic authentication to Prometheus: the password (write-only) */
+            prometheus_password: components["schemas"]["SecretStateDto"];
+            /** @description A Prometheus query not answered by then fails (502) */
+            prometheus_timeout_ms: number;
+            /** @description Prometheus’s address (http or https, e.g. http://prometheus:9090): node_exporter series on the server charts. Empty: none */
+            prometheus_url: string | null;
+            /** @description Basic authentication to Prometheus: the user (with the password below). Empty: none */
+            prometheus_username: string | null;
+            /** @description The port the health check connects to on each server’s first address (its SSH port) */
+            tcp_port: number;
+            /** @description A TCP check that has not connected by then fails */
+            tcp_timeout_ms: number;
+        };
         MonitoringSummaryDto: {
             /** @description Alerts active (raised, not acknowledged) */
             active_alerts: number;
@@ -3046,6 +3150,10 @@ export interface components {
             /** @example every 30000 ms */
             schedule: string;
         };
+        SecretStateDto: {
+            /** @description Whether a value is set; the value itself is never returned */
+            set: boolean;
+        };
         ServerBriefDto: {
             firewall_group: string | null;
             id: number;
@@ -3339,6 +3447,46 @@ export interface components {
             comment?: string;
             /** @description A new name */
             name?: string;
+        };
+        UpdateMonitoringConfigDto: {
+            /** @description How long a CPU, memory or disk threshold must hold, seen in every checker cycle, before its alert is raised (0: at once). null: back to ALERT_FOR_S */
+            alert_for_s?: number | null;
+            /** @description CPU use at or above this is critical. null: back to HEALTH_CPU_CRITICAL_PERCENT */
+            cpu_critical_percent?: number | null;
+            /** @description CPU use at or above this is a warning. null: back to HEALTH_CPU_WARNING_PERCENT */
+            cpu_warning_percent?: number | null;
+            /** @description Disk use at or above this is critical. null: back to HEALTH_DISK_CRITICAL_PERCENT */
+            disk_critical_percent?: number | null;
+            /** @description Disk use at or above this is a warning (from the guest agent, or Proxmox when it reports it). null: back to HEALTH_DISK_WARNING_PERCENT */
+            disk_warning_percent?: number | null;
+            /** @description A Grafana service account token, kept for provisioning (write-only; never sent to browsers). null: back to GRAFANA_API_KEY */
+            grafana_api_key?: string | null;
+            /** @description The uid of the node_exporter dashboard (monitoring/grafana/dashboards/node-exporter.json has proxdeck-node-exporter). null: back to GRAFANA_DASHBOARD_UID */
+            grafana_dashboard_uid?: string | null;
+            /** @description The Grafana organisation of the dashboard. null: back to GRAFANA_ORG_ID */
+            grafana_org_id?: number | null;
+            /** @description Grafana’s address as browsers reach it (e.g. https://grafana.example.com): the dashboard link and its embed. Empty: none. null: back to GRAFANA_URL */
+            grafana_url?: string | null;
+            /** @description Memory use at or above this is critical. null: back to HEALTH_MEM_CRITICAL_PERCENT */
+            mem_critical_percent?: number | null;
+            /** @description Memory use (used / maximum) at or above this is a warning. null: back to HEALTH_MEM_WARNING_PERCENT */
+            mem_warning_percent?: number | null;
+            /** @description The node_exporter port of each server, in Prometheus service discovery and the Grafana filter. null: back to NODE_EXPORTER_PORT */
+            node_exporter_port?: number | null;
+            /** @description A bearer token sent to Prometheus instead of basic authentication (write-only). null: back to PROMETHEUS_BEARER_TOKEN */
+            prometheus_bearer_token?: string | null;
+            /** @description Basic authentication to Prometheus: the password (write-only). null: back to PROMETHEUS_PASSWORD */
+            prometheus_password?: string | null;
+            /** @description A Prometheus query not answered by then fails (502). null: back to PROMETHEUS_TIMEOUT_MS */
+            prometheus_timeout_ms?: number | null;
+            /** @description Prometheus’s address (http or https, e.g. http://prometheus:9090): node_exporter series on the server charts. Empty: none. null: back to PROMETHEUS_URL */
+            prometheus_url?: string | null;
+            /** @description Basic authentication to Prometheus: the user (with the password below). Empty: none. null: back to PROMETHEUS_USERNAME */
+            prometheus_username?: string | null;
+            /** @description The port the health check connects to on each server’s first address (its SSH port). null: back to HEALTH_TCP_PORT */
+            tcp_port?: number | null;
+            /** @description A TCP check that has not connected by then fails. null: back to HEALTH_TCP_TIMEOUT_MS */
+            tcp_timeout_ms?: number | null;
         };
         UpdateServerConfigDto: {
             cpu?: components["schemas"]["CpuUpdateDto"];
@@ -8728,6 +8876,289 @@ export interface operations {
                 };
             };
             /** @description Requires the permission admin_access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringConfig_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringConfigDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringConfig_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMonitoringConfigDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringConfigDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission admin_access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringConfig_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ConfigPageDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
             403: {
                 headers: {
                     [name: string]: unknown;

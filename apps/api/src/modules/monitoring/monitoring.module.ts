@@ -8,19 +8,22 @@ import { Alert } from './alert.entity';
 import { AlertsController } from './alerts.controller';
 import { AlertsJobs } from './alerts.jobs';
 import { AlertsService } from './alerts.service';
+import { MonitoringConfigController } from './monitoring-config.controller';
+import { MonitoringSetting } from './monitoring-setting.entity';
+import { MonitoringSettingsService } from './monitoring-settings.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringService } from './monitoring.service';
 
 /** Server health, metrics, alerts and Prometheus service discovery (docs/api.md §10). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Alert]),
+    TypeOrmModule.forFeature([Alert, MonitoringSetting]),
     ServersModule,
     ProxmoxModule,
     EventsModule,
     NotificationsModule,
   ],
-  controllers: [MonitoringController, AlertsController],
-  providers: [MonitoringService, AlertsService, AlertsJobs],
+  controllers: [MonitoringController, MonitoringConfigController, AlertsController],
+  providers: [MonitoringService, MonitoringSettingsService, AlertsService, AlertsJobs],
 })
 export class MonitoringModule {}

@@ -13,7 +13,6 @@ import {
   type AgentCheck,
   type HealthMetrics,
   type HealthObservation,
-  type HealthThresholds,
   type PveCheck,
   type TcpCheck,
 } from './health';
@@ -25,6 +24,8 @@ import {
   type PrometheusTargetGroup,
   type ServerHealthDto,
 } from './monitoring.dto';
+import { thresholdsOf, type MonitoringSettingsValues } from './monitoring-settings';
+import { MonitoringSettingsService } from './monitoring-settings.service';
 import { mapBounded, tcpCheck } from './tcp-check';
 
 export type MetricTimeframe = (typeof METRIC_TIMEFRAME_VALUES)[number];
@@ -55,6 +56,7 @@ export class MonitoringService {
     private readonly proxmox: ProxmoxConnection,
     private readonly config: AppConfig,
     private readonly alerts: AlertsService,
+    private readonly settings: MonitoringSettingsService,
   ) {}
 
   /** A server by one of its addresses or by its name; 404 otherwise. */
@@ -74,13 +76,11 @@ export class MonitoringService {
    * data (network rates) and a TCP connect, the three Proxmox reads at once.
    */
   async health(key: string): Promise<ServerHealthDto> {
-    const server = await this.find(key);
+    const [server, settings] = await Promise.all([this.find(key), this.settings.current()]);
+    const report = (observation: HealthObservation, uptime: number | null): ServerHealthDto =>
+      this.report(server, observation, uptime, settings);
     if (server.vmid === null || server.node === null)
-      return this.report(
-        server,
-        { pve: 'no_vm', tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS },
-        null,
-      );
+      return report({ pve: 'no_vm', tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS }, null);
     const pve = this.proxmox.pve();
     const { node, vmid } = server;
     let status;
@@ -88,8 +88,7 @@ export class MonitoringService {
       status = await pve.vmStatus(node, vmid);
     } catch (error) {
       const check: PveCheck = isVmGone(error) ? 'missing' : 'unreachable';
-      return this.report(
-        server,
+      return report(
         { pve: check, pveError: errorText(error), tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS },
         null,
       );
@@ -98,11 +97,7 @@ export class MonitoringService {
     const paused = running && status.qmpstatus === 'paused';
     const pveCheck: PveCheck = paused ? 'paused' : running ? 'running' : 'stopped';
     if (pveCheck !== 'running')
-      return this.report(
-        server,
-        { pve: pveCheck, tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS },
-        status.uptime,
-      );
+      return report({ pve: pveCheck, tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS }, status.uptime);
     const [agent, rrd, tcp] = await Promise.all([
       status.agent === 1
         ? pve.agentInfo(node, vmid).then(
@@ -117,11 +112,10 @@ export class MonitoringService {
         (points) => lastPoint(points),
         () => undefined,
       ),
-      this.tcp(server),
+      this.tcp(server, settings),
     ]);
     const extra = status as unknown as Record<string, number | undefined>;
-    return this.report(
-      server,
+    return report(
       {
         pve: 'running',
         ...tcp,
@@ -146,7 +140,7 @@ export class MonitoringService {
    * server.
    */
   async summary(): Promise<HealthSummaryDto> {
-    const servers = await this.servers.all();
+    const [servers, settings] = await Promise.all([this.servers.all(), this.settings.current()]);
     let resources: Map<number, PveVmResource> | undefined;
     let pveError: string | undefined;
     try {
@@ -160,21 +154,24 @@ export class MonitoringService {
     const healths = await mapBounded(servers, this.config.values.HEALTH_TCP_CONCURRENCY, async (server) => {
       const base = { tcp: 'skipped' as TcpCheck, agent: 'skipped' as AgentCheck, metrics: NO_METRICS };
       if (server.vmid === null || server.node === null)
-        return this.report(server, { pve: 'no_vm', ...base }, null);
-      if (!resources) return this.report(server, { pve: 'unreachable', pveError, ...base }, null);
+        return this.reportWith(settings, server, { pve: 'no_vm', ...base }, null);
+      if (!resources)
+        return this.reportWith(settings, server, { pve: 'unreachable', pveError, ...base }, null);
       const vm = resources.get(server.vmid);
-      if (!vm) return this.report(server, { pve: 'missing', ...base }, null);
+      if (!vm) return this.reportWith(settings, server, { pve: 'missing', ...base }, null);
       if (vm.status !== 'running')
-        return this.report(
+        return this.reportWith(
+          settings,
           server,
           { pve: vm.status === 'stopped' ? 'stopped' : 'unknown', ...base },
           vm.uptime,
         );
-      return this.report(
+      return this.reportWith(
+        settings,
         server,
         {
           pve: 'running',
-          ...(await this.tcp(server)),
+          ...(await this.tcp(server, settings)),
           agent: 'not_checked',
           metrics: {
             cpu_percent: Math.round(vm.cpu * 1000) / 10,
@@ -253,7 +250,7 @@ export class MonitoringService {
    * inventory alone (no Proxmox request).
    */
   async prometheusTargets(): Promise<PrometheusTargetGroup[]> {
-    const port = this.config.values.NODE_EXPORTER_PORT;
+    const port = (await this.settings.current()).node_exporter_port;
     return (await this.servers.all())
       .filter((server) => server.status === 'running' && server.ipAddresses.length > 0)
       .map((server) => ({
@@ -267,10 +264,13 @@ export class MonitoringService {
       }));
   }
 
-  private async tcp(server: Server): Promise<Pick<HealthObservation, 'tcp' | 'tcpError' | 'tcpTarget'>> {
+  private async tcp(
+    server: Server,
+    settings: MonitoringSettingsValues,
+  ): Promise<Pick<HealthObservation, 'tcp' | 'tcpError' | 'tcpTarget'>> {
     const ip = server.ipAddresses[0];
     if (ip === undefined) return { tcp: 'skipped' };
-    const { HEALTH_TCP_PORT: port, HEALTH_TCP_TIMEOUT_MS: timeout } = this.config.values;
+    const { tcp_port: port, tcp_timeout_ms: timeout } = settings;
     const target = `${ip}:${String(port)}`;
     const result = await tcpCheck(ip, port, timeout);
     return result.ok
@@ -282,17 +282,22 @@ export class MonitoringService {
         };
   }
 
-  private thresholds(): HealthThresholds {
-    const v = this.config.values;
-    return {
-      cpu: { warning: v.HEALTH_CPU_WARNING_PERCENT, critical: v.HEALTH_CPU_CRITICAL_PERCENT },
-      mem: { warning: v.HEALTH_MEM_WARNING_PERCENT, critical: v.HEALTH_MEM_CRITICAL_PERCENT },
-      disk: { warning: v.HEALTH_DISK_WARNING_PERCENT, critical: v.HEALTH_DISK_CRITICAL_PERCENT },
-    };
+  private reportWith(
+    settings: MonitoringSettingsValues,
+    server: Server,
+    observation: HealthObservation,
+    uptime: number | null,
+  ): ServerHealthDto {
+    return this.report(server, observation, uptime, settings);
   }
 
-  private report(server: Server, observation: HealthObservation, uptime: number | null): ServerHealthDto {
-    const { status, issues } = classify(observation, this.thresholds());
+  private report(
+    server: Server,
+    observation: HealthObservation,
+    uptime: number | null,
+    settings: MonitoringSettingsValues,
+  ): ServerHealthDto {
+    const { status, issues } = classify(observation, thresholdsOf(settings));
     return {
       server_ip: server.ipAddresses[0] ?? null,
       name: server.name,
