@@ -222,4 +222,108 @@ describe('monitoring settings', () => {
     >();
     expect(targets.find((g) => g.labels.name === name('web'))?.targets).toEqual(['127.0.0.1:9101']);
   });
+
+  it('builds the Grafana dashboard and embed URLs from the settings, validating the embed’s query', async () => {
+    const dashboard = await viewer.request('GET', '/api/grafana-dashboard');
+    expect(dashboard.json<{ data: unknown }>().data).toEqual({
+      enabled: true,
+      base_url: 'https://grafana.example.com',
+      dashboard_uid: 'proxdeck-node-exporter',
+      dashboard_url: 'https://grafana.example.com/d/proxdeck-node-exporter?orgId=1',
+      org_id: 1,
+    });
+    const embed = await viewer.request(
+      'GET',
+      `/api/grafana-dashboard/embed?server=${name('web')}&from=now-6h&to=now&theme=dark`,
+    );
+    expect(embed.status).toBe(200);
+    const url = new URL(embed.json<{ data: { embed_url: string } }>().data.embed_url);
+    expect(`${url.origin}${url.pathname}`).toBe('https://grafana.example.com/d/proxdeck-node-exporter');
+    // Filtered to the server's node_exporter target, with the port in force (9101 since the last test).
+    expect(url.searchParams.get('var-instance')).toBe('127.0.0.1:9101');
+    expect(url.searchParams.get('from')).toBe('now-6h');
+    expect(url.searchParams.get('theme')).toBe('dark');
+    expect(url.searchParams.has('kiosk')).toBe(true);
+    const all = await viewer.request('GET', '/api/grafana-dashboard/embed');
+    expect(
+      new URL(all.json<{ data: { embed_url: string } }>().data.embed_url).searchParams.get('var-instance'),
+    ).toBe('$__all');
+
+    const bad = await viewer.request('GET', '/api/grafana-dashboard/embed?from=yesterday&theme=pink');
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json<{ details: { fields: object } }>().details.fields).sort()).toEqual([
+      'from',
+      'theme',
+    ]);
+    const backwards = await viewer.request(
+      'GET',
+      '/api/grafana-dashboard/embed?from=1700000001000&to=1700000000000',
+    );
+    expect(backwards.json()).toMatchObject({ details: { fields: { to: 'must be after from' } } });
+    expect((await viewer.request('GET', `/api/grafana-dashboard/embed?server=${name('nope')}`)).status).toBe(
+      404,
+    );
+    await t.app
+      .get(ServersRepository)
+      .insert({ name: name('noip'), status: 'running', cpuCores: 1, memoryMb: 512 });
+    const noIp = await viewer.request('GET', `/api/grafana-dashboard/embed?server=${name('noip')}`);
+    expect(noIp.status).toBe(400);
+    expect(noIp.json()).toMatchObject({
+      details: { fields: { server: expect.stringMatching(/no address/) as unknown } },
+    });
+
+    await admin.request('POST', '/api/monitoring/config', { body: { grafana_url: '' } });
+    expect(
+      (await viewer.request('GET', '/api/grafana-dashboard')).json<{ data: unknown }>().data,
+    ).toMatchObject({
+      enabled: false,
+      dashboard_url: null,
+    });
+    const off = await viewer.request('GET', '/api/grafana-dashboard/embed');
+    expect(off.status).toBe(409);
+    expect(off.body).toMatch(/grafana_url/);
+  });
+
+  it('gives the monitoring page’s content: header, every server with its health, open alerts, Grafana', async () => {
+    const key = `test_${tag}:${name('web')}`;
+    await db.query(
+      `INSERT INTO alerts (key, type, level, server, message, status, raised_at) VALUES ($1, 'cpu_high', 'warning', $2, 'test', 'active', now())`,
+      [key, name('web')],
+    );
+    try {
+      simulator.refreshStats();
+      const response = await viewer.request('GET', '/api/monitoring/content');
+      expect(response.status).toBe(200);
+      const content = response.json<{
+        data: {
+          summary: {
+            total_servers: number;
+            active_alerts: number;
+            healthy: number;
+            warning: number;
+            critical: number;
+            unknown: number;
+          };
+          servers: { name: string; status: string; checks: { tcp: string } }[];
+          alerts: { key: string; status: string }[];
+          grafana: { enabled: boolean };
+        };
+      }>().data;
+      const { summary, servers, alerts } = content;
+      expect(servers.length).toBe(summary.total_servers);
+      expect(summary.healthy + summary.warning + summary.critical + summary.unknown).toBe(
+        summary.total_servers,
+      );
+      expect(servers.find((s) => s.name === name('web'))).toMatchObject({
+        status: 'warning',
+        checks: { tcp: 'ok' },
+      });
+      expect(alerts).toContainEqual(expect.objectContaining({ key, status: 'active' }));
+      expect(alerts.every((a) => a.status !== 'resolved')).toBe(true);
+      expect(summary.active_alerts).toBeGreaterThanOrEqual(1);
+      expect(content.grafana).toMatchObject({ enabled: false });
+    } finally {
+      await db.query('DELETE FROM alerts WHERE key = $1', [key]);
+    }
+  });
 });

@@ -720,6 +720,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/grafana-dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Grafana node_exporter dashboard from the settings (enabled when grafana_url is set) */
+        get: operations["Grafana_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grafana-dashboard/embed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard’s embed URL: kiosk mode, the time range and theme, filtered to the server’s node_exporter target (<address>:<node_exporter_port>) or all; 409 when Grafana is not configured */
+        get: operations["Grafana_embed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -881,6 +915,23 @@ export interface paths {
         };
         /** The settings with their descriptions, limits and environment values, for the settings form */
         get: operations["MonitoringConfig_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the monitoring page shows: the header figures, every server with its health (one read of the cluster), the open alerts and the Grafana dashboard */
+        get: operations["Monitoring_content"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2535,6 +2586,19 @@ export interface components {
         ErrorTestDto: {
             message?: string;
         };
+        GrafanaDashboardDto: {
+            base_url: string | null;
+            /** @example proxdeck-node-exporter */
+            dashboard_uid: string;
+            dashboard_url: string | null;
+            /** @description Whether grafana_url is set */
+            enabled: boolean;
+            org_id: number;
+        };
+        GrafanaEmbedDto: {
+            /** @example https://grafana.example.com/d/proxdeck-node-exporter?orgId=1&from=now-1h&to=now&theme=light&var-instance=10.0.0.21%3A9100&kiosk */
+            embed_url: string;
+        };
         GroupDto: {
             comment: string | null;
             /** @description Proxmox's digest of the rules: send it back with an edit */
@@ -2841,6 +2905,14 @@ export interface components {
             /** @description A TCP check that has not connected by then fails */
             tcp_timeout_ms: number;
         };
+        MonitoringContentDto: {
+            /** @description Open alerts (active and acknowledged), newest first, at most 200 */
+            alerts: components["schemas"]["AlertDto"][];
+            grafana: components["schemas"]["GrafanaDashboardDto"];
+            /** @description Every server’s health, from one read of the cluster (as the health summary) */
+            servers: components["schemas"]["ServerHealthDto"][];
+            summary: components["schemas"]["MonitoringSummaryDto"];
+        };
         MonitoringSummaryDto: {
             /** @description Alerts active (raised, not acknowledged) */
             active_alerts: number;
@@ -2881,6 +2953,7 @@ export interface components {
             /** @example task.failed */
             type: string;
         };
+        Object: Record<string, never>;
         PendingChangeDto: {
             /** @description What the VM runs with now */
             current: string | null;
@@ -8023,6 +8096,200 @@ export interface operations {
             };
         };
     };
+    Grafana_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GrafanaDashboardDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Grafana_embed: {
+        parameters: {
+            query?: {
+                /** @description A server’s name, or all */
+                server?: components["schemas"]["Object"];
+                /** @description now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds */
+                from?: components["schemas"]["Object"];
+                /** @description now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds */
+                to?: components["schemas"]["Object"];
+                theme?: "light" | "dark";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GrafanaEmbedDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Health_liveness: {
         parameters: {
             query?: never;
@@ -9106,6 +9373,99 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ConfigPageDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Monitoring_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringContentDto"];
                         message?: string;
                         /** @enum {boolean} */
                         success: true;

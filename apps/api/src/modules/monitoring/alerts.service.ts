@@ -205,6 +205,11 @@ export class AlertsService {
     return { items, total };
   }
 
+  /** The open alerts (active and acknowledged), newest first. */
+  async open(limit: number): Promise<Alert[]> {
+    return this.alerts.find({ where: { status: In(OPEN) }, order: { id: 'DESC' }, take: limit });
+  }
+
   async activeCount(): Promise<number> {
     return this.alerts.countBy({ status: 'active' });
   }

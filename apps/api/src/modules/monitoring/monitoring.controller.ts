@@ -7,6 +7,7 @@ import {
   HealthSummaryDto,
   MetricsDto,
   MetricsQueryDto,
+  MonitoringContentDto,
   MonitoringSummaryDto,
   PrometheusTargetGroupDto,
   ServerHealthDto,
@@ -59,6 +60,17 @@ export class MonitoringController {
   @ApiEnvelope(MonitoringSummaryDto)
   async summary(): Promise<MonitoringSummaryDto> {
     return this.monitoring.monitoringSummary();
+  }
+
+  @Get('monitoring/content')
+  @RequirePermission('view_all')
+  @ApiOperation({
+    summary:
+      'What the monitoring page shows: the header figures, every server with its health (one read of the cluster), the open alerts and the Grafana dashboard',
+  })
+  @ApiEnvelope(MonitoringContentDto)
+  async content(): Promise<MonitoringContentDto> {
+    return this.monitoring.content();
   }
 
   /**

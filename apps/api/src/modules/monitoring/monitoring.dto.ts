@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { AlertDto } from './alerts.dto';
+import { GrafanaDashboardDto } from './grafana.dto';
 import { HEALTH_STATUSES, type HealthIssue, type HealthMetrics, type HealthStatus } from './health';
 
 export const METRIC_TIMEFRAME_VALUES = ['hour', 'day', 'week', 'month'] as const;
@@ -118,4 +120,19 @@ export class PrometheusTargetLabelsDto {
 export class PrometheusTargetGroupDto implements PrometheusTargetGroup {
   @ApiProperty({ type: [String], example: ['10.0.0.21:9100'] }) targets!: string[];
   @ApiProperty({ type: PrometheusTargetLabelsDto }) labels!: PrometheusTargetLabelsDto;
+}
+
+export class MonitoringContentDto {
+  @ApiProperty({ type: MonitoringSummaryDto }) summary!: MonitoringSummaryDto;
+  @ApiProperty({
+    type: [ServerHealthDto],
+    description: 'Every server’s health, from one read of the cluster (as the health summary)',
+  })
+  servers!: ServerHealthDto[];
+  @ApiProperty({
+    type: [AlertDto],
+    description: 'Open alerts (active and acknowledged), newest first, at most 200',
+  })
+  alerts!: AlertDto[];
+  @ApiProperty({ type: GrafanaDashboardDto }) grafana!: GrafanaDashboardDto;
 }

@@ -8,6 +8,7 @@ import { Alert } from './alert.entity';
 import { AlertsController } from './alerts.controller';
 import { AlertsJobs } from './alerts.jobs';
 import { AlertsService } from './alerts.service';
+import { GrafanaController } from './grafana.controller';
 import { MonitoringConfigController } from './monitoring-config.controller';
 import { MonitoringSetting } from './monitoring-setting.entity';
 import { MonitoringSettingsService } from './monitoring-settings.service';
@@ -23,7 +24,7 @@ import { MonitoringService } from './monitoring.service';
     EventsModule,
     NotificationsModule,
   ],
-  controllers: [MonitoringController, MonitoringConfigController, AlertsController],
+  controllers: [MonitoringController, MonitoringConfigController, GrafanaController, AlertsController],
   providers: [MonitoringService, MonitoringSettingsService, AlertsService, AlertsJobs],
 })
 export class MonitoringModule {}

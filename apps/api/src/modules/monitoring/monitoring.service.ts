@@ -20,6 +20,7 @@ import {
   METRIC_TIMEFRAME_VALUES,
   type HealthSummaryDto,
   type MetricsDto,
+  type MonitoringContentDto,
   type MonitoringSummaryDto,
   type PrometheusTargetGroup,
   type ServerHealthDto,
@@ -27,6 +28,8 @@ import {
 import { thresholdsOf, type MonitoringSettingsValues } from './monitoring-settings';
 import { MonitoringSettingsService } from './monitoring-settings.service';
 import { mapBounded, tcpCheck } from './tcp-check';
+import { grafanaDashboard } from './grafana';
+import { toAlertView } from './alerts.service';
 
 export type MetricTimeframe = (typeof METRIC_TIMEFRAME_VALUES)[number];
 
@@ -140,6 +143,11 @@ export class MonitoringService {
    * server.
    */
   async summary(): Promise<HealthSummaryDto> {
+    return summarise(await this.allHealth());
+  }
+
+  /** Every server's health, as the summary reads it (one Proxmox request). */
+  async allHealth(): Promise<ServerHealthDto[]> {
     const [servers, settings] = await Promise.all([this.servers.all(), this.settings.current()]);
     let resources: Map<number, PveVmResource> | undefined;
     let pveError: string | undefined;
@@ -184,28 +192,32 @@ export class MonitoringService {
         vm.uptime,
       );
     });
-    const count = (status: string) => healths.filter((h) => h.status === status).length;
-    return {
-      total: healths.length,
-      healthy: count('healthy'),
-      warning: count('warning'),
-      critical: count('critical'),
-      unknown: count('unknown'),
-      problematic: healths.filter((h) => h.status !== 'healthy'),
-    };
+    return healths;
   }
 
   /** The figures of the monitoring page's header, from the health summary. */
   async monitoringSummary(): Promise<MonitoringSummaryDto> {
     const [summary, activeAlerts] = await Promise.all([this.summary(), this.alerts.activeCount()]);
+    return headerOf(summary, activeAlerts);
+  }
+
+  /**
+   * What the monitoring page shows (`GET /api/monitoring/content`): the header figures, every server with its
+   * health (one Proxmox request, as the summary), the open alerts (active and acknowledged, newest first, at most
+   * CONTENT_ALERTS) and the Grafana dashboard.
+   */
+  async content(): Promise<MonitoringContentDto> {
+    const [healths, open, activeAlerts, settings] = await Promise.all([
+      this.allHealth(),
+      this.alerts.open(CONTENT_ALERTS),
+      this.alerts.activeCount(),
+      this.settings.current(),
+    ]);
     return {
-      total_servers: summary.total,
-      healthy: summary.healthy,
-      warning: summary.warning,
-      critical: summary.critical,
-      unknown: summary.unknown,
-      active_alerts: activeAlerts,
-      last_update: new Date().toISOString(),
+      summary: headerOf(summarise(healths), activeAlerts),
+      servers: healths,
+      alerts: open.map(toAlertView),
+      grafana: grafanaDashboard(settings),
     };
   }
 
@@ -318,4 +330,31 @@ function lastPoint(points: readonly PveRrdPoint[]): PveRrdPoint | undefined {
     if (point?.netin !== undefined) return point;
   }
   return undefined;
+}
+
+/** At most this many open alerts in the monitoring page's content (the alert list pages through all). */
+export const CONTENT_ALERTS = 200;
+
+function summarise(healths: ServerHealthDto[]): HealthSummaryDto {
+  const count = (status: string) => healths.filter((h) => h.status === status).length;
+  return {
+    total: healths.length,
+    healthy: count('healthy'),
+    warning: count('warning'),
+    critical: count('critical'),
+    unknown: count('unknown'),
+    problematic: healths.filter((h) => h.status !== 'healthy'),
+  };
+}
+
+function headerOf(summary: HealthSummaryDto, activeAlerts: number): MonitoringSummaryDto {
+  return {
+    total_servers: summary.total,
+    healthy: summary.healthy,
+    warning: summary.warning,
+    critical: summary.critical,
+    unknown: summary.unknown,
+    active_alerts: activeAlerts,
+    last_update: new Date().toISOString(),
+  };
 }
