@@ -1447,7 +1447,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s */
+        /** A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s; and its node_exporter series from Prometheus when configured (a Prometheus failure: 502 PROMETHEUS_ERROR with its words) */
         get: operations["Monitoring_metrics"];
         put?: never;
         post?: never;
@@ -2847,7 +2847,12 @@ export interface components {
             size_mb?: number;
         };
         MetricsDto: {
-            series: components["schemas"]["MetricSeriesDto"];
+            /** @description node_exporter series from Prometheus; null when Prometheus is not configured, the server has no address, or source=pve */
+            node_exporter: components["schemas"]["NodeExporterSeriesDto"] | null;
+            /** @description The server’s node_exporter target (<first address>:<node_exporter_port>), as Prometheus names it */
+            node_exporter_target: string | null;
+            /** @description Proxmox RRD series; null when source=node_exporter */
+            series: components["schemas"]["MetricSeriesDto"] | null;
         };
         MetricSeriesDto: {
             /** @description CPU use in percent: [[t, v], ...] */
@@ -2923,6 +2928,24 @@ export interface components {
             total_servers: number;
             unknown: number;
             warning: number;
+        };
+        NodeExporterSeriesDto: {
+            /** @description CPU use in percent (all CPUs, from node_cpu_seconds_total) */
+            cpu: number[][];
+            /** @description Disk use in percent, over the real filesystems */
+            disk: number[][];
+            /** @description Bytes per second read from disks */
+            diskread: number[][];
+            /** @description Bytes per second written to disks */
+            diskwrite: number[][];
+            /** @description Load average over 1 minute */
+            load1: number[][];
+            /** @description Memory use in percent (1 - MemAvailable / MemTotal) */
+            mem: number[][];
+            /** @description Bytes per second received, every interface but lo */
+            netin: number[][];
+            /** @description Bytes per second sent */
+            netout: number[][];
         };
         NodeFiguresDto: {
             /** @description CPU use, 0..1 */
@@ -12523,6 +12546,8 @@ export interface operations {
         parameters: {
             query?: {
                 timeframe?: "hour" | "day" | "week" | "month";
+                /** @description all: RRD and (when configured) node_exporter series; pve: RRD only; node_exporter: Prometheus only (409 when not configured) */
+                source?: "all" | "pve" | "node_exporter";
             };
             header?: never;
             path: {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import type { PveRrdPoint, PveVmResource } from '@proxdeck/pve-client';
 import { AppConfig } from '../../platform/config/app-config';
-import { NotFoundError } from '../../platform/errors/app-error';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
 import { isVmGone } from '../../platform/proxmox/pve-failure';
 import { SERVER_NAME, ServersRepository, type Server } from '../servers';
@@ -17,9 +17,12 @@ import {
   type TcpCheck,
 } from './health';
 import {
+  METRIC_SOURCE_VALUES,
   METRIC_TIMEFRAME_VALUES,
   type HealthSummaryDto,
+  type MetricSeriesDto,
   type MetricsDto,
+  type NodeExporterSeriesDto,
   type MonitoringContentDto,
   type MonitoringSummaryDto,
   type PrometheusTargetGroup,
@@ -29,9 +32,12 @@ import { thresholdsOf, type MonitoringSettingsValues } from './monitoring-settin
 import { MonitoringSettingsService } from './monitoring-settings.service';
 import { mapBounded, tcpCheck } from './tcp-check';
 import { grafanaDashboard } from './grafana';
+import { NODE_EXPORTER_SERIES, nodeExporterQueries, PROMETHEUS_RANGES } from './node-exporter';
+import { PrometheusQueryError, rangeQuery, type PrometheusEndpoint } from './prometheus-client';
 import { toAlertView } from './alerts.service';
 
 export type MetricTimeframe = (typeof METRIC_TIMEFRAME_VALUES)[number];
+export type MetricSource = (typeof METRIC_SOURCE_VALUES)[number];
 
 const NO_METRICS: HealthMetrics = {
   cpu_percent: null,
@@ -221,9 +227,35 @@ export class MonitoringService {
     };
   }
 
-  /** A server's RRD series: CPU, memory and disk in percent, the rest in bytes per second; `t` in seconds. */
-  async metrics(key: string, timeframe: MetricTimeframe): Promise<MetricsDto> {
-    const server = await this.find(key);
+  /**
+   * A server's charts (docs/api.md §10): its Proxmox RRD series (CPU, memory and disk in percent, the rest in
+   * bytes per second; `t` in seconds) and, when Prometheus is configured, its node_exporter series (PromQL
+   * range queries over its node_exporter target). `source` asks for one of the two only; a Prometheus failure
+   * is a 502 with Prometheus's words (so the SPA asks for each source apart, and each chart shows its error).
+   */
+  async metrics(key: string, timeframe: MetricTimeframe, source: MetricSource = 'all'): Promise<MetricsDto> {
+    const [server, settings] = await Promise.all([this.find(key), this.settings.current()]);
+    const ip = server.ipAddresses[0];
+    const target = ip === undefined ? null : `${ip}:${String(settings.node_exporter_port)}`;
+    const prometheus = settings.prometheus_url !== null;
+    if (source === 'node_exporter') {
+      if (!prometheus)
+        throw new ConflictError(
+          'Prometheus is not configured: set prometheus_url in the monitoring settings',
+        );
+      if (target === null)
+        throw new ConflictError(`${server.name} has no address, so no node_exporter target`);
+    }
+    const [series, nodeExporter] = await Promise.all([
+      source === 'node_exporter' ? Promise.resolve(null) : this.rrdSeries(server, timeframe),
+      source === 'pve' || !prometheus || target === null
+        ? Promise.resolve(null)
+        : this.nodeExporterSeries(settings, target, timeframe),
+    ]);
+    return { series, node_exporter: nodeExporter, node_exporter_target: target };
+  }
+
+  private async rrdSeries(server: Server, timeframe: MetricTimeframe): Promise<MetricSeriesDto> {
     if (server.vmid === null || server.node === null)
       throw new NotFoundError(`A VM for server ${server.name}`);
     let points: PveRrdPoint[];
@@ -243,18 +275,43 @@ export class MonitoringService {
       return v === undefined ? null : Math.round(v * 100) / 100;
     };
     return {
-      series: {
-        cpu: series((p) => (p.cpu === undefined ? null : Math.round(p.cpu * 10000) / 100)),
-        mem: series((p) => percentOf(p.mem, p.maxmem)),
-        disk: series((p) =>
-          p.disk === undefined || p.maxdisk === undefined ? null : percentOf(p.disk, p.maxdisk),
-        ),
-        netin: series(raw('netin')),
-        netout: series(raw('netout')),
-        diskread: series(raw('diskread')),
-        diskwrite: series(raw('diskwrite')),
-      },
+      cpu: series((p) => (p.cpu === undefined ? null : Math.round(p.cpu * 10000) / 100)),
+      mem: series((p) => percentOf(p.mem, p.maxmem)),
+      disk: series((p) =>
+        p.disk === undefined || p.maxdisk === undefined ? null : percentOf(p.disk, p.maxdisk),
+      ),
+      netin: series(raw('netin')),
+      netout: series(raw('netout')),
+      diskread: series(raw('diskread')),
+      diskwrite: series(raw('diskwrite')),
     };
+  }
+
+  /** The node_exporter series, one range query each, all at once; any failure is a 502 PROMETHEUS_ERROR. */
+  private async nodeExporterSeries(
+    settings: MonitoringSettingsValues,
+    target: string,
+    timeframe: MetricTimeframe,
+  ): Promise<NodeExporterSeriesDto> {
+    const { seconds, step } = PROMETHEUS_RANGES[timeframe];
+    const end = Math.floor(Date.now() / 1000);
+    const range = { start: end - seconds, end, step };
+    const endpoint = prometheusEndpoint(settings);
+    const queries = nodeExporterQueries(target, step);
+    try {
+      const results = await Promise.all(
+        NODE_EXPORTER_SERIES.map(async (name) => {
+          const found = await rangeQuery(endpoint, queries[name], range);
+          const points = (found[0]?.values ?? []).flatMap(([t, v]) =>
+            Number.isFinite(v) ? [[t, Math.round(v * 100) / 100] as [number, number]] : [],
+          );
+          return [name, points] as const;
+        }),
+      );
+      return Object.fromEntries(results) as unknown as NodeExporterSeriesDto;
+    } catch (error) {
+      throw prometheusFailure(error);
+    }
   }
 
   /**
@@ -357,4 +414,23 @@ function headerOf(summary: HealthSummaryDto, activeAlerts: number): MonitoringSu
     active_alerts: activeAlerts,
     last_update: new Date().toISOString(),
   };
+}
+
+/** Where and how to ask Prometheus, from the settings in force. */
+export function prometheusEndpoint(settings: MonitoringSettingsValues): PrometheusEndpoint {
+  return {
+    url: settings.prometheus_url ?? '',
+    username: settings.prometheus_username,
+    password: settings.prometheus_password,
+    bearerToken: settings.prometheus_bearer_token,
+    timeoutMs: settings.prometheus_timeout_ms,
+  };
+}
+
+/** A Prometheus failure as the API answers it: 502 PROMETHEUS_ERROR with Prometheus's own words. */
+export function prometheusFailure(error: unknown): unknown {
+  if (!(error instanceof PrometheusQueryError)) return error;
+  return new AppError('PROMETHEUS_ERROR', error.message, {
+    prometheus: { status: error.status, error_type: error.errorType },
+  });
 }

@@ -9,7 +9,7 @@ import { queryKeys, type AlertListQuery, type MetricsTimeframe } from '../../lib
 export type Alert = Schemas['AlertDto'];
 export type ServerHealth = Schemas['ServerHealthDto'];
 export type HealthIssue = Schemas['HealthIssueDto'];
-export type MetricSeries = Schemas['MetricsDto']['series'];
+export type MetricSeries = NonNullable<Schemas['MetricsDto']['series']>;
 export type { MetricsTimeframe };
 
 export const monitoringSummaryQueryOptions = queryOptions({
@@ -38,7 +38,7 @@ export const metricsQueryOptions = (name: string, timeframe: MetricsTimeframe) =
     queryFn: () =>
       unwrap(
         api.GET('/api/servers/{server_ip}/metrics', {
-          params: { path: { server_ip: name }, query: { timeframe } },
+          params: { path: { server_ip: name }, query: { timeframe, source: 'pve' } },
         }),
       ),
   });
