@@ -130,6 +130,9 @@ describe('monitoring: health, metrics, summary, Prometheus targets', () => {
     expect(byIp.metrics.mem_percent).toBeGreaterThan(0);
     expect(byIp.metrics.netin_bps).toBeGreaterThan(0);
     expect(byIp.metrics.netout_bps).toBeGreaterThan(0);
+    // Disk figures from the guest agent (get-fsinfo): Proxmox reports none for a qemu VM.
+    expect(byIp.metrics.disk_percent).toBeGreaterThanOrEqual(20);
+    expect(byIp.metrics.disk_percent).toBeLessThanOrEqual(50);
     const byName = await health(name('ok'));
     expect(byName).toMatchObject({ name: name('ok'), status: 'healthy' });
     expect((await admin.request('GET', '/api/servers/10.99.99.99/health')).status).toBe(404);
@@ -155,6 +158,26 @@ describe('monitoring: health, metrics, summary, Prometheus targets', () => {
     expect(result.issues.find((issue) => issue.type === 'tcp_unreachable')?.message).toMatch(
       /127\.0\.0\.3:\d+: ECONNREFUSED/,
     );
+  });
+
+  it('a guest whose filesystem is full is critical (disk_high), the figure and mountpoint from its agent', async () => {
+    const { vm } = await serverWithVm('full', null, { guestRootUsed: 0.97 });
+    const result = await health(name('full'));
+    expect(result.status).toBe('critical');
+    expect(result.metrics.disk_percent).toBe(97);
+    expect(result.issues).toContainEqual({
+      type: 'disk_high',
+      level: 'critical',
+      message: 'Disk (/) use is 97 %, at or above the critical threshold of 95 %',
+      value: 97,
+      threshold: 95,
+    });
+    // An agent that does not answer gives no disk figure.
+    vm.agentReadyAt = Date.now() + 3_600_000;
+    const silent = await health(name('full'));
+    expect(silent.metrics.disk_percent).toBeNull();
+    expect(silent.issues.map((issue) => issue.type)).toEqual(['agent_down']);
+    vm.guestRootUsed = 0.3;
   });
 
   it('a server whose VM is gone is unknown (vm_missing); one without a VM yet is unknown (no_vm)', async () => {

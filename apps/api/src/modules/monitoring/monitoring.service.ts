@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
-import type { PveRrdPoint, PveVmResource } from '@proxdeck/pve-client';
+import type { PveAgentFilesystem, PveRrdPoint, PveVmResource } from '@proxdeck/pve-client';
 import { AppConfig } from '../../platform/config/app-config';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
@@ -107,7 +107,7 @@ export class MonitoringService {
     const pveCheck: PveCheck = paused ? 'paused' : running ? 'running' : 'stopped';
     if (pveCheck !== 'running')
       return report({ pve: pveCheck, tcp: 'skipped', agent: 'skipped', metrics: NO_METRICS }, status.uptime);
-    const [agent, rrd, tcp] = await Promise.all([
+    const [agent, fs, rrd, tcp] = await Promise.all([
       status.agent === 1
         ? pve.agentInfo(node, vmid).then(
             (): { check: AgentCheck; error?: string } => ({ check: 'ok' }),
@@ -117,6 +117,10 @@ export class MonitoringService {
             }),
           )
         : Promise.resolve<{ check: AgentCheck; error?: string }>({ check: 'disabled' }),
+      // The guest's own disk figures (Proxmox reports none for qemu VMs), asked at once with the agent's info.
+      status.agent === 1
+        ? pve.agentFsInfo(node, vmid).then(fullestFilesystem, () => undefined)
+        : Promise.resolve(undefined),
       pve.vmRrdData(node, vmid, { timeframe: 'hour' }).then(
         (points) => lastPoint(points),
         () => undefined,
@@ -124,16 +128,22 @@ export class MonitoringService {
       this.tcp(server, settings),
     ]);
     const extra = status as unknown as Record<string, number | undefined>;
+    const guestDisk = agent.check === 'ok' ? fs : undefined;
     return report(
       {
         pve: 'running',
         ...tcp,
         agent: agent.check,
         ...(agent.error !== undefined ? { agentError: agent.error } : {}),
+        ...(guestDisk ? { diskMount: guestDisk.mountpoint } : {}),
         metrics: {
           cpu_percent: Math.round(status.cpu * 1000) / 10,
           mem_percent: percentOf(status.mem, status.maxmem),
-          disk_percent: extra.disk ? percentOf(extra.disk, extra.maxdisk) : null,
+          disk_percent: guestDisk
+            ? guestDisk.percent
+            : extra.disk
+              ? percentOf(extra.disk, extra.maxdisk)
+              : null,
           netin_bps: rounded(rrd?.netin),
           netout_bps: rounded(rrd?.netout),
         },
@@ -378,6 +388,26 @@ export class MonitoringService {
       checked_at: new Date().toISOString(),
     };
   }
+}
+
+/** Filesystems that hold no data of the guest's: their use says nothing of its disks. */
+const PSEUDO_FILESYSTEMS = new Set(['tmpfs', 'devtmpfs', 'squashfs', 'overlay', 'ramfs', 'iso9660', 'udf']);
+
+/**
+ * The guest agent's fullest real filesystem (`get-fsinfo`): the one a disk alert is about. Undefined when the
+ * guest reports no sizes (older agents, some Windows guests).
+ */
+export function fullestFilesystem(
+  filesystems: readonly PveAgentFilesystem[],
+): { mountpoint: string; percent: number } | undefined {
+  let fullest: { mountpoint: string; percent: number } | undefined;
+  for (const fs of filesystems) {
+    if (PSEUDO_FILESYSTEMS.has(fs.type)) continue;
+    const percent = percentOf(fs['used-bytes'], fs['total-bytes']);
+    if (percent !== null && (fullest === undefined || percent > fullest.percent))
+      fullest = { mountpoint: fs.mountpoint, percent };
+  }
+  return fullest;
 }
 
 /** The last RRD point that has figures (the newest may still be empty). */
