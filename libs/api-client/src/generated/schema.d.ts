@@ -2976,7 +2976,6 @@ export interface components {
             /** @example task.failed */
             type: string;
         };
-        Object: Record<string, never>;
         PendingChangeDto: {
             /** @description What the VM runs with now */
             current: string | null;
@@ -8216,11 +8215,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A server’s name, or all */
-                server?: components["schemas"]["Object"];
+                server?: string;
                 /** @description now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds */
-                from?: components["schemas"]["Object"];
+                from?: string;
                 /** @description now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds */
-                to?: components["schemas"]["Object"];
+                to?: string;
                 theme?: "light" | "dark";
             };
             header?: never;

@@ -21,21 +21,21 @@ export class GrafanaEmbedDto {
 const TIME_MESSAGE = 'now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds';
 
 export class GrafanaEmbedQueryDto {
-  @ApiPropertyOptional({ description: 'A server’s name, or all', default: 'all' })
+  @ApiPropertyOptional({ type: String, description: 'A server’s name, or all', default: 'all' })
   @IsOptional()
   @IsString()
   @MaxLength(63)
-  server = 'all';
+  server: string = 'all';
 
-  @ApiPropertyOptional({ default: 'now-1h', description: TIME_MESSAGE })
+  @ApiPropertyOptional({ type: String, default: 'now-1h', description: TIME_MESSAGE })
   @IsOptional()
   @Matches(GRAFANA_TIME, { message: TIME_MESSAGE })
-  from = 'now-1h';
+  from: string = 'now-1h';
 
-  @ApiPropertyOptional({ default: 'now', description: TIME_MESSAGE })
+  @ApiPropertyOptional({ type: String, default: 'now', description: TIME_MESSAGE })
   @IsOptional()
   @Matches(GRAFANA_TIME, { message: TIME_MESSAGE })
-  to = 'now';
+  to: string = 'now';
 
   @ApiPropertyOptional({ enum: GRAFANA_THEMES, default: 'light' })
   @IsOptional()
