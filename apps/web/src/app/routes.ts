@@ -133,6 +133,17 @@ export const APP_PAGES: readonly AppPage[] = [
       import('../features/monitoring/monitoring-page').then((m) => ({ Component: m.MonitoringPage })),
   },
   {
+    path: '/monitoring/settings',
+    label: 'monitoringSettings',
+    icon: IconActivityHeartbeat,
+    permission: 'admin_access',
+    inNavigation: false,
+    load: () =>
+      import('../features/monitoring/monitoring-settings-page').then((m) => ({
+        Component: m.MonitoringSettingsPage,
+      })),
+  },
+  {
     path: '/notifications',
     label: 'notifications',
     icon: IconBell,

@@ -35,6 +35,9 @@ export type AuditListQuery = NonNullable<operations['Audit_list']['parameters'][
 export type AlertListQuery = NonNullable<operations['Alerts_list']['parameters']['query']>;
 
 /** The timeframe of GET /api/servers/{server_ip}/metrics, as the OpenAPI document types it. */
+export type MetricsSource = NonNullable<
+  NonNullable<operations['Monitoring_metrics']['parameters']['query']>['source']
+>;
 export type MetricsTimeframe = NonNullable<
   NonNullable<operations['Monitoring_metrics']['parameters']['query']>['timeframe']
 >;
@@ -193,7 +196,14 @@ export const queryKeys = {
     /** GET /api/servers/{server_ip}/health */
     health: (name: string) => [...monitoring, 'health', name] as const,
     /** GET /api/servers/{server_ip}/metrics?timeframe= */
-    metrics: (name: string, timeframe: MetricsTimeframe) =>
-      [...monitoring, 'metrics', name, timeframe] as const,
+    metrics: (name: string, timeframe: MetricsTimeframe, source: MetricsSource = 'pve') =>
+      [...monitoring, 'metrics', name, timeframe, source] as const,
+    /** GET /api/monitoring/config */
+    config: () => [...monitoring, 'config'] as const,
+    /** GET /api/monitoring/config-page */
+    configPage: () => [...monitoring, 'config-page'] as const,
+    /** GET /api/grafana-dashboard/embed for a server, a timeframe and a theme */
+    grafanaEmbed: (name: string, from: string, theme: string) =>
+      [...monitoring, 'grafana-embed', name, from, theme] as const,
   },
 } satisfies Record<string, KeyDomain>;

@@ -25,17 +25,17 @@ export class GrafanaEmbedQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(63)
-  server: string = 'all';
+  server = 'all';
 
   @ApiPropertyOptional({ type: String, default: 'now-1h', description: TIME_MESSAGE })
   @IsOptional()
   @Matches(GRAFANA_TIME, { message: TIME_MESSAGE })
-  from: string = 'now-1h';
+  from = 'now-1h';
 
   @ApiPropertyOptional({ type: String, default: 'now', description: TIME_MESSAGE })
   @IsOptional()
   @Matches(GRAFANA_TIME, { message: TIME_MESSAGE })
-  to: string = 'now';
+  to = 'now';
 
   @ApiPropertyOptional({ enum: GRAFANA_THEMES, default: 'light' })
   @IsOptional()

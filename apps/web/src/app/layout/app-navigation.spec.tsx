@@ -84,6 +84,7 @@ describe('navigation', () => {
       '/firewall/aliases',
       '/firewall/groups/:name',
       '/monitoring',
+      '/monitoring/settings',
       '/notifications',
       '/datastores',
       '/ip-pools',

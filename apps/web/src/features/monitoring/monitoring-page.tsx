@@ -1,7 +1,10 @@
-import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { IconSettings } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Can } from '../../lib/permissions';
 import { formatDateTime } from '../../lib/i18n';
 import { AlertsTable } from './alerts-table';
 import { LoadError, Loading } from './monitoring-states';
@@ -27,12 +30,24 @@ export function MonitoringPage() {
   useDocumentTitle(`${t('monitoring.title')} · ${t('app.name')}`);
   return (
     <Stack gap="xl">
-      <div>
-        <Title order={1} size="h2">
-          {t('monitoring.title')}
-        </Title>
-        <Text c="dimmed">{t('monitoring.description')}</Text>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <div>
+          <Title order={1} size="h2">
+            {t('monitoring.title')}
+          </Title>
+          <Text c="dimmed">{t('monitoring.description')}</Text>
+        </div>
+        <Can permission="admin_access">
+          <Button
+            component={Link}
+            to="/monitoring/settings"
+            variant="default"
+            leftSection={<IconSettings size={16} />}
+          >
+            {t('monitoring.settings.open')}
+          </Button>
+        </Can>
+      </Group>
       <SummaryCounts />
       <AlertsTable />
       <ProblemServers />

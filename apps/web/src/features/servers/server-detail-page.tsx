@@ -38,6 +38,7 @@ import {
   type Server,
 } from './servers.queries';
 import { ServerFirewallCard } from '../firewall/server-firewall-card';
+import { ServerCharts } from '../monitoring/server-charts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -266,8 +267,8 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-type Tab = 'overview' | 'config' | 'disks' | 'logs';
-const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'logs'];
+type Tab = 'overview' | 'metrics' | 'config' | 'disks' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'metrics', 'config', 'disks', 'logs'];
 
 function isTab(value: string | null): value is Tab {
   return TABS.some((tab) => tab === value);
@@ -360,6 +361,9 @@ export function ServerDetailPage() {
               <ProxmoxStatus name={name} />
               <ServerFirewallCard name={name} />
             </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="metrics">
+            <ServerCharts name={name} />
           </Tabs.Panel>
           <Tabs.Panel value="config">
             <ServerConfigEditor

@@ -215,6 +215,7 @@ const en = {
       config: 'Configuration',
       disks: 'Disks',
       logs: 'Logs',
+      metrics: 'Charts',
     },
     actions: {
       label: 'Power',
@@ -597,6 +598,7 @@ const ko: Texts<typeof en> = {
       config: '구성',
       disks: '디스크',
       logs: '로그',
+      metrics: '차트',
     },
     actions: {
       label: '전원',
