@@ -106,4 +106,24 @@ describe('read endpoints clients call on their way', () => {
       'Permission check failed (/vms/100, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted)',
     ]);
   });
+
+  it('puts a guest under the CPU load a test sets: its status at once, /cluster/resources at the next broadcast', async () => {
+    const vm = sim.state.vms.find((v) => v.vmid === 100);
+    if (!vm) throw new Error('no VM 100');
+    vm.cpuLoad = 0.97;
+    const status = (await raw(sim, 'GET', '/api2/json/nodes/pve1/qemu/100/status/current')).json as {
+      data: { cpu: number };
+    };
+    expect(status.data.cpu).toBe(0.97);
+    sim.refreshStats();
+    const resources = (await raw(sim, 'GET', '/api2/json/cluster/resources?type=vm')).json as {
+      data: { vmid: number; cpu: number }[];
+    };
+    expect(resources.data.find((r) => r.vmid === 100)?.cpu).toBe(0.97);
+    delete vm.cpuLoad;
+    const after = (await raw(sim, 'GET', '/api2/json/nodes/pve1/qemu/100/status/current')).json as {
+      data: { cpu: number };
+    };
+    expect(after.data.cpu).toBeLessThanOrEqual(0.62);
+  });
 });

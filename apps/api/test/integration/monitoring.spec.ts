@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as NetServer } from 'node:net';
 import type { RunningPveSimulator, SimVm } from '@proxdeck/pve-sim';
+import { TcpProbeService } from '../../src/modules/monitoring/tcp-probe.service';
 import { ServersRepository, type Server } from '../../src/modules/servers';
+import { RedisService } from '../../src/platform/redis/redis.service';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -137,6 +139,42 @@ describe('monitoring: health, metrics, summary, Prometheus targets', () => {
     expect(byName).toMatchObject({ name: name('ok'), status: 'healthy' });
     expect((await admin.request('GET', '/api/servers/10.99.99.99/health')).status).toBe(404);
     expect((await admin.request('GET', `/api/servers/${name('nope')}/health`)).status).toBe(404);
+  });
+
+  it('takes the SSH port check from the worker’s probe while it is fresh, and connects itself otherwise', async () => {
+    const probe = await t.app.get(TcpProbeService).probe();
+    expect(probe.probed).toBeGreaterThanOrEqual(1);
+    const redis = t.app.get(RedisService);
+    const key = redis.key('monitoring', 'tcp');
+    const stored = JSON.parse((await redis.client.hget(key, name('ok'))) ?? '{}') as Record<string, unknown>;
+    expect(stored).toMatchObject({
+      ok: true,
+      target: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown,
+    });
+
+    // What the worker saw wins over what the API process would see: it is the worker that reaches the servers.
+    const target = String(stored.target);
+    await redis.client.hset(
+      key,
+      name('ok'),
+      JSON.stringify({ ok: false, error: 'EHOSTUNREACH (from the worker)', target, at: Date.now() }),
+    );
+    const seen = await health(name('ok'));
+    expect(seen.checks.tcp).toBe('failed');
+    expect(seen.issues[0]?.message).toBe(`No TCP connection to ${target}: EHOSTUNREACH (from the worker)`);
+    const summary = (await admin.request('GET', '/api/servers/health-summary')).json<{
+      data: { problematic: HealthBody[] };
+    }>().data;
+    expect(summary.problematic.find((h) => h.name === name('ok'))?.checks.tcp).toBe('failed');
+
+    // Stale (or for another port): the API process connects itself.
+    await redis.client.hset(
+      key,
+      name('ok'),
+      JSON.stringify({ ok: false, error: 'old', target, at: Date.now() - 10 * 60_000 }),
+    );
+    expect((await health(name('ok'))).checks.tcp).toBe('ok');
+    await redis.client.hdel(key, name('ok'));
   });
 
   it('a stopped server is critical (server_down); its checks are skipped', async () => {

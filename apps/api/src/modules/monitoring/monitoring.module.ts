@@ -14,6 +14,7 @@ import { MonitoringSetting } from './monitoring-setting.entity';
 import { MonitoringSettingsService } from './monitoring-settings.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringService } from './monitoring.service';
+import { TcpProbeService } from './tcp-probe.service';
 
 /** Server health, metrics, alerts and Prometheus service discovery (docs/api.md §10). */
 @Module({
@@ -25,6 +26,6 @@ import { MonitoringService } from './monitoring.service';
     NotificationsModule,
   ],
   controllers: [MonitoringController, MonitoringConfigController, GrafanaController, AlertsController],
-  providers: [MonitoringService, MonitoringSettingsService, AlertsService, AlertsJobs],
+  providers: [MonitoringService, MonitoringSettingsService, TcpProbeService, AlertsService, AlertsJobs],
 })
 export class MonitoringModule {}

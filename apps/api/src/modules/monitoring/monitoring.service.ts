@@ -31,6 +31,7 @@ import {
 import { thresholdsOf, type MonitoringSettingsValues } from './monitoring-settings';
 import { MonitoringSettingsService } from './monitoring-settings.service';
 import { mapBounded, tcpCheck } from './tcp-check';
+import { TcpProbeService } from './tcp-probe.service';
 import { grafanaDashboard } from './grafana';
 import { NODE_EXPORTER_SERIES, nodeExporterQueries, PROMETHEUS_RANGES } from './node-exporter';
 import { PrometheusQueryError, rangeQuery, type PrometheusEndpoint } from './prometheus-client';
@@ -66,6 +67,7 @@ export class MonitoringService {
     private readonly config: AppConfig,
     private readonly alerts: AlertsService,
     private readonly settings: MonitoringSettingsService,
+    private readonly probes: TcpProbeService,
   ) {}
 
   /** A server by one of its addresses or by its name; 404 otherwise. */
@@ -175,6 +177,12 @@ export class MonitoringService {
     } catch (error) {
       pveError = errorText(error);
     }
+    const known = await this.probes.latest(
+      servers.flatMap((server) => {
+        const ip = server.ipAddresses[0];
+        return ip === undefined ? [] : [{ name: server.name, target: `${ip}:${String(settings.tcp_port)}` }];
+      }),
+    );
     const healths = await mapBounded(servers, this.config.values.HEALTH_TCP_CONCURRENCY, async (server) => {
       const base = { tcp: 'skipped' as TcpCheck, agent: 'skipped' as AgentCheck, metrics: NO_METRICS };
       if (server.vmid === null || server.node === null)
@@ -195,7 +203,7 @@ export class MonitoringService {
         server,
         {
           pve: 'running',
-          ...(await this.tcp(server, settings)),
+          ...(await this.tcp(server, settings, known)),
           agent: 'not_checked',
           metrics: {
             cpu_percent: Math.round(vm.cpu * 1000) / 10,
@@ -346,12 +354,16 @@ export class MonitoringService {
   private async tcp(
     server: Server,
     settings: MonitoringSettingsValues,
+    known?: ReadonlyMap<string, { ok: boolean; error?: string }>,
   ): Promise<Pick<HealthObservation, 'tcp' | 'tcpError' | 'tcpTarget'>> {
     const ip = server.ipAddresses[0];
     if (ip === undefined) return { tcp: 'skipped' };
     const { tcp_port: port, tcp_timeout_ms: timeout } = settings;
     const target = `${ip}:${String(port)}`;
-    const result = await tcpCheck(ip, port, timeout);
+    // The worker's fresh result (the recurring TCP probe) when there is one; else a connect from here.
+    const result =
+      (known ?? (await this.probes.latest([{ name: server.name, target }]))).get(server.name) ??
+      (await tcpCheck(ip, port, timeout));
     return result.ok
       ? { tcp: 'ok', tcpTarget: target }
       : {

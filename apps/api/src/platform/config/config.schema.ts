@@ -144,6 +144,7 @@ export const configSchema = z
     HEALTH_DISK_WARNING_PERCENT: percent.default(85),
     HEALTH_DISK_CRITICAL_PERCENT: percent.default(95),
     SCHEDULE_ALERTS_CHECK: schedule.default('30s'),
+    SCHEDULE_TCP_PROBE: schedule.default('30s'),
     ALERT_FOR_S: z.coerce.number().int().min(0).max(86_400).default(300),
     NODE_EXPORTER_PORT: z.coerce.number().int().min(1).max(65535).default(9100),
     PROMETHEUS_URL: optionalText.pipe(z.string().url().optional()),
