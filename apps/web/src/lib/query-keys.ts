@@ -200,6 +200,8 @@ export const queryKeys = {
       [...monitoring, 'metrics', name, timeframe, source] as const,
     /** GET /api/monitoring/config */
     config: () => [...monitoring, 'config'] as const,
+    /** GET /api/grafana-dashboard */
+    grafanaDashboard: () => [...monitoring, 'grafana-dashboard'] as const,
     /** GET /api/monitoring/config-page */
     configPage: () => [...monitoring, 'config-page'] as const,
     /** GET /api/grafana-dashboard/embed for a server, a timeframe and a theme */

@@ -120,9 +120,7 @@ describe('the monitoring settings page', () => {
     await screen.findByRole('textbox', { name: /cpu_warning_percent/ });
     await user.click(screen.getByRole('button', { name: 'Remove' }));
     expect(screen.getByText(/It will be removed when you save\./)).toBeInTheDocument();
-    await user.click(
-      screen.getAllByRole('button', { name: 'Back to the environment’s value' })[0]!,
-    );
+    await user.click(screen.getAllByRole('button', { name: 'Back to the environment’s value' })[0]!);
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => {
       expect(api.calls('POST /api/monitoring/config')[0]?.body).toEqual({
@@ -133,8 +131,8 @@ describe('the monitoring settings page', () => {
     expect(await screen.findByText('The monitoring settings were saved.')).toBeInTheDocument();
   });
 
-  it('is for administrators: the monitoring page offers it to them alone', async () => {
-    settingsApi(viewerUser, {
+  it('is for administrators: the monitoring page offers it to them alone, and Grafana to everyone when set', async () => {
+    const monitoringHandlers: Handlers = {
       'GET /api/monitoring/summary': () =>
         ok({
           total_servers: 0,
@@ -150,9 +148,30 @@ describe('the monitoring settings page', () => {
       'GET /api/alerts': () => ok([], { pagination: { page: 1, per_page: 50, total: 0, pages: 0 } }),
       'GET /api/servers': () =>
         ok([makeServer({ name: 'web-01' })], { pagination: { page: 1, per_page: 200, total: 1, pages: 1 } }),
-    });
-    renderApp('/monitoring');
+      'GET /api/grafana-dashboard': () =>
+        ok({
+          enabled: true,
+          base_url: 'https://grafana.example.com',
+          dashboard_uid: 'proxdeck-node-exporter',
+          dashboard_url: 'https://grafana.example.com/d/proxdeck-node-exporter?orgId=1',
+          org_id: 1,
+        }),
+    };
+    settingsApi(viewerUser, monitoringHandlers);
+    const { unmount } = renderApp('/monitoring');
     expect(await screen.findByRole('heading', { name: 'Monitoring' })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'Open in Grafana' })).toHaveAttribute(
+      'href',
+      'https://grafana.example.com/d/proxdeck-node-exporter?orgId=1',
+    );
     expect(screen.queryByRole('link', { name: 'Settings' })).toBeNull();
+    unmount();
+
+    settingsApi(adminUser, monitoringHandlers);
+    renderApp('/monitoring');
+    const settings = await screen.findByRole('link', { name: 'Settings' });
+    await userEvent.setup().click(settings);
+    expect(await screen.findByRole('heading', { name: 'Monitoring settings' })).toBeInTheDocument();
+    expect(await screen.findByRole('textbox', { name: /CPU warning/ })).toHaveValue('70');
   });
 });

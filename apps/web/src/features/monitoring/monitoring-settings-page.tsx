@@ -84,7 +84,12 @@ export function MonitoringSettingsPage() {
 }
 
 function SettingsForm({ fields }: { fields: ConfigField[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  /** The field's name in the interface's language (the key itself for a field this version does not know). */
+  const fieldLabel = (key: string): string =>
+    i18n.exists(`monitoring.settings.fields.${key}`)
+      ? String(t(`monitoring.settings.fields.${key}` as never))
+      : key;
   const update = useUpdateMonitoringConfig();
   const [texts, setTexts] = useState<Record<string, string>>(() =>
     Object.fromEntries(fields.map((field) => [field.key, initialText(field)])),
@@ -165,7 +170,10 @@ function SettingsForm({ fields }: { fields: ConfigField[] }) {
                 .map((field) => {
                   const label = (
                     <Group gap={6} component="span">
-                      <span>{field.key}</span>
+                      <span>{fieldLabel(field.key)}</span>
+                      <Text span size="xs" c="dimmed" ff="monospace">
+                        {field.key}
+                      </Text>
                       {field.changed && !reset.has(field.key) ? (
                         <Badge size="xs" variant="light">
                           {t('monitoring.settings.changed')}

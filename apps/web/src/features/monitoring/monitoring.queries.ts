@@ -62,6 +62,11 @@ export const monitoringConfigQueryOptions = queryOptions({
   queryFn: () => unwrap(api.GET('/api/monitoring/config')),
 });
 
+export const grafanaDashboardQueryOptions = queryOptions({
+  queryKey: queryKeys.monitoring.grafanaDashboard(),
+  queryFn: () => unwrap(api.GET('/api/grafana-dashboard')),
+});
+
 export const configPageQueryOptions = queryOptions({
   queryKey: queryKeys.monitoring.configPage(),
   queryFn: () => unwrap(api.GET('/api/monitoring/config-page')),
