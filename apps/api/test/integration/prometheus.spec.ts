@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
 import { freePort, waitFor } from '@proxdeck/testing';
@@ -253,5 +257,23 @@ describe('Prometheus: discovery from Proxdeck, and PromQL against a real Prometh
     expect((await admin.request('GET', `/api/servers/${name}/metrics?source=node_exporter`)).status).toBe(
       409,
     );
+  });
+
+  it('the README’s scrape config and docker compose’s are valid Prometheus configuration, naming this endpoint', () => {
+    const root = resolve(__dirname, '../../../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /```yaml\n(scrape_configs:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toContain('/api/monitoring/prometheus-targets');
+    const dir = mkdtempSync(join(tmpdir(), 'proxdeck-promtool-'));
+    try {
+      const file = join(dir, 'prometheus.yml');
+      writeFileSync(file, block ?? '');
+      for (const config of [file, join(root, 'monitoring/prometheus/prometheus.yml')])
+        expect(execFileSync('/usr/bin/promtool', ['check', 'config', config], { encoding: 'utf8' })).toMatch(
+          /SUCCESS/,
+        );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
