@@ -61,6 +61,7 @@ const ENDPOINTS = [
   'POST /nodes/{node}/qemu/{vmid}/status/resume',
   'GET /nodes/{node}/qemu/{vmid}/rrddata',
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
+  'GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo',
   'GET /nodes/{node}/qemu/{vmid}/agent/file-read',
   'GET /nodes/{node}/qemu/{vmid}/firewall/rules',
   'POST /nodes/{node}/qemu/{vmid}/firewall/rules',

@@ -88,7 +88,10 @@ export function vmUsage(vm: SimVm, seed: number, nowSeconds: number): VmUsage {
   const rate = (name: string, max: number): number =>
     Math.round(max * uptime * (0.3 + 0.2 * wave(`${key}${name}`, seed, 0)));
   return {
-    cpu: Number((0.02 + 0.6 * load).toFixed(4)),
+    cpu:
+      vm.cpuLoad !== undefined && !vm.paused
+        ? Math.min(1, Math.max(0, vm.cpuLoad))
+        : Number((0.02 + 0.6 * load).toFixed(4)),
     mem: Math.round(maxmem * (0.35 + 0.4 * wave(`${key}m`, seed, nowSeconds))),
     maxmem,
     maxcpu,

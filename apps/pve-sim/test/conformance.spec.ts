@@ -124,6 +124,12 @@ describe.each(PVE_RELEASES)('conformance: the real client against the simulator 
       status: 500,
       message: 'No QEMU guest agent configured',
     });
+    const filesystems = await client.agentFsInfo('pve1', 500);
+    expect(filesystems.find((fs) => fs.mountpoint === '/')).toMatchObject({
+      type: 'ext4',
+      'total-bytes': expect.any(Number) as unknown,
+      'used-bytes': expect.any(Number) as unknown,
+    });
     await expect(client.agentFileRead('pve1', 500, '/etc/hostname')).resolves.toEqual({
       content: 'conf-web\n',
     });

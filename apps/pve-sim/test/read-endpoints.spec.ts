@@ -70,4 +70,60 @@ describe('read endpoints clients call on their way', () => {
       'Permission check failed (/vms/100, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted)',
     ]);
   });
+
+  it('answers get-fsinfo with the guest’s filesystems and their use, as QEMU’s agent does', async () => {
+    type Fs = { name: string; mountpoint: string; type: string; 'total-bytes': number; 'used-bytes': number };
+    const read = async () =>
+      (
+        (await raw(sim, 'GET', '/api2/json/nodes/pve1/qemu/100/agent/get-fsinfo')).json as {
+          data: { result: Fs[] };
+        }
+      ).data.result;
+    const filesystems = await read();
+    expect(filesystems.map((fs) => [fs.mountpoint, fs.type])).toEqual([
+      ['/', 'ext4'],
+      ['/boot/efi', 'vfat'],
+    ]);
+    const root = filesystems[0]!;
+    expect(root['total-bytes']).toBeGreaterThan(1024 ** 3);
+    const share = root['used-bytes'] / root['total-bytes'];
+    expect(share).toBeGreaterThanOrEqual(0.2);
+    expect(share).toBeLessThanOrEqual(0.5);
+    // The same figure again (steady, from the seed), until a test fills the disk.
+    expect((await read())[0]?.['used-bytes']).toBe(root['used-bytes']);
+    const vm = sim.state.vms.find((v) => v.vmid === 100);
+    if (!vm) throw new Error('no VM 100');
+    vm.guestRootUsed = 0.97;
+    const full = (await read())[0]!;
+    expect(full['used-bytes'] / full['total-bytes']).toBeCloseTo(0.97, 5);
+    delete vm.guestRootUsed;
+
+    const stopped = await raw(sim, 'GET', '/api2/json/nodes/pve2/qemu/101/agent/get-fsinfo');
+    expect([stopped.status, stopped.statusText]).toEqual([500, 'VM 101 is not running']);
+    const denied = await raw(sim, 'GET', '/api2/json/nodes/pve1/qemu/100/agent/get-fsinfo', asViewer);
+    expect([denied.status, denied.statusText]).toEqual([
+      403,
+      'Permission check failed (/vms/100, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted)',
+    ]);
+  });
+
+  it('puts a guest under the CPU load a test sets: its status at once, /cluster/resources at the next broadcast', async () => {
+    const vm = sim.state.vms.find((v) => v.vmid === 100);
+    if (!vm) throw new Error('no VM 100');
+    vm.cpuLoad = 0.97;
+    const status = (await raw(sim, 'GET', '/api2/json/nodes/pve1/qemu/100/status/current')).json as {
+      data: { cpu: number };
+    };
+    expect(status.data.cpu).toBe(0.97);
+    sim.refreshStats();
+    const resources = (await raw(sim, 'GET', '/api2/json/cluster/resources?type=vm')).json as {
+      data: { vmid: number; cpu: number }[];
+    };
+    expect(resources.data.find((r) => r.vmid === 100)?.cpu).toBe(0.97);
+    delete vm.cpuLoad;
+    const after = (await raw(sim, 'GET', '/api2/json/nodes/pve1/qemu/100/status/current')).json as {
+      data: { cpu: number };
+    };
+    expect(after.data.cpu).toBeLessThanOrEqual(0.62);
+  });
 });

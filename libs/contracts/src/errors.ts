@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   PVE_ERROR: 502,
+  PROMETHEUS_ERROR: 502,
   DEPENDENCY_UNAVAILABLE: 503,
   SERVICE_BUSY: 503,
 } as const satisfies Record<string, number>;

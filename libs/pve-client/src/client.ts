@@ -20,6 +20,7 @@ import {
 import type {
   PveAgentFileRead,
   PveAclEntry,
+  PveAgentFilesystem,
   PveAgentInfo,
   PveCreatedToken,
   PveGroup,
@@ -566,6 +567,15 @@ export class PveClient {
   /** The guest agent's version and commands; fails like every agent call when the agent does not answer. */
   async agentInfo(node: string, vmid: number): Promise<PveAgentInfo> {
     const data = await this.request<{ result: PveAgentInfo }>('GET', `${vmPath(node, vmid)}/agent/info`);
+    return data.result;
+  }
+
+  /** The guest's filesystems and their use (`guest-get-fsinfo`); fails like every agent call. */
+  async agentFsInfo(node: string, vmid: number): Promise<PveAgentFilesystem[]> {
+    const data = await this.request<{ result: PveAgentFilesystem[] }>(
+      'GET',
+      `${vmPath(node, vmid)}/agent/get-fsinfo`,
+    );
     return data.result;
   }
 

@@ -39,6 +39,7 @@ export const PROXDECK_ENDPOINTS = [
   'POST /nodes/{node}/qemu/{vmid}/status/resume',
   'GET /nodes/{node}/qemu/{vmid}/rrddata',
   'GET /nodes/{node}/qemu/{vmid}/agent/info',
+  'GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo',
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
   'GET /nodes/{node}/qemu/{vmid}/agent/file-read',
   'GET /nodes/{node}/qemu/{vmid}/firewall/rules',

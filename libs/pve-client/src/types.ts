@@ -185,6 +185,16 @@ export interface PveAgentInfo {
   supported_commands: { name: string; enabled: boolean; 'success-response': boolean }[];
 }
 
+/** A filesystem as the guest agent's `guest-get-fsinfo` reports it (sizes are missing on some guests). */
+export interface PveAgentFilesystem {
+  name: string;
+  mountpoint: string;
+  type: string;
+  'total-bytes'?: number;
+  'used-bytes'?: number;
+  disk?: Record<string, unknown>[];
+}
+
 /** An item of `GET /nodes/{node}/lxc`. */
 export interface PveContainerListItem {
   vmid: number;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as NetServer } from 'node:net';
 import type { RunningPveSimulator, SimVm } from '@proxdeck/pve-sim';
+import { TcpProbeService } from '../../src/modules/monitoring/tcp-probe.service';
 import { ServersRepository, type Server } from '../../src/modules/servers';
+import { RedisService } from '../../src/platform/redis/redis.service';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -130,10 +132,54 @@ describe('monitoring: health, metrics, summary, Prometheus targets', () => {
     expect(byIp.metrics.mem_percent).toBeGreaterThan(0);
     expect(byIp.metrics.netin_bps).toBeGreaterThan(0);
     expect(byIp.metrics.netout_bps).toBeGreaterThan(0);
+    // Disk figures from the guest agent (get-fsinfo): Proxmox reports none for a qemu VM.
+    expect(byIp.metrics.disk_percent).toBeGreaterThanOrEqual(20);
+    expect(byIp.metrics.disk_percent).toBeLessThanOrEqual(50);
     const byName = await health(name('ok'));
     expect(byName).toMatchObject({ name: name('ok'), status: 'healthy' });
     expect((await admin.request('GET', '/api/servers/10.99.99.99/health')).status).toBe(404);
     expect((await admin.request('GET', `/api/servers/${name('nope')}/health`)).status).toBe(404);
+  });
+
+  it('takes the SSH port check from the worker’s probe while it is fresh, and connects itself otherwise', async () => {
+    const probe = await t.app.get(TcpProbeService).probe();
+    expect(probe.probed).toBeGreaterThanOrEqual(1);
+    const redis = t.app.get(RedisService);
+    const key = redis.key('monitoring', 'tcp');
+    const stored = JSON.parse((await redis.client.hget(key, name('ok'))) ?? '{}') as Record<string, unknown>;
+    expect(stored).toMatchObject({
+      ok: true,
+      target: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown,
+    });
+
+    try {
+      // What the worker saw wins over what the API process would see: it is the worker that reaches the servers.
+      const target = String(stored.target);
+      await redis.client.hset(
+        key,
+        name('ok'),
+        JSON.stringify({ ok: false, error: 'EHOSTUNREACH (from the worker)', target, at: Date.now() }),
+      );
+      const seen = await health(name('ok'));
+      expect(seen.checks.tcp).toBe('failed');
+      expect(seen.issues[0]?.message).toBe(`No TCP connection to ${target}: EHOSTUNREACH (from the worker)`);
+      // The summary reads Proxmox's status cache: as pvestatd would have broadcast the VM by now.
+      simulator.refreshStats();
+      const summary = (await admin.request('GET', '/api/servers/health-summary')).json<{
+        data: { problematic: HealthBody[] };
+      }>().data;
+      expect(summary.problematic.find((h) => h.name === name('ok'))?.checks.tcp).toBe('failed');
+
+      // Stale (or for another port): the API process connects itself.
+      await redis.client.hset(
+        key,
+        name('ok'),
+        JSON.stringify({ ok: false, error: 'old', target, at: Date.now() - 10 * 60_000 }),
+      );
+      expect((await health(name('ok'))).checks.tcp).toBe('ok');
+    } finally {
+      await redis.client.hdel(key, name('ok'));
+    }
   });
 
   it('a stopped server is critical (server_down); its checks are skipped', async () => {
@@ -155,6 +201,26 @@ describe('monitoring: health, metrics, summary, Prometheus targets', () => {
     expect(result.issues.find((issue) => issue.type === 'tcp_unreachable')?.message).toMatch(
       /127\.0\.0\.3:\d+: ECONNREFUSED/,
     );
+  });
+
+  it('a guest whose filesystem is full is critical (disk_high), the figure and mountpoint from its agent', async () => {
+    const { vm } = await serverWithVm('full', null, { guestRootUsed: 0.97 });
+    const result = await health(name('full'));
+    expect(result.status).toBe('critical');
+    expect(result.metrics.disk_percent).toBe(97);
+    expect(result.issues).toContainEqual({
+      type: 'disk_high',
+      level: 'critical',
+      message: 'Disk (/) use is 97 %, at or above the critical threshold of 95 %',
+      value: 97,
+      threshold: 95,
+    });
+    // An agent that does not answer gives no disk figure.
+    vm.agentReadyAt = Date.now() + 3_600_000;
+    const silent = await health(name('full'));
+    expect(silent.metrics.disk_percent).toBeNull();
+    expect(silent.issues.map((issue) => issue.type)).toEqual(['agent_down']);
+    vm.guestRootUsed = 0.3;
   });
 
   it('a server whose VM is gone is unknown (vm_missing); one without a VM yet is unknown (no_vm)', async () => {

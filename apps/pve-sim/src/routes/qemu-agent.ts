@@ -1,9 +1,11 @@
 /**
- * Guest agent endpoints: `info`, `network-get-interfaces` (the cloud-init IP) and `file-read`. Their privileges
+ * Guest agent endpoints: `info`, `network-get-interfaces` (the cloud-init IP), `get-fsinfo` and `file-read`. Their privileges
  * (PVE 9: VM.GuestAgent.*, PVE 8: VM.Monitor) are the schema's, checked before the handler (server.ts).
  */
 import type { RouteTable } from '../context';
 import { pveDie } from '../http-error';
+import { wave } from '../metrics';
+import { totalDiskBytes } from '../state/vm-config';
 import { nowSeconds } from './cluster';
 import { guestIpv4, requireAgent, vmOf } from './qemu-common';
 
@@ -97,6 +99,50 @@ export function registerQemuAgentRoutes(routes: RouteTable): void {
             },
           ],
           statistics: stats(1),
+        },
+      ],
+    };
+  });
+
+  /**
+   * `guest-get-fsinfo` as QEMU's agent answers it (`{result: [GuestFilesystemInfo]}`): the root filesystem on the
+   * first partition of the VM's disks (their size less the EFI partition) and the EFI partition; `used-bytes` and
+   * `total-bytes` as the guest's statvfs gives them.
+   */
+  routes.set('GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo', (ctx) => {
+    const vm = vmOf(ctx);
+    requireAgent(vm, 'guest-get-fsinfo');
+    const efi = 100 * 1024 * 1024;
+    const rootTotal = Math.max(0, Math.floor((totalDiskBytes(vm.config) - efi) * 0.96));
+    const share = vm.guestRootUsed ?? 0.2 + 0.3 * wave(`vm${String(vm.vmid)}fs`, ctx.sim.seed, 0);
+    const disk = (partition: number) => [
+      {
+        'pci-controller': { domain: 0, bus: 1, slot: 1, function: 0 },
+        'bus-type': 'scsi',
+        bus: 0,
+        target: 0,
+        unit: 0,
+        dev: `/dev/sda${String(partition)}`,
+        serial: `0QEMU_QEMU_HARDDISK_drive-scsi0`,
+      },
+    ];
+    return {
+      result: [
+        {
+          name: 'sda1',
+          mountpoint: '/',
+          type: 'ext4',
+          'total-bytes': rootTotal,
+          'used-bytes': Math.round(rootTotal * Math.min(1, Math.max(0, share))),
+          disk: disk(1),
+        },
+        {
+          name: 'sda15',
+          mountpoint: '/boot/efi',
+          type: 'vfat',
+          'total-bytes': 109_422_592,
+          'used-bytes': 6_145_024,
+          disk: disk(15),
         },
       ],
     };

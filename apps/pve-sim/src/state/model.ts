@@ -97,6 +97,16 @@ export interface SimVm {
   firewallOptions: Record<string, string>;
   /** Files readable through the guest agent. */
   guestFiles: Record<string, string>;
+  /**
+   * The share (0-1) of the root filesystem the guest uses, as the agent's `get-fsinfo` reports it; unset: a
+   * steady figure from the seed (20-50 %). Tests set it to fill a disk.
+   */
+  guestRootUsed?: number;
+  /**
+   * A CPU load (0-1) the guest is under, as a stress run would put it: its CPU figure (status, and the next
+   * broadcast to /cluster/resources) until unset; unset: a smooth curve from the seed (2-62 %).
+   */
+  cpuLoad?: number;
 }
 
 /** A task: the fields of its UPID, and its state. */

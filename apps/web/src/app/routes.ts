@@ -142,6 +142,17 @@ export const APP_PAGES: readonly AppPage[] = [
     load: () => import('../features/roles/roles-page').then((m) => ({ Component: m.RolesPage })),
   },
   {
+    path: '/monitoring/settings',
+    label: 'monitoringSettings',
+    icon: IconActivityHeartbeat,
+    permission: 'admin_access',
+    inNavigation: false,
+    load: () =>
+      import('../features/monitoring/monitoring-settings-page').then((m) => ({
+        Component: m.MonitoringSettingsPage,
+      })),
+  },
+  {
     path: '/notifications',
     label: 'notifications',
     icon: IconBell,

@@ -38,6 +38,9 @@ export type AlertListQuery = NonNullable<operations['Alerts_list']['parameters']
 export type RoleRunListQuery = NonNullable<operations['Roles_runs']['parameters']['query']>;
 
 /** The timeframe of GET /api/servers/{server_ip}/metrics, as the OpenAPI document types it. */
+export type MetricsSource = NonNullable<
+  NonNullable<operations['Monitoring_metrics']['parameters']['query']>['source']
+>;
 export type MetricsTimeframe = NonNullable<
   NonNullable<operations['Monitoring_metrics']['parameters']['query']>['timeframe']
 >;
@@ -197,8 +200,17 @@ export const queryKeys = {
     /** GET /api/servers/{server_ip}/health */
     health: (name: string) => [...monitoring, 'health', name] as const,
     /** GET /api/servers/{server_ip}/metrics?timeframe= */
-    metrics: (name: string, timeframe: MetricsTimeframe) =>
-      [...monitoring, 'metrics', name, timeframe] as const,
+    metrics: (name: string, timeframe: MetricsTimeframe, source: MetricsSource = 'pve') =>
+      [...monitoring, 'metrics', name, timeframe, source] as const,
+    /** GET /api/monitoring/config */
+    config: () => [...monitoring, 'config'] as const,
+    /** GET /api/grafana-dashboard */
+    grafanaDashboard: () => [...monitoring, 'grafana-dashboard'] as const,
+    /** GET /api/monitoring/config-page */
+    configPage: () => [...monitoring, 'config-page'] as const,
+    /** GET /api/grafana-dashboard/embed for a server, a timeframe and a theme */
+    grafanaEmbed: (name: string, from: string, theme: string) =>
+      [...monitoring, 'grafana-embed', name, from, theme] as const,
   },
   /** Ansible roles (docs/api.md §6): refreshed by the live `role_run` event when a run ends. */
   roles: {

@@ -737,6 +737,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/grafana-dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Grafana node_exporter dashboard from the settings (enabled when grafana_url is set) */
+        get: operations["Grafana_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grafana-dashboard/embed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard’s embed URL: kiosk mode, the time range and theme, filtered to the server’s node_exporter target (<address>:<node_exporter_port>) or all; 409 when Grafana is not configured */
+        get: operations["Grafana_embed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -866,6 +900,58 @@ export interface paths {
         post?: never;
         /** Delete an IP pool; 409 while it holds addresses */
         delete: operations["IpPools_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitoring settings in force; secrets only as {set: true|false} */
+        get: operations["MonitoringConfig_get"];
+        put?: never;
+        /** Changes some monitoring settings (the others stay), validated with every problem named by field; effective at once in every process. null: back to the environment’s value; "": none */
+        post: operations["MonitoringConfig_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/config-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings with their descriptions, limits and environment values, for the settings form */
+        get: operations["MonitoringConfig_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the monitoring page shows: the header figures, every server with its health (one read of the cluster), the open alerts and the Grafana dashboard */
+        get: operations["Monitoring_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1497,7 +1583,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s */
+        /** A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s; and its node_exporter series from Prometheus when configured (a Prometheus failure: 502 PROMETHEUS_ERROR with its words) */
         get: operations["Monitoring_metrics"];
         put?: never;
         post?: never;
@@ -2391,6 +2477,32 @@ export interface components {
             /** @example local-lvm:vm-100-disk-0 */
             volume: string;
         };
+        ConfigFieldDto: {
+            /** @description Whether it was changed from the environment’s value */
+            changed: boolean;
+            /** @description The environment’s value (a secret as {set}) */
+            default: (number | string | components["schemas"]["SecretStateDto"]) | null;
+            description: string;
+            /** @description The environment variable that gives its initial value */
+            env: string;
+            /** @enum {string} */
+            group: "thresholds" | "checks" | "prometheus" | "grafana";
+            integer?: boolean;
+            /** @example cpu_warning_percent */
+            key: string;
+            max?: number;
+            min?: number;
+            /** @description Whether "" (none) is allowed */
+            nullable: boolean;
+            /** @description For text: what the value must look like */
+            pattern?: string;
+            /** @enum {string} */
+            type: "number" | "url" | "text" | "secret";
+            /** @example % */
+            unit?: string;
+            /** @description The value in force; a secret as {set} */
+            value: (number | string | components["schemas"]["SecretStateDto"]) | null;
+        };
         ConfigNicDto: {
             /** @example vmbr0 */
             bridge: string;
@@ -2405,6 +2517,9 @@ export interface components {
             model: string;
             prefix: number | null;
             vlan: number | null;
+        };
+        ConfigPageDto: {
+            fields: components["schemas"]["ConfigFieldDto"][];
         };
         CpuConfigDto: {
             cores: number;
@@ -2648,6 +2763,19 @@ export interface components {
         };
         ErrorTestDto: {
             message?: string;
+        };
+        GrafanaDashboardDto: {
+            base_url: string | null;
+            /** @example proxdeck-node-exporter */
+            dashboard_uid: string;
+            dashboard_url: string | null;
+            /** @description Whether grafana_url is set */
+            enabled: boolean;
+            org_id: number;
+        };
+        GrafanaEmbedDto: {
+            /** @example https://grafana.example.com/d/proxdeck-node-exporter?orgId=1&from=now-1h&to=now&theme=light&var-instance=10.0.0.21%3A9100&kiosk */
+            embed_url: string;
         };
         GroupDto: {
             comment: string | null;
@@ -2897,7 +3025,12 @@ export interface components {
             size_mb?: number;
         };
         MetricsDto: {
-            series: components["schemas"]["MetricSeriesDto"];
+            /** @description node_exporter series from Prometheus; null when Prometheus is not configured, the server has no address, or source=pve */
+            node_exporter: components["schemas"]["NodeExporterSeriesDto"] | null;
+            /** @description The server’s node_exporter target (<first address>:<node_exporter_port>), as Prometheus names it */
+            node_exporter_target: string | null;
+            /** @description Proxmox RRD series; null when source=node_exporter */
+            series: components["schemas"]["MetricSeriesDto"] | null;
         };
         MetricSeriesDto: {
             /** @description CPU use in percent: [[t, v], ...] */
@@ -2915,6 +3048,54 @@ export interface components {
             /** @description Bytes per second */
             netout: number[][];
         };
+        MonitoringConfigDto: {
+            /** @description How long a CPU, memory or disk threshold must hold, seen in every checker cycle, before its alert is raised (0: at once) */
+            alert_for_s: number;
+            /** @description CPU use at or above this is critical */
+            cpu_critical_percent: number;
+            /** @description CPU use at or above this is a warning */
+            cpu_warning_percent: number;
+            /** @description Disk use at or above this is critical */
+            disk_critical_percent: number;
+            /** @description Disk use at or above this is a warning (from the guest agent, or Proxmox when it reports it) */
+            disk_warning_percent: number;
+            /** @description A Grafana service account token, kept for provisioning (write-only; never sent to browsers) */
+            grafana_api_key: components["schemas"]["SecretStateDto"];
+            /** @description The uid of the node_exporter dashboard (monitoring/grafana/dashboards/node-exporter.json has proxdeck-node-exporter) */
+            grafana_dashboard_uid: string;
+            /** @description The Grafana organisation of the dashboard */
+            grafana_org_id: number;
+            /** @description Grafana’s address as browsers reach it (e.g. https://grafana.example.com): the dashboard link and its embed. Empty: none */
+            grafana_url: string | null;
+            /** @description Memory use at or above this is critical */
+            mem_critical_percent: number;
+            /** @description Memory use (used / maximum) at or above this is a warning */
+            mem_warning_percent: number;
+            /** @description The node_exporter port of each server, in Prometheus service discovery and the Grafana filter */
+            node_exporter_port: number;
+            /** @description A bearer token sent to Prometheus instead of basic authentication (write-only) */
+            prometheus_bearer_token: components["schemas"]["SecretStateDto"];
+            /** @description Basic authentication to Prometheus: the password (write-only) */
+            prometheus_password: components["schemas"]["SecretStateDto"];
+            /** @description A Prometheus query not answered by then fails (502) */
+            prometheus_timeout_ms: number;
+            /** @description Prometheus’s address (http or https, e.g. http://prometheus:9090): node_exporter series on the server charts. Empty: none */
+            prometheus_url: string | null;
+            /** @description Basic authentication to Prometheus: the user (with the password below). Empty: none */
+            prometheus_username: string | null;
+            /** @description The port the health check connects to on each server’s first address (its SSH port) */
+            tcp_port: number;
+            /** @description A TCP check that has not connected by then fails */
+            tcp_timeout_ms: number;
+        };
+        MonitoringContentDto: {
+            /** @description Open alerts (active and acknowledged), newest first, at most 200 */
+            alerts: components["schemas"]["AlertDto"][];
+            grafana: components["schemas"]["GrafanaDashboardDto"];
+            /** @description Every server’s health, from one read of the cluster (as the health summary) */
+            servers: components["schemas"]["ServerHealthDto"][];
+            summary: components["schemas"]["MonitoringSummaryDto"];
+        };
         MonitoringSummaryDto: {
             /** @description Alerts active (raised, not acknowledged) */
             active_alerts: number;
@@ -2925,6 +3106,24 @@ export interface components {
             total_servers: number;
             unknown: number;
             warning: number;
+        };
+        NodeExporterSeriesDto: {
+            /** @description CPU use in percent (all CPUs, from node_cpu_seconds_total) */
+            cpu: number[][];
+            /** @description Disk use in percent, over the real filesystems */
+            disk: number[][];
+            /** @description Bytes per second read from disks */
+            diskread: number[][];
+            /** @description Bytes per second written to disks */
+            diskwrite: number[][];
+            /** @description Load average over 1 minute */
+            load1: number[][];
+            /** @description Memory use in percent (1 - MemAvailable / MemTotal) */
+            mem: number[][];
+            /** @description Bytes per second received, every interface but lo */
+            netin: number[][];
+            /** @description Bytes per second sent */
+            netout: number[][];
         };
         NodeFiguresDto: {
             /** @description CPU use, 0..1 */
@@ -3282,6 +3481,10 @@ export interface components {
             /** @example every 30000 ms */
             schedule: string;
         };
+        SecretStateDto: {
+            /** @description Whether a value is set; the value itself is never returned */
+            set: boolean;
+        };
         ServerBriefDto: {
             firewall_group: string | null;
             id: number;
@@ -3575,6 +3778,46 @@ export interface components {
             comment?: string;
             /** @description A new name */
             name?: string;
+        };
+        UpdateMonitoringConfigDto: {
+            /** @description How long a CPU, memory or disk threshold must hold, seen in every checker cycle, before its alert is raised (0: at once). null: back to ALERT_FOR_S */
+            alert_for_s?: number | null;
+            /** @description CPU use at or above this is critical. null: back to HEALTH_CPU_CRITICAL_PERCENT */
+            cpu_critical_percent?: number | null;
+            /** @description CPU use at or above this is a warning. null: back to HEALTH_CPU_WARNING_PERCENT */
+            cpu_warning_percent?: number | null;
+            /** @description Disk use at or above this is critical. null: back to HEALTH_DISK_CRITICAL_PERCENT */
+            disk_critical_percent?: number | null;
+            /** @description Disk use at or above this is a warning (from the guest agent, or Proxmox when it reports it). null: back to HEALTH_DISK_WARNING_PERCENT */
+            disk_warning_percent?: number | null;
+            /** @description A Grafana service account token, kept for provisioning (write-only; never sent to browsers). null: back to GRAFANA_API_KEY */
+            grafana_api_key?: string | null;
+            /** @description The uid of the node_exporter dashboard (monitoring/grafana/dashboards/node-exporter.json has proxdeck-node-exporter). null: back to GRAFANA_DASHBOARD_UID */
+            grafana_dashboard_uid?: string | null;
+            /** @description The Grafana organisation of the dashboard. null: back to GRAFANA_ORG_ID */
+            grafana_org_id?: number | null;
+            /** @description Grafana’s address as browsers reach it (e.g. https://grafana.example.com): the dashboard link and its embed. Empty: none. null: back to GRAFANA_URL */
+            grafana_url?: string | null;
+            /** @description Memory use at or above this is critical. null: back to HEALTH_MEM_CRITICAL_PERCENT */
+            mem_critical_percent?: number | null;
+            /** @description Memory use (used / maximum) at or above this is a warning. null: back to HEALTH_MEM_WARNING_PERCENT */
+            mem_warning_percent?: number | null;
+            /** @description The node_exporter port of each server, in Prometheus service discovery and the Grafana filter. null: back to NODE_EXPORTER_PORT */
+            node_exporter_port?: number | null;
+            /** @description A bearer token sent to Prometheus instead of basic authentication (write-only). null: back to PROMETHEUS_BEARER_TOKEN */
+            prometheus_bearer_token?: string | null;
+            /** @description Basic authentication to Prometheus: the password (write-only). null: back to PROMETHEUS_PASSWORD */
+            prometheus_password?: string | null;
+            /** @description A Prometheus query not answered by then fails (502). null: back to PROMETHEUS_TIMEOUT_MS */
+            prometheus_timeout_ms?: number | null;
+            /** @description Prometheus’s address (http or https, e.g. http://prometheus:9090): node_exporter series on the server charts. Empty: none. null: back to PROMETHEUS_URL */
+            prometheus_url?: string | null;
+            /** @description Basic authentication to Prometheus: the user (with the password below). Empty: none. null: back to PROMETHEUS_USERNAME */
+            prometheus_username?: string | null;
+            /** @description The port the health check connects to on each server’s first address (its SSH port). null: back to HEALTH_TCP_PORT */
+            tcp_port?: number | null;
+            /** @description A TCP check that has not connected by then fails. null: back to HEALTH_TCP_TIMEOUT_MS */
+            tcp_timeout_ms?: number | null;
         };
         UpdateServerConfigDto: {
             cpu?: components["schemas"]["CpuUpdateDto"];
@@ -8216,6 +8459,200 @@ export interface operations {
             };
         };
     };
+    Grafana_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GrafanaDashboardDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Grafana_embed: {
+        parameters: {
+            query?: {
+                /** @description A server’s name, or all */
+                server?: string;
+                /** @description now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds */
+                from?: string;
+                /** @description now, now-<n><unit> (s m h d w M y), optionally /<unit>, or Unix milliseconds */
+                to?: string;
+                theme?: "light" | "dark";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["GrafanaEmbedDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Health_liveness: {
         parameters: {
             query?: never;
@@ -9069,6 +9506,382 @@ export interface operations {
                 };
             };
             /** @description Requires the permission admin_access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringConfig_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringConfigDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringConfig_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMonitoringConfigDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringConfigDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission admin_access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringConfig_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ConfigPageDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Monitoring_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MonitoringContentDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12772,6 +13585,8 @@ export interface operations {
         parameters: {
             query?: {
                 timeframe?: "hour" | "day" | "week" | "month";
+                /** @description all: RRD and (when configured) node_exporter series; pve: RRD only; node_exporter: Prometheus only (409 when not configured) */
+                source?: "all" | "pve" | "node_exporter";
             };
             header?: never;
             path: {

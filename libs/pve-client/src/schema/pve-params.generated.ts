@@ -710,6 +710,10 @@ export interface PveEndpointParams {
     node: string;
     vmid: number;
   };
+  'GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo': {
+    node: string;
+    vmid: number;
+  };
   'GET /nodes/{node}/qemu/{vmid}/agent/file-read': {
     count?: number;
     decode?: PveBoolean;
@@ -1219,6 +1223,7 @@ export const PVE_ENDPOINT_KEYS = [
   'POST /nodes/{node}/qemu/{vmid}/status/resume',
   'GET /nodes/{node}/qemu/{vmid}/rrddata',
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
+  'GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo',
   'GET /nodes/{node}/qemu/{vmid}/agent/file-read',
   'GET /nodes/{node}/qemu/{vmid}/firewall/rules',
   'POST /nodes/{node}/qemu/{vmid}/firewall/rules',

@@ -4,7 +4,6 @@ import type { AlertView } from '@proxdeck/contracts';
 import type { PveVmResource } from '@proxdeck/pve-client';
 import { In, type Repository } from 'typeorm';
 import type { Principal } from '../../platform/access/principal';
-import { AppConfig } from '../../platform/config/app-config';
 import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { EventsService } from '../../platform/events/events.service';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
@@ -19,7 +18,8 @@ import {
   type AlertCondition,
   type CheckedVm,
 } from './alert-rules';
-import type { HealthThresholds } from './health';
+import { thresholdsOf } from './monitoring-settings';
+import { MonitoringSettingsService } from './monitoring-settings.service';
 
 const OPEN: AlertStatus[] = ['active', 'acknowledged'];
 
@@ -63,7 +63,7 @@ export class AlertsService {
     private readonly servers: ServersRepository,
     private readonly history: ServerHistory,
     private readonly proxmox: ProxmoxConnection,
-    private readonly config: AppConfig,
+    private readonly settings: MonitoringSettingsService,
     private readonly redis: RedisService,
     private readonly events: EventsService,
     private readonly notifications: NotificationsService,
@@ -75,7 +75,8 @@ export class AlertsService {
 
   /** One checker cycle at `now` (ms; injected by tests). */
   async check(now = Date.now()): Promise<CheckOutcome> {
-    const [inventory, intents, open, pendingRaw] = await Promise.all([
+    const [settings, inventory, intents, open, pendingRaw] = await Promise.all([
+      this.settings.current(),
       this.servers.all(),
       this.history.powerIntents(),
       this.alerts.find({ where: { status: In(OPEN) }, select: { id: true, key: true } }),
@@ -94,7 +95,12 @@ export class AlertsService {
       const vms = new Map<number, CheckedVm>(
         resources.filter((r): r is PveVmResource => r.type === 'qemu').map((r) => [r.vmid, r] as const),
       );
-      conditions = conditionsOf(servers, vms, this.thresholds(), new Set(open.map((alert) => alert.key)));
+      conditions = conditionsOf(
+        servers,
+        vms,
+        thresholdsOf(settings),
+        new Set(open.map((alert) => alert.key)),
+      );
     } catch (error) {
       reachable = false;
       conditions = [unreachableCondition(error instanceof Error ? error.message : String(error))];
@@ -107,7 +113,7 @@ export class AlertsService {
       open,
       pending,
       now,
-      forMs: this.config.values.ALERT_FOR_S * 1000,
+      forMs: settings.alert_for_s * 1000,
     });
     const write = this.redis.client.multi().del(this.pendingKey);
     if (Object.keys(result.pending).length > 0) write.hset(this.pendingKey, result.pending);
@@ -199,6 +205,11 @@ export class AlertsService {
     return { items, total };
   }
 
+  /** The open alerts (active and acknowledged), newest first. */
+  async open(limit: number): Promise<Alert[]> {
+    return this.alerts.find({ where: { status: In(OPEN) }, order: { id: 'DESC' }, take: limit });
+  }
+
   async activeCount(): Promise<number> {
     return this.alerts.countBy({ status: 'active' });
   }
@@ -241,14 +252,5 @@ export class AlertsService {
         { userId: null, broadcast: true },
       );
     return removed;
-  }
-
-  private thresholds(): HealthThresholds {
-    const v = this.config.values;
-    return {
-      cpu: { warning: v.HEALTH_CPU_WARNING_PERCENT, critical: v.HEALTH_CPU_CRITICAL_PERCENT },
-      mem: { warning: v.HEALTH_MEM_WARNING_PERCENT, critical: v.HEALTH_MEM_CRITICAL_PERCENT },
-      disk: { warning: v.HEALTH_DISK_WARNING_PERCENT, critical: v.HEALTH_DISK_CRITICAL_PERCENT },
-    };
   }
 }

@@ -45,6 +45,8 @@ export interface HealthObservation {
   tcpTarget?: string;
   agent: AgentCheck;
   agentError?: string;
+  /** The filesystem the disk figure is of, when the guest agent gave it (`/`, `C:\\`). */
+  diskMount?: string;
   metrics: HealthMetrics;
 }
 
@@ -130,7 +132,12 @@ export function classify(
     for (const found of [
       thresholdIssue('cpu_high', 'CPU', metrics.cpu_percent, thresholds.cpu),
       thresholdIssue('memory_high', 'Memory', metrics.mem_percent, thresholds.mem),
-      thresholdIssue('disk_high', 'Disk', metrics.disk_percent, thresholds.disk),
+      thresholdIssue(
+        'disk_high',
+        observation.diskMount === undefined ? 'Disk' : `Disk (${observation.diskMount})`,
+        metrics.disk_percent,
+        thresholds.disk,
+      ),
     ])
       if (found) issues.push(found);
   }

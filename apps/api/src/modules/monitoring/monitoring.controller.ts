@@ -7,6 +7,7 @@ import {
   HealthSummaryDto,
   MetricsDto,
   MetricsQueryDto,
+  MonitoringContentDto,
   MonitoringSummaryDto,
   PrometheusTargetGroupDto,
   ServerHealthDto,
@@ -46,11 +47,11 @@ export class MonitoringController {
   @RequirePermission('view_all')
   @ApiOperation({
     summary:
-      'A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s',
+      'A server’s Proxmox RRD series (by address or name): cpu, mem and disk in percent, the rest in bytes/s; and its node_exporter series from Prometheus when configured (a Prometheus failure: 502 PROMETHEUS_ERROR with its words)',
   })
   @ApiEnvelope(MetricsDto)
   async metrics(@Param('server_ip') key: string, @Query() query: MetricsQueryDto): Promise<MetricsDto> {
-    return this.monitoring.metrics(key, query.timeframe);
+    return this.monitoring.metrics(key, query.timeframe, query.source);
   }
 
   @Get('monitoring/summary')
@@ -59,6 +60,17 @@ export class MonitoringController {
   @ApiEnvelope(MonitoringSummaryDto)
   async summary(): Promise<MonitoringSummaryDto> {
     return this.monitoring.monitoringSummary();
+  }
+
+  @Get('monitoring/content')
+  @RequirePermission('view_all')
+  @ApiOperation({
+    summary:
+      'What the monitoring page shows: the header figures, every server with its health (one read of the cluster), the open alerts and the Grafana dashboard',
+  })
+  @ApiEnvelope(MonitoringContentDto)
+  async content(): Promise<MonitoringContentDto> {
+    return this.monitoring.content();
   }
 
   /**

@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { AlertDto } from './alerts.dto';
+import { GrafanaDashboardDto } from './grafana.dto';
 import { HEALTH_STATUSES, type HealthIssue, type HealthMetrics, type HealthStatus } from './health';
 
 export const METRIC_TIMEFRAME_VALUES = ['hour', 'day', 'week', 'month'] as const;
+export const METRIC_SOURCE_VALUES = ['all', 'pve', 'node_exporter'] as const;
 
 export class HealthChecksDto {
   @ApiProperty({
@@ -91,8 +94,45 @@ export class MetricSeriesDto {
   @ApiProperty({ ...POINTS, description: 'Bytes per second' }) diskwrite!: [number, number][];
 }
 
+export class NodeExporterSeriesDto {
+  @ApiProperty({ ...POINTS, description: 'CPU use in percent (all CPUs, from node_cpu_seconds_total)' })
+  cpu!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Memory use in percent (1 - MemAvailable / MemTotal)' })
+  mem!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Disk use in percent, over the real filesystems' })
+  disk!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Load average over 1 minute' }) load1!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second received, every interface but lo' })
+  netin!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second sent' }) netout!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second read from disks' }) diskread!: [number, number][];
+  @ApiProperty({ ...POINTS, description: 'Bytes per second written to disks' }) diskwrite!: [
+    number,
+    number,
+  ][];
+}
+
 export class MetricsDto {
-  @ApiProperty({ type: MetricSeriesDto }) series!: MetricSeriesDto;
+  @ApiProperty({
+    type: MetricSeriesDto,
+    nullable: true,
+    description: 'Proxmox RRD series; null when source=node_exporter',
+  })
+  series!: MetricSeriesDto | null;
+  @ApiProperty({
+    type: NodeExporterSeriesDto,
+    nullable: true,
+    description:
+      'node_exporter series from Prometheus; null when Prometheus is not configured, the server has no address, or source=pve',
+  })
+  node_exporter!: NodeExporterSeriesDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The server’s node_exporter target (<first address>:<node_exporter_port>), as Prometheus names it',
+  })
+  node_exporter_target!: string | null;
 }
 
 export class MetricsQueryDto {
@@ -100,6 +140,16 @@ export class MetricsQueryDto {
   @IsOptional()
   @IsIn(METRIC_TIMEFRAME_VALUES)
   timeframe: (typeof METRIC_TIMEFRAME_VALUES)[number] = 'hour';
+
+  @ApiPropertyOptional({
+    enum: METRIC_SOURCE_VALUES,
+    default: 'all',
+    description:
+      'all: RRD and (when configured) node_exporter series; pve: RRD only; node_exporter: Prometheus only (409 when not configured)',
+  })
+  @IsOptional()
+  @IsIn(METRIC_SOURCE_VALUES)
+  source: (typeof METRIC_SOURCE_VALUES)[number] = 'all';
 }
 
 /** One group of Prometheus HTTP service discovery. */
@@ -118,4 +168,19 @@ export class PrometheusTargetLabelsDto {
 export class PrometheusTargetGroupDto implements PrometheusTargetGroup {
   @ApiProperty({ type: [String], example: ['10.0.0.21:9100'] }) targets!: string[];
   @ApiProperty({ type: PrometheusTargetLabelsDto }) labels!: PrometheusTargetLabelsDto;
+}
+
+export class MonitoringContentDto {
+  @ApiProperty({ type: MonitoringSummaryDto }) summary!: MonitoringSummaryDto;
+  @ApiProperty({
+    type: [ServerHealthDto],
+    description: 'Every server’s health, from one read of the cluster (as the health summary)',
+  })
+  servers!: ServerHealthDto[];
+  @ApiProperty({
+    type: [AlertDto],
+    description: 'Open alerts (active and acknowledged), newest first, at most 200',
+  })
+  alerts!: AlertDto[];
+  @ApiProperty({ type: GrafanaDashboardDto }) grafana!: GrafanaDashboardDto;
 }

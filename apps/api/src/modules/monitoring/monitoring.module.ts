@@ -8,19 +8,24 @@ import { Alert } from './alert.entity';
 import { AlertsController } from './alerts.controller';
 import { AlertsJobs } from './alerts.jobs';
 import { AlertsService } from './alerts.service';
+import { GrafanaController } from './grafana.controller';
+import { MonitoringConfigController } from './monitoring-config.controller';
+import { MonitoringSetting } from './monitoring-setting.entity';
+import { MonitoringSettingsService } from './monitoring-settings.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringService } from './monitoring.service';
+import { TcpProbeService } from './tcp-probe.service';
 
 /** Server health, metrics, alerts and Prometheus service discovery (docs/api.md §10). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Alert]),
+    TypeOrmModule.forFeature([Alert, MonitoringSetting]),
     ServersModule,
     ProxmoxModule,
     EventsModule,
     NotificationsModule,
   ],
-  controllers: [MonitoringController, AlertsController],
-  providers: [MonitoringService, AlertsService, AlertsJobs],
+  controllers: [MonitoringController, MonitoringConfigController, GrafanaController, AlertsController],
+  providers: [MonitoringService, MonitoringSettingsService, TcpProbeService, AlertsService, AlertsJobs],
 })
 export class MonitoringModule {}

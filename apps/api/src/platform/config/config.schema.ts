@@ -160,8 +160,21 @@ export const configSchema = z
     HEALTH_DISK_WARNING_PERCENT: percent.default(85),
     HEALTH_DISK_CRITICAL_PERCENT: percent.default(95),
     SCHEDULE_ALERTS_CHECK: schedule.default('30s'),
+    SCHEDULE_TCP_PROBE: schedule.default('30s'),
     ALERT_FOR_S: z.coerce.number().int().min(0).max(86_400).default(300),
     NODE_EXPORTER_PORT: z.coerce.number().int().min(1).max(65535).default(9100),
+    PROMETHEUS_URL: optionalText.pipe(z.string().url().optional()),
+    PROMETHEUS_USERNAME: optionalText,
+    PROMETHEUS_PASSWORD: optionalText,
+    PROMETHEUS_BEARER_TOKEN: optionalText,
+    PROMETHEUS_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(10_000),
+    GRAFANA_URL: optionalText.pipe(z.string().url().optional()),
+    GRAFANA_DASHBOARD_UID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" and "-", at most 40')
+      .default('proxdeck-node-exporter'),
+    GRAFANA_ORG_ID: positiveInt.default(1),
+    GRAFANA_API_KEY: optionalText,
 
     SESSION_IDLE_TIMEOUT_S: positiveInt.default(3_600),
     SESSION_MAX_AGE_S: positiveInt.default(43_200),

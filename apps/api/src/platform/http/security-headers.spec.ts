@@ -9,6 +9,8 @@ describe('securityHeaders', () => {
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
     expect(headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    // The Grafana embed on a server's page (its address is a run-time setting).
+    expect(headers['content-security-policy']).toContain("frame-src 'self' https: http:");
     expect(headers['x-powered-by']).toBeUndefined();
   });
 });

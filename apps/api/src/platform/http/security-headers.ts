@@ -13,6 +13,9 @@ const CONTENT_SECURITY_POLICY = {
   fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],
+  // The Grafana dashboard a server's page embeds: its address is a setting changed at run time
+  // (POST /api/monitoring/config), so any http(s) page may be framed; scripts and connections stay this origin's.
+  frameSrc: ["'self'", 'https:', 'http:'],
   frameAncestors: ["'self'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],

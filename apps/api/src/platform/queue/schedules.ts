@@ -20,6 +20,11 @@ export const SCHEDULES = {
     description:
       'Reads the cluster once, raises threshold, server-down and Proxmox-unreachable alerts, resolves cleared ones',
   },
+  'monitoring.tcp_probe': {
+    schedule: 'SCHEDULE_TCP_PROBE',
+    description:
+      'Connects to every running server’s SSH port from the worker; the health routes read the results',
+  },
   'servers.sync': {
     schedule: 'SCHEDULE_SERVERS_SYNC',
     description: 'Reads Proxmox’s resource list once and brings the server inventory up to date',

@@ -85,6 +85,7 @@ describe('navigation', () => {
       '/firewall/groups/:name',
       '/monitoring',
       '/roles',
+      '/monitoring/settings',
       '/notifications',
       '/datastores',
       '/ip-pools',

@@ -188,6 +188,8 @@ describe('the monitoring page', () => {
             diskread: [],
             diskwrite: [],
           },
+          node_exporter: null,
+          node_exporter_target: null,
         }),
     });
     renderApp('/monitoring');

@@ -1,11 +1,14 @@
-import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { IconExternalLink, IconSettings } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Can } from '../../lib/permissions';
 import { formatDateTime } from '../../lib/i18n';
 import { AlertsTable } from './alerts-table';
 import { LoadError, Loading } from './monitoring-states';
-import { monitoringSummaryQueryOptions } from './monitoring.queries';
+import { grafanaDashboardQueryOptions, monitoringSummaryQueryOptions } from './monitoring.queries';
 import { ProblemServers } from './problem-servers';
 import { ServerMetrics } from './server-metrics';
 
@@ -27,17 +30,51 @@ export function MonitoringPage() {
   useDocumentTitle(`${t('monitoring.title')} · ${t('app.name')}`);
   return (
     <Stack gap="xl">
-      <div>
-        <Title order={1} size="h2">
-          {t('monitoring.title')}
-        </Title>
-        <Text c="dimmed">{t('monitoring.description')}</Text>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <div>
+          <Title order={1} size="h2">
+            {t('monitoring.title')}
+          </Title>
+          <Text c="dimmed">{t('monitoring.description')}</Text>
+        </div>
+        <Group gap="xs">
+          <GrafanaLink />
+          <Can permission="admin_access">
+            <Button
+              component={Link}
+              to="/monitoring/settings"
+              variant="default"
+              leftSection={<IconSettings size={16} />}
+            >
+              {t('monitoring.settings.open')}
+            </Button>
+          </Can>
+        </Group>
+      </Group>
       <SummaryCounts />
       <AlertsTable />
       <ProblemServers />
       <ServerMetrics />
     </Stack>
+  );
+}
+
+/** The Grafana dashboard of every server, when Grafana is configured. */
+function GrafanaLink() {
+  const { t } = useTranslation();
+  const grafana = useQuery(grafanaDashboardQueryOptions);
+  if (!grafana.data?.enabled || grafana.data.dashboard_url === null) return null;
+  return (
+    <Button
+      component="a"
+      href={grafana.data.dashboard_url}
+      target="_blank"
+      rel="noreferrer"
+      variant="default"
+      leftSection={<IconExternalLink size={16} />}
+    >
+      {t('monitoring.settings.grafanaOpen')}
+    </Button>
   );
 }
 

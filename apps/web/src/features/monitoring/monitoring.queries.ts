@@ -4,13 +4,22 @@
  */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, toApiError, unwrap, type Schemas } from '../../lib/api';
-import { queryKeys, type AlertListQuery, type MetricsTimeframe } from '../../lib/query-keys';
+import {
+  queryKeys,
+  type AlertListQuery,
+  type MetricsSource,
+  type MetricsTimeframe,
+} from '../../lib/query-keys';
 
 export type Alert = Schemas['AlertDto'];
 export type ServerHealth = Schemas['ServerHealthDto'];
 export type HealthIssue = Schemas['HealthIssueDto'];
-export type MetricSeries = Schemas['MetricsDto']['series'];
-export type { MetricsTimeframe };
+export type MetricSeries = NonNullable<Schemas['MetricsDto']['series']>;
+export type NodeExporterSeries = NonNullable<Schemas['MetricsDto']['node_exporter']>;
+export type MonitoringConfig = Schemas['MonitoringConfigDto'];
+export type ConfigField = Schemas['ConfigFieldDto'];
+export type ConfigChange = Schemas['UpdateMonitoringConfigDto'];
+export type { MetricsSource, MetricsTimeframe };
 
 export const monitoringSummaryQueryOptions = queryOptions({
   queryKey: queryKeys.monitoring.summary(),
@@ -32,16 +41,59 @@ export const alertsQueryOptions = (query: AlertListQuery) =>
     },
   });
 
-export const metricsQueryOptions = (name: string, timeframe: MetricsTimeframe) =>
+/** A server's charts from one source: `pve` (RRD) or `node_exporter` (Prometheus), asked apart so each fails alone. */
+export const metricsQueryOptions = (
+  name: string,
+  timeframe: MetricsTimeframe,
+  source: MetricsSource = 'pve',
+) =>
   queryOptions({
-    queryKey: queryKeys.monitoring.metrics(name, timeframe),
+    queryKey: queryKeys.monitoring.metrics(name, timeframe, source),
     queryFn: () =>
       unwrap(
         api.GET('/api/servers/{server_ip}/metrics', {
-          params: { path: { server_ip: name }, query: { timeframe } },
+          params: { path: { server_ip: name }, query: { timeframe, source } },
         }),
       ),
   });
+
+export const monitoringConfigQueryOptions = queryOptions({
+  queryKey: queryKeys.monitoring.config(),
+  queryFn: () => unwrap(api.GET('/api/monitoring/config')),
+});
+
+export const grafanaDashboardQueryOptions = queryOptions({
+  queryKey: queryKeys.monitoring.grafanaDashboard(),
+  queryFn: () => unwrap(api.GET('/api/grafana-dashboard')),
+});
+
+export const configPageQueryOptions = queryOptions({
+  queryKey: queryKeys.monitoring.configPage(),
+  queryFn: () => unwrap(api.GET('/api/monitoring/config-page')),
+});
+
+/** The Grafana embed of a server's node_exporter dashboard (kiosk), over the chart's time range. */
+export const grafanaEmbedQueryOptions = (name: string, from: string, theme: 'light' | 'dark') =>
+  queryOptions({
+    queryKey: queryKeys.monitoring.grafanaEmbed(name, from, theme),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/grafana-dashboard/embed', {
+          params: { query: { server: name, from, to: 'now', theme } },
+        }),
+      ),
+  });
+
+/** POST /api/monitoring/config (admin_access): only the settings changed; the server names each bad field. */
+export function useUpdateMonitoringConfig() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: ConfigChange) => unwrap(api.POST('/api/monitoring/config', { body: change })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.all });
+    },
+  });
+}
 
 function useRefreshAlerts() {
   const queryClient = useQueryClient();

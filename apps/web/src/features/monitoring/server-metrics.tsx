@@ -108,7 +108,7 @@ export function ServerMetrics() {
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
           {SERIES.map((series) => {
-            const points = metrics.data.series[series];
+            const points = metrics.data.series?.[series] ?? [];
             const last = points.at(-1)?.[1];
             const name = t(`monitoring.metrics.series.${series}`);
             return (

@@ -39,6 +39,7 @@ import {
   type Server,
 } from './servers.queries';
 import { ServerFirewallCard } from '../firewall/server-firewall-card';
+import { ServerCharts } from '../monitoring/server-charts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -267,8 +268,8 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-type Tab = 'overview' | 'config' | 'disks' | 'role' | 'logs';
-const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'role', 'logs'];
+type Tab = 'overview' | 'metrics' | 'config' | 'disks' | 'role' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'metrics', 'config', 'disks', 'role', 'logs'];
 
 function isTab(value: string | null): value is Tab {
   return TABS.some((tab) => tab === value);
@@ -361,6 +362,9 @@ export function ServerDetailPage() {
               <ProxmoxStatus name={name} />
               <ServerFirewallCard name={name} />
             </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="metrics">
+            <ServerCharts name={name} />
           </Tabs.Panel>
           <Tabs.Panel value="config">
             <ServerConfigEditor

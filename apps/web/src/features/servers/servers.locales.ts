@@ -216,6 +216,7 @@ const en = {
       disks: 'Disks',
       role: 'Role',
       logs: 'Logs',
+      metrics: 'Charts',
     },
     actions: {
       label: 'Power',
@@ -600,6 +601,7 @@ const ko: Texts<typeof en> = {
       disks: '디스크',
       role: '역할',
       logs: '로그',
+      metrics: '차트',
     },
     actions: {
       label: '전원',
