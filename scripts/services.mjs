@@ -278,6 +278,33 @@ export function tcpProbe(host, port, timeoutMs = 1_500) {
   });
 }
 
+/**
+ * Ansible roles run `ansible-playbook` (ANSIBLE_PLAYBOOK_BIN; Debian's ansible-core). It is optional: without it
+ * everything starts and only role runs fail. Missing on a Debian machine run as root, it is installed (as
+ * `.ci/run` installs the tests' packages); otherwise the command that installs it is said, and the start goes on.
+ * Returns the lines to print.
+ */
+export function ensureAnsible({ env = process.env, dotEnv = {}, system = localSystem() } = {}) {
+  const program = readSetting('ANSIBLE_PLAYBOOK_BIN', env, dotEnv).value || 'ansible-playbook';
+  const present = () => (program.includes('/') ? existsSync(program) : system.has(program));
+  if (present()) return [];
+  if (program !== 'ansible-playbook')
+    return [`ANSIBLE_PLAYBOOK_BIN=${program} does not exist: Ansible roles cannot run until it does.`];
+  const install = ['apt-get', ['install', '-y', '-q', 'ansible-core']];
+  if (system.isRoot && system.has('apt-get')) {
+    const lines = ["ansible-playbook is missing: installing Debian's ansible-core for the Ansible roles."];
+    const result = system.run(...install);
+    if (result.status === 0 && present()) return lines;
+    return [
+      ...lines,
+      `Installing ansible-core failed: Ansible roles cannot run until \`${shellLine(...install)}\` succeeds.`,
+    ];
+  }
+  return [
+    `ansible-playbook is missing: Ansible roles cannot run until it is installed (\`${system.isRoot ? '' : 'sudo '}${shellLine(...install)}\`).`,
+  ];
+}
+
 /** Whether an executable of that name is on the PATH. */
 export function onPath(program, path = process.env.PATH ?? '') {
   return path

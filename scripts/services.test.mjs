@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   addressOf,
+  ensureAnsible,
   ensureServices,
   parseDotEnv,
   postgresClusters,
@@ -253,4 +254,58 @@ test('tcpProbe: a listening port answers, a closed one is refused', async () => 
   assert.deepEqual(await tcpProbe('127.0.0.1', port), { ok: true });
   await new Promise((done) => server.close(done));
   assert.deepEqual(await tcpProbe('127.0.0.1', port), { ok: false, reason: 'connection refused' });
+});
+
+describe('ensureAnsible', () => {
+  /** A machine where `apt-get install` puts ansible-playbook on the PATH, unless `failing`. */
+  function ansibleMachine({ installed = [], isRoot = true, failing = false } = {}) {
+    const programs = new Set(installed);
+    const calls = [];
+    return {
+      calls,
+      system: {
+        isRoot,
+        has: (program) => programs.has(program),
+        run: (command, args) => {
+          calls.push([command, ...args].join(' '));
+          if (!failing) programs.add('ansible-playbook');
+          return { status: failing ? 100 : 0 };
+        },
+      },
+    };
+  }
+
+  test('present: nothing said, nothing run', () => {
+    const { system, calls } = ansibleMachine({ installed: ['ansible-playbook', 'apt-get'] });
+    assert.deepEqual(ensureAnsible({ env: {}, system }), []);
+    assert.deepEqual(calls, []);
+  });
+
+  test('missing on Debian as root: ansible-core is installed', () => {
+    const { system, calls } = ansibleMachine({ installed: ['apt-get'] });
+    const lines = ensureAnsible({ env: {}, system });
+    assert.deepEqual(calls, ['apt-get install -y -q ansible-core']);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /installing Debian's ansible-core/);
+  });
+
+  test('an install that fails is said, and the start goes on', () => {
+    const { system } = ansibleMachine({ installed: ['apt-get'], failing: true });
+    assert.match(ensureAnsible({ env: {}, system }).at(-1), /Installing ansible-core failed/);
+  });
+
+  test('not root: the sudo command, nothing run', () => {
+    const { system, calls } = ansibleMachine({ installed: ['apt-get'], isRoot: false });
+    assert.deepEqual(ensureAnsible({ env: {}, system }), [
+      'ansible-playbook is missing: Ansible roles cannot run until it is installed (`sudo apt-get install -y -q ansible-core`).',
+    ]);
+    assert.deepEqual(calls, []);
+  });
+
+  test('ANSIBLE_PLAYBOOK_BIN from .env names another program: only said when it does not exist', () => {
+    const { system, calls } = ansibleMachine({ installed: ['apt-get'] });
+    const dotEnv = { ANSIBLE_PLAYBOOK_BIN: '/nonexistent/ansible-playbook' };
+    assert.match(ensureAnsible({ env: {}, dotEnv, system })[0], /does not exist/);
+    assert.deepEqual(calls, []);
+  });
 });

@@ -6,19 +6,22 @@
 //  - starts the built-in Proxmox VE simulator when PVE_URL is unset,
 //  - processes jobs in-process (RUN_WORKERS=true; run `npm run worker` for separate worker processes),
 //  - serves the web UI on http://localhost:${PORT:-3000}.
+// Ansible roles need ansible-playbook: installed from Debian when missing and run as root, else the command is said.
 // Settings come from the environment or .env (see .env.example).
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ensureServices, readDotEnv } from './services.mjs';
+import { ensureAnsible, ensureServices, readDotEnv } from './services.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
-const services = await ensureServices({ dotEnv: readDotEnv(join(root, '.env')) });
+const dotEnv = readDotEnv(join(root, '.env'));
+const services = await ensureServices({ dotEnv });
 if (!services.ok) {
   for (const problem of services.problems) console.error(`\n${problem}`);
   process.exit(1);
 }
+for (const line of ensureAnsible({ dotEnv })) console.warn(line);
 
 const build = spawnSync(
   'npx',
