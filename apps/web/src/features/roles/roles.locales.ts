@@ -86,6 +86,11 @@ const en = {
       close: 'Close',
       openTask: 'Open the task',
     },
+    creation: {
+      legend: 'Role',
+      hint: 'Applied with ansible-playbook as the last step, once the server runs.',
+      none: 'No role',
+    },
     bulk: {
       assign: 'Assign a role',
       following: 'Applying the role: following the task.',
@@ -177,6 +182,11 @@ const ko: Texts<typeof en> = {
       exitCode: '종료 코드 {{code}}',
       close: '닫기',
       openTask: '작업 열기',
+    },
+    creation: {
+      legend: '역할',
+      hint: '서버가 실행된 뒤 마지막 단계로 ansible-playbook이 적용합니다.',
+      none: '역할 없음',
     },
     bulk: {
       assign: '역할 적용',

@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { accepted, fail, mockApi, ok } from '../../../test/api-mock';
+import type { Role } from '../roles/roles.queries';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
 import { adminUser, makeClusterStatus, makeSession, makeTask } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
@@ -27,6 +28,35 @@ const queuedTask = makeTask({
   })),
 });
 
+const DB_ROLE: Role = {
+  name: 'db',
+  label: 'Database (MariaDB)',
+  label_ko: '데이터베이스 (MariaDB)',
+  description: 'Installs MariaDB.',
+  description_ko: 'MariaDB를 설치합니다.',
+  os_support: ['debian', 'rocky'],
+  removable: true,
+  variables: [
+    {
+      name: 'db_root_password',
+      type: 'string',
+      required: true,
+      secret: true,
+      description: 'Password of the MariaDB root user',
+      description_ko: 'MariaDB root 비밀번호',
+    },
+    {
+      name: 'db_port',
+      type: 'integer',
+      default: 3306,
+      required: false,
+      secret: false,
+      description: 'Port',
+      description_ko: '포트',
+    },
+  ],
+};
+
 /** The API: each read of the task answers what `taskReads` holds next (the last one again and again). */
 function wizardApi(taskReads: Task[] = [queuedTask]) {
   let read = 0;
@@ -43,6 +73,7 @@ function wizardApi(taskReads: Task[] = [queuedTask]) {
         refreshed_at: null,
       }),
     'GET /api/ip_pools': () => fail(403, 'FORBIDDEN', 'admin_access required'),
+    'GET /api/roles/available': () => ok([DB_ROLE]),
     'POST /api/servers': () => accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'queued' }),
     'POST /api/create_servers_bulk': () =>
       accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'queued' }),
@@ -62,6 +93,48 @@ async function openWizard() {
 }
 
 describe('the creation wizard', () => {
+  it('runs a role as the last step: its settings asked from the catalogue, checked, sent with the request', async () => {
+    const api = wizardApi();
+    api.on('POST /api/servers', ({ body }) =>
+      (body as { role_variables?: Record<string, unknown> }).role_variables?.db_port === 1
+        ? fail(400, 'VALIDATION_FAILED', 'Invalid request', {
+            fields: { 'role_variables.db_port': 'must be 1024..65535' },
+          })
+        : accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'queued' }),
+    );
+    const { user } = await openWizard();
+    await user.type(screen.getByLabelText(/^Name/), 'db-01');
+    const role = screen.getByRole('group', { name: 'Role' });
+    await user.click(within(role).getByRole('textbox', { name: 'Role' }));
+    await user.click(await screen.findByRole('option', { name: 'Database (MariaDB) (db)' }));
+    const port = await within(role).findByLabelText(/db_port/);
+    expect(port).toHaveValue('3306');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(within(role).getByLabelText(/db_root_password/)).toHaveAccessibleDescription(/is required/);
+    expect(api.calls('POST /api/servers')).toHaveLength(0);
+
+    await user.type(within(role).getByLabelText(/db_root_password/), 'root-pass-1');
+    await user.clear(port);
+    await user.type(port, '1');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(await within(role).findByText('must be 1024..65535')).toBeInTheDocument();
+    expect(api.calls('POST /api/servers')[0]?.body).toMatchObject({
+      name: 'db-01',
+      role: 'db',
+      role_variables: { db_root_password: 'root-pass-1', db_port: 1 },
+    });
+    await user.clear(port);
+    await user.type(port, '3307');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => {
+      expect(api.calls('POST /api/servers')).toHaveLength(2);
+    });
+    expect(api.calls('POST /api/servers')[1]?.body).toMatchObject({
+      role: 'db',
+      role_variables: { db_root_password: 'root-pass-1', db_port: 3307 },
+    });
+  });
+
   it("checks the fields as the API does, with the API's messages, before sending anything", async () => {
     const api = wizardApi();
     const { user } = await openWizard();

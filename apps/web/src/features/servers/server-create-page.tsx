@@ -23,6 +23,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api';
+import { NO_ROLE, RoleStep, creationRoleFields, type RoleChoice } from '../roles/role-step';
+import { rolesQueryOptions } from '../roles/roles.queries';
 import { CreationProgress } from './creation-progress';
 import {
   batchNames,
@@ -135,6 +137,23 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
   const datastores = useQuery(datastoresQueryOptions);
   const pools = useQuery({ ...ipPoolsQueryOptions, retry: false });
   const cluster = useQuery(clusterStatusQueryOptions);
+  const roles = useQuery(rolesQueryOptions);
+  const [roleChoice, setRoleChoice] = useState<RoleChoice>(NO_ROLE);
+  const roleFields = creationRoleFields(roleChoice, roles.data, {
+    required: t('ansibleRoles.assign.requiredField'),
+    integer: t('ansibleRoles.assign.integerField'),
+  });
+  /** The request with the role, when one is chosen. */
+  const request = () => {
+    const base = creationRequest(values);
+    return 'single' in base
+      ? { single: { ...base.single, ...roleFields.fields } }
+      : { bulk: { ...base.bulk, ...roleFields.fields } };
+  };
+  const roleErrors: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(apiFaults).filter(([path]) => /^role(_variables\.|$)/.test(path))),
+    ...(submitted ? roleFields.problems : {}),
+  };
 
   const faults = submitted ? validateWizard(values) : {};
   const errorOf = (path: string): string | undefined => {
@@ -192,7 +211,7 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
   const otherApiFaults = Object.entries(apiFaults).filter(
     ([path]) =>
       !knownPaths.has(path) &&
-      !/^(disks\.\d+\.size_gb|network_devices\.\d+\.(bridge|ip_address)|firewall_group|vm_username|vm_password|ssh_keys|tags|description)$/.test(
+      !/^(disks\.\d+\.size_gb|network_devices\.\d+\.(bridge|ip_address)|firewall_group|vm_username|vm_password|ssh_keys|tags|description|role|role_variables\..+)$/.test(
         path,
       ),
   );
@@ -200,8 +219,8 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
   const submit = (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSubmitted(true);
-    if (Object.keys(validateWizard(values)).length > 0) return;
-    create.mutate(creationRequest(values), {
+    if (Object.keys(validateWizard(values)).length > 0 || Object.keys(roleFields.problems).length > 0) return;
+    create.mutate(request(), {
       onSuccess: (accepted) => {
         onAccepted(accepted.task_id);
       },
@@ -212,14 +231,15 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
   };
   const checkAndPreview = () => {
     setSubmitted(true);
-    if (Object.keys(validateWizard(values)).length > 0) return;
-    preview.mutate(creationRequest(values), {
+    if (Object.keys(validateWizard(values)).length > 0 || Object.keys(roleFields.problems).length > 0) return;
+    preview.mutate(request(), {
       onError: (error) => {
         if (error instanceof ApiError) setApiFaults(error.fields);
       },
     });
   };
-  const hasFaults = Object.keys(faults).length > 0;
+  const hasFaults =
+    Object.keys(faults).length > 0 || (submitted && Object.keys(roleFields.problems).length > 0);
 
   return (
     <form onSubmit={submit} noValidate aria-label={t('servers.wizard.title')}>
@@ -500,6 +520,19 @@ function CreationForm({ onAccepted }: { onAccepted: (taskId: string) => void }) 
             <Textarea label={t('servers.wizard.notes')} autosize minRows={2} {...text('description')} />
           </Stack>
         </Fieldset>
+
+        <RoleStep
+          choice={roleChoice}
+          errors={roleErrors}
+          onChange={(choice) => {
+            setRoleChoice(choice);
+            setApiFaults((previous) =>
+              Object.fromEntries(
+                Object.entries(previous).filter(([path]) => !/^role(_variables\.|$)/.test(path)),
+              ),
+            );
+          }}
+        />
 
         {hasFaults ? (
           <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
