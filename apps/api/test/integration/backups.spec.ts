@@ -262,4 +262,80 @@ describe('backups: run, follow, list, protect, delete', () => {
     });
     expect(gone.status).toBe(404);
   }, 60_000);
+
+  it('restores into a new VM: a running server with its own IP, in the inventory', async () => {
+    const source = data<Backup[]>(await admin.request('GET', `/api/server/backups/${name(4)}`))[0];
+    if (!source) throw new Error(`no backup of ${name(4)}`);
+    const restored = `bk-${tag}-restored`;
+    const taken = await admin.request('POST', '/api/backups/restore', {
+      body: { node: source.node, volid: source.volid, name: name(1) },
+    });
+    expect(taken.status).toBe(409);
+    const badName = await admin.request('POST', '/api/backups/restore', {
+      body: { node: source.node, volid: source.volid, name: 'Not_A_Name' },
+    });
+    expect(badName.status).toBe(400);
+    expect(badName.json<{ details: { fields: Record<string, string> } }>().details.fields).toHaveProperty(
+      'name',
+    );
+
+    const task = await finished(
+      accepted(
+        await admin.request('POST', '/api/backups/restore', {
+          body: { node: source.node, volid: source.volid, name: restored },
+        }),
+      ),
+      120_000,
+    );
+    expect(task.status).toBe('completed');
+    expect(task.items[0]?.pve_upids.some((upid) => upid.includes(':qmrestore:'))).toBe(true);
+    const server = data<{ name: string; status: string; vmid: number; ip_addresses: string[] }>(
+      await admin.request('GET', `/api/servers/${restored}`),
+    );
+    expect(server.status).toBe('running');
+    const original = data<{ vmid: number; ip_addresses: string[] }>(
+      await admin.request('GET', `/api/servers/${name(4)}`),
+    );
+    expect(server.vmid).not.toBe(original.vmid);
+    expect(server.ip_addresses).toHaveLength(1);
+    expect(server.ip_addresses[0]).not.toBe(original.ip_addresses[0]);
+    const vm = vmOf(restored);
+    expect(vm.running).toBe(true);
+    expect(vm.config.ipconfig0).toContain(`ip=${server.ip_addresses[0] ?? ''}/`);
+    expect(vm.config.tags?.split(';')).toContain('proxdeck');
+    // New MACs (unique): the original's NIC and the restored one differ.
+    expect(vm.config.net0).not.toBe(vmOf(name(4)).config.net0);
+  }, 150_000);
+
+  it('restores over the original VM only when it is stopped and the caller confirms the overwrite', async () => {
+    const source = data<Backup[]>(await admin.request('GET', `/api/server/backups/${name(4)}`))[0];
+    if (!source) throw new Error(`no backup of ${name(4)}`);
+    const body = { node: source.node, volid: source.volid };
+    const unconfirmed = await admin.request('POST', '/api/backups/restore', { body });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.json<{ details: { fields: Record<string, string> } }>().details.fields).toHaveProperty(
+      'overwrite',
+    );
+    const running = await admin.request('POST', '/api/backups/restore', {
+      body: { ...body, overwrite: true },
+    });
+    expect(running.status).toBe(409);
+    expect(running.body).toContain('running');
+
+    const vm = vmOf(name(4));
+    vm.running = false; // stopped in Proxmox
+    const task = await finished(
+      accepted(await admin.request('POST', '/api/backups/restore', { body: { ...body, overwrite: true } })),
+      60_000,
+    );
+    expect(task.status).toBe('completed');
+    const upid = task.items[0]?.pve_upids[0] ?? '';
+    expect(upid).toContain(`:qmrestore:${String(vm.vmid)}:`);
+    expect(simulator.state.tasks.find((t) => t.upid === upid)).toMatchObject({
+      status: 'stopped',
+      exitstatus: 'OK',
+    });
+    expect(vmOf(name(4)).config.scsi0).toBeDefined();
+    expect(vmOf(name(4)).config.lock).toBeUndefined();
+  }, 90_000);
 });

@@ -23,4 +23,16 @@ export class BackupsJobs {
     );
     return result;
   }
+
+  @JobHandler('backups.restore')
+  async restore(context: JobContext<'backups.restore'>): Promise<JobResult> {
+    let result: JobResult;
+    await context.forEachItem(
+      async (item) => {
+        result = await this.backups.performRestore(item, context.payload);
+      },
+      { concurrency: 1 },
+    );
+    return result;
+  }
 }

@@ -53,6 +53,6 @@ import { ServersService } from './servers.service';
     ServerDisks,
     ServerLogs,
   ],
-  exports: [ServersRepository, ServersService, ServerSync, ServerHistory],
+  exports: [ServersRepository, ServersService, ServerSync, ServerHistory, CreationPipeline],
 })
 export class ServersModule {}

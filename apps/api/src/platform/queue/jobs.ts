@@ -12,6 +12,20 @@ export interface BackupRunPayload {
 }
 
 /**
+ * A restore of a vzdump archive (modules/backups): over the VM it came from (`overwrite`, which must be stopped)
+ * or into a new VM for the new server `server` (`new`).
+ */
+export interface BackupRestorePayload {
+  target: 'overwrite' | 'new';
+  server: string;
+  node: string;
+  volid: string;
+  /** The VM overwritten; null for a new VM (its VMID is reserved by the job). */
+  vmid: number | null;
+  storage: string | null;
+}
+
+/**
  * The application's one table of jobs: every task type, its queue, its retry policy and its payload. Adding a
  * job type touches this table and the module that handles it (one @JobHandler, checked at boot). Payloads
  * hold ids and choices, never secrets: they are stored with the task.
@@ -76,6 +90,13 @@ export const JOBS = {
     retryableBy: 'manage_firewall',
   }),
   'backups.run': job<BackupRunPayload>({
+    queue: 'backups',
+    attempts: 2,
+    backoffMs: 5_000,
+    timeoutMs: 6 * 3_600_000,
+    retryableBy: 'manage_backups',
+  }),
+  'backups.restore': job<BackupRestorePayload>({
     queue: 'backups',
     attempts: 2,
     backoffMs: 5_000,
