@@ -171,7 +171,7 @@ function parse(text: string): CalendarEvent {
     hasWeekday = true;
     token = tokens.shift();
   }
-  if (token !== undefined && token.includes('-')) {
+  if (token?.includes('-')) {
     const parts = token.split('-');
     if (parts.length === 3) {
       event.years = field(parts[0] ?? '', 1970, 9999, 'year');

@@ -121,12 +121,12 @@ export function registerBackupJobRoutes(routes: RouteTable): void {
   routes.set('PUT /cluster/backup/{id}', ({ sim, auth, params }) => {
     sim.auth.require(auth, '/', 'Sys.Modify');
     const job = findJob(sim, String(params.id));
-    const options = { ...job.options, ...optionsOf(params) };
-    for (const key of (str(params, 'delete') ?? '').split(/[,;\s]+/).filter((k) => k !== '')) {
-      if (key === 'schedule') throw paramError({ delete: 'unable to delete required option schedule' });
-      delete options[key];
-    }
-    // Switching the selection drops the other kind, as the GUI sends `delete` for it.
+    const deleted = new Set((str(params, 'delete') ?? '').split(/[,;\s]+/).filter((k) => k !== ''));
+    if (deleted.has('schedule')) throw paramError({ delete: 'unable to delete required option schedule' });
+    const options = Object.fromEntries(
+      Object.entries({ ...job.options, ...optionsOf(params) }).filter(([key]) => !deleted.has(key)),
+    );
+    // Switching the selection needs the other kind deleted, as Proxmox's GUI sends `delete` for it.
     verifySelection(options);
     const schedule = scheduleOf(params) ?? job.schedule;
     job.schedule = schedule;

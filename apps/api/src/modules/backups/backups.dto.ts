@@ -148,6 +148,10 @@ export class BackupStatusDto {
   @ApiProperty({ type: String, nullable: true }) last_backup_at!: string | null;
 }
 
+export class DeletedBackupJobDto {
+  @ApiProperty() id!: string;
+}
+
 export class DeletedBackupDto {
   @ApiProperty() volid!: string;
   @ApiProperty() node!: string;

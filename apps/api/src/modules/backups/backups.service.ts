@@ -516,7 +516,7 @@ export class BackupsService {
   async performRestore(
     item: ItemContext,
     payload: Readonly<BackupRestorePayload>,
-  ): Promise<{ [key: string]: JsonValue }> {
+  ): Promise<Record<string, JsonValue>> {
     if (payload.target === 'new') {
       const made = await this.pipeline.restoreAsNew(item, {
         name: payload.server,

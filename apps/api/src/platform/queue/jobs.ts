@@ -103,6 +103,13 @@ export const JOBS = {
     timeoutMs: 6 * 3_600_000,
     retryableBy: 'manage_backups',
   }),
+  'backups.job-run': job<{ job: string }>({
+    queue: 'backups',
+    attempts: 1,
+    backoffMs: 5_000,
+    timeoutMs: 12 * 3_600_000,
+    retryableBy: 'manage_backups',
+  }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',
     attempts: 2,

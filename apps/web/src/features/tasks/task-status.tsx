@@ -30,6 +30,8 @@ const TYPE_TEXT = {
   'firewall.assign': 'tasks.types.firewallAssign',
   'firewall.rename': 'tasks.types.firewallRename',
   'backups.run': 'tasks.types.backupsRun',
+  'backups.restore': 'tasks.types.backupsRestore',
+  'backups.job-run': 'tasks.types.backupsJobRun',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */
