@@ -11,6 +11,7 @@ import { dashboardLocales } from '../features/dashboard/dashboard.locales';
 import { datastoresLocales } from '../features/datastores/datastores.locales';
 import { firewallLocales } from '../features/firewall/firewall.locales';
 import { ipPoolsLocales } from '../features/ip-pools/ip-pools.locales';
+import { backupsLocales } from '../features/backups/backups.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
@@ -52,6 +53,7 @@ export const LOCALES = [
   adminLocales,
   tokensLocales,
   monitoringLocales,
+  backupsLocales,
 ] as const;
 
 const en = {
@@ -70,6 +72,7 @@ const en = {
   ...adminLocales.en,
   ...tokensLocales.en,
   ...monitoringLocales.en,
+  ...backupsLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -87,6 +90,7 @@ const ko: Texts<typeof en> = {
   ...adminLocales.ko,
   ...tokensLocales.ko,
   ...monitoringLocales.ko,
+  ...backupsLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

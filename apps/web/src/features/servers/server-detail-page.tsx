@@ -38,6 +38,7 @@ import {
   type Server,
 } from './servers.queries';
 import { ServerFirewallCard } from '../firewall/server-firewall-card';
+import { ServerBackups } from '../backups/server-backups';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -266,8 +267,8 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-type Tab = 'overview' | 'config' | 'disks' | 'logs';
-const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'logs'];
+type Tab = 'overview' | 'config' | 'disks' | 'backups' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'backups', 'logs'];
 
 function isTab(value: string | null): value is Tab {
   return TABS.some((tab) => tab === value);
@@ -373,6 +374,9 @@ export function ServerDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="disks">
             <ServerDisks name={name} canEdit={canManage} />
+          </Tabs.Panel>
+          <Tabs.Panel value="backups">
+            <ServerBackups name={name} />
           </Tabs.Panel>
           <Tabs.Panel value="logs">
             <Stack gap="lg">

@@ -214,6 +214,7 @@ const en = {
       overview: 'Overview',
       config: 'Configuration',
       disks: 'Disks',
+      backups: 'Backups',
       logs: 'Logs',
     },
     actions: {
@@ -596,6 +597,7 @@ const ko: Texts<typeof en> = {
       overview: '개요',
       config: '구성',
       disks: '디스크',
+      backups: '백업',
       logs: '로그',
     },
     actions: {
