@@ -56,7 +56,7 @@ export class BackupJobsController {
     summary:
       'Creates a Proxmox backup job (runs from the nodes, also while Proxdeck is down; visible in Proxmox)',
   })
-  @ApiEnvelope(BackupJobDto)
+  @ApiEnvelope(BackupJobDto, 201)
   async create(@Body() body: BackupJobBodyDto): Promise<BackupJobDto> {
     return this.jobs.create(body);
   }

@@ -38,13 +38,13 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../lib/api';
 import { Can, usePermission } from '../../lib/permissions';
 import { datastoresQueryOptions } from '../datastores/datastores.queries';
 import { serverListQueryOptions } from '../servers/servers.queries';
-import { formatTime } from './backup-table';
+import { formatTime, taskMessage } from './backup-table';
 import {
   backupJobsQueryOptions,
   jobBody,
@@ -344,6 +344,7 @@ function JobRow({ job, onEdit }: { job: BackupJob; onEdit: () => void }) {
   const manage = usePermission('manage_backups');
   const save = useSaveBackupJob();
   const run = useRunBackupJob();
+  const navigate = useNavigate();
   const remove = useDeleteBackupJob();
 
   const confirmDelete = () => {
@@ -460,10 +461,10 @@ function JobRow({ job, onEdit }: { job: BackupJob; onEdit: () => void }) {
                       notifications.show({
                         color: 'teal',
                         icon: <IconCheck size={18} />,
-                        message: (
-                          <Anchor component={Link} to={`/tasks/${accepted.task_id}`}>
-                            {t('backupJobs.runStarted', { id: job.id })}
-                          </Anchor>
+                        message: taskMessage(
+                          navigate,
+                          accepted.task_id,
+                          t('backupJobs.runStarted', { id: job.id }),
                         ),
                       });
                     },

@@ -27,7 +27,7 @@ import { IconCheck, IconHistory, IconLock, IconLockOpen, IconTrash } from '@tabl
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate, type NavigateFunction } from 'react-router';
 import { ApiError } from '../../lib/api';
 import { Can } from '../../lib/permissions';
 import { datastoresQueryOptions } from '../datastores/datastores.queries';
@@ -50,6 +50,24 @@ export function formatTime(iso: string | null, language: string): string {
 
 function fileName(volid: string): string {
   return volid.slice(volid.indexOf('/') + 1);
+}
+
+/**
+ * A toast's text linking to the task it started. Toasts render outside the router, so the link navigates with
+ * the page's own `navigate` rather than being a router <Link>.
+ */
+export function taskMessage(navigate: NavigateFunction, taskId: string, text: string) {
+  return (
+    <Anchor
+      component="button"
+      type="button"
+      onClick={() => {
+        void navigate(`/tasks/${taskId}`);
+      }}
+    >
+      {text}
+    </Anchor>
+  );
 }
 
 function failed(title: string, error: Error) {
@@ -100,6 +118,7 @@ function useConfirmDelete(): (backup: Backup) => void {
 export function RestoreModal({ backup, onClose }: { backup: Backup; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const restore = useRestoreBackup();
+  const navigate = useNavigate();
   const datastores = useQuery(datastoresQueryOptions);
   const [target, setTarget] = useState<'new' | 'overwrite'>(backup.server_name === null ? 'new' : 'new');
   const [name, setName] = useState('');
@@ -133,11 +152,7 @@ export function RestoreModal({ backup, onClose }: { backup: Backup; onClose: () 
           notifications.show({
             color: 'teal',
             icon: <IconCheck size={18} />,
-            message: (
-              <Anchor component={Link} to={`/tasks/${accepted.task_id}`}>
-                {t('backups.restoreForm.started', { volid })}
-              </Anchor>
-            ),
+            message: taskMessage(navigate, accepted.task_id, t('backups.restoreForm.started', { volid })),
           });
           onClose();
         },
@@ -242,6 +257,7 @@ export function RunBackupModal({
 }) {
   const { t } = useTranslation();
   const run = useRunBackup();
+  const navigate = useNavigate();
   const datastores = useQuery(datastoresQueryOptions);
   const [chosen, setChosen] = useState<string | null>(server);
   const [storage, setStorage] = useState<string | null>(null);
@@ -274,11 +290,7 @@ export function RunBackupModal({
           notifications.show({
             color: 'teal',
             icon: <IconCheck size={18} />,
-            message: (
-              <Anchor component={Link} to={`/tasks/${accepted.task_id}`}>
-                {t('backups.run.started', { server: chosen })}
-              </Anchor>
-            ),
+            message: taskMessage(navigate, accepted.task_id, t('backups.run.started', { server: chosen })),
           });
           onClose();
         },

@@ -342,7 +342,7 @@ const ko: Texts<typeof en> = {
       title: '사용 중인 작업이 백업하지 않는 서버',
       loadFailed: '백업 작업이 없는 서버를 불러오지 못했습니다',
       empty: '모든 서버가 사용 중인 백업 작업에 포함되어 있습니다.',
-      vm: 'VM {{vmid}}',
+      vm: '가상 머신 {{vmid}}',
     },
   },
 };
