@@ -525,6 +525,56 @@ describe('backups: run, follow, list, protect, delete', () => {
     expect(kept.some((v) => v.volid.includes('-old'))).toBe(false);
   }, 60_000);
 
+  it('selects by tag: the job holds the tagged servers, and a run refreshes them when the tag moved', async () => {
+    const db = t.app.get(DataSource);
+    const label = `bk-${tag}`;
+    const setTag = (names: string[]) =>
+      db.query(
+        `UPDATE servers SET tags = CASE WHEN name = ANY($1) THEN array_append(array_remove(tags, $2), $2)
+                                        ELSE array_remove(tags, $2) END
+          WHERE name LIKE $3`,
+        [names, label, `bk-${tag}-%`],
+      );
+    await setTag([name(2), name(3)]);
+    const created = await admin.request('POST', '/api/backups/jobs', {
+      body: {
+        schedule: 'sun 04:00',
+        selection: { tag: label },
+        storage: 'nfs-backup',
+        prune: { keep_last: 1 },
+      },
+    });
+    expect(created.status).toBe(201);
+    const tagged = created.json<{ data: Job & { selection_stale: boolean } }>().data;
+    const ids = (names: string[]) => names.map((n) => vmOf(n).vmid).sort((a, b) => a - b);
+    expect(tagged).toMatchObject({
+      selection: { tag: label },
+      vmids: ids([name(2), name(3)]),
+      selection_stale: false,
+    });
+    expect(simulator.state.backupJobs?.find((j) => j.id === tagged.id)?.options).toMatchObject({
+      vmid: ids([name(2), name(3)]).join(','),
+      comment: `proxdeck:tag=${label}`,
+    });
+
+    await setTag([name(2)]);
+    const stale = data<(Job & { selection_stale: boolean })[]>(
+      await admin.request('GET', '/api/backups/jobs'),
+    ).find((j) => j.id === tagged.id);
+    expect(stale?.selection_stale).toBe(true);
+    const task = await finished(accepted(await admin.request('POST', `/api/backups/jobs/${tagged.id}/run`)));
+    expect(task.status).toBe('completed');
+    const refreshed = data<(Job & { selection_stale: boolean })[]>(
+      await admin.request('GET', '/api/backups/jobs'),
+    ).find((j) => j.id === tagged.id);
+    expect(refreshed).toMatchObject({ vmids: ids([name(2)]), selection_stale: false });
+    // The run backed up the one server the tag selects now.
+    const upid = task.items[0]?.pve_upids[0] ?? '';
+    expect(upid).toContain(`:vzdump:${String(vmOf(name(2)).vmid)}:`);
+    await setTag([]);
+    expect((await admin.request('DELETE', `/api/backups/jobs/${tagged.id}`)).status).toBe(200);
+  }, 60_000);
+
   it('deletes a job; an unknown one is 404', async () => {
     expect(data<{ id: string }>(await admin.request('DELETE', `/api/backups/jobs/${job.id}`)).id).toBe(
       job.id,
