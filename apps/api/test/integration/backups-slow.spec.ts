@@ -85,4 +85,51 @@ describe('backups at a slower time scale', () => {
     expect(vzdump).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
     expect(new Date(task.finished_at ?? 0).getTime()).toBeGreaterThanOrEqual((vzdump?.endtime ?? 0) * 1000);
   }, 150_000);
+
+  it('refuses a backup (409) while a vzdump started in Proxmox itself, not by Proxdeck, runs on the server', async () => {
+    const server = (await admin.request('GET', '/api/servers?per_page=200'))
+      .json<{ data: { name: string; vmid: number | null }[] }>()
+      .data.find(
+        (candidate) =>
+          imported.includes(candidate.name) &&
+          simulator.state.vms.some((vm) => vm.vmid === candidate.vmid && vm.config.template !== '1'),
+      );
+    if (server?.vmid == null) throw new Error('no imported server');
+    // A Proxmox backup job that is due: pvescheduler starts its vzdump as root@pam.
+    const jobs = (simulator.state.backupJobs ??= []);
+    jobs.push({
+      id: 'backup-outside',
+      schedule: 'hourly',
+      options: { vmid: String(server.vmid), storage: 'local', mode: 'snapshot' },
+      lastRun: Math.floor(Date.now() / 1000) - 7200,
+    });
+    const [upid] = simulator.runBackupScheduler();
+    simulator.state.backupJobs = jobs.filter((job) => job.id !== 'backup-outside');
+    expect(upid).toContain(`:vzdump:${String(server.vmid)}:root@pam:`);
+    const vzdump = simulator.state.tasks.find((task) => task.upid === upid);
+    expect(vzdump?.status).toBe('running');
+
+    const refused = await admin.request('POST', `/api/server/backup/${server.name}`, {
+      body: { storage: 'local' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('lock: backup');
+    const status = (await admin.request('GET', `/api/server/backup/status/${server.name}`)).json<{
+      data: { is_backing_up: boolean };
+    }>().data;
+    expect(status.is_backing_up).toBe(true);
+    expect(vzdump?.status).toBe('running'); // the refusals came while it ran
+
+    const deadline = Date.now() + 60_000;
+    while (vzdump?.status !== 'stopped') {
+      if (Date.now() > deadline) throw new Error('the vzdump started in Proxmox did not end');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const after = await admin.request('POST', `/api/server/backup/${server.name}`, {
+      body: { storage: 'local' },
+    });
+    expect(after.status).toBe(202);
+    const task = await taskFinished<{ status: string }>(admin, acceptedTaskId(after), 60_000);
+    expect(task.status).toBe('completed');
+  }, 150_000);
 });
