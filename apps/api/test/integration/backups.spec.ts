@@ -461,6 +461,10 @@ describe('backups: run, follow, list, protect, delete', () => {
       (v) => v.vmid === vmOf(name(2)).vmid && v.content === 'backup',
     );
     const taskId = accepted(await admin.request('POST', `/api/backups/jobs/${job.id}/run`));
+    // Once at a time: a second "run now" while the first runs is a 409 naming its task.
+    const again = await admin.request('POST', `/api/backups/jobs/${job.id}/run`);
+    expect(again.status).toBe(409);
+    expect(again.json<{ details: { task_id: string } }>().details.task_id).toBe(taskId);
     const task = await finished(taskId);
     expect(task.status).toBe('completed');
     const upid = task.items[0]?.pve_upids[0] ?? '';
