@@ -5,7 +5,7 @@
 // p99s (target ≤ 5), and the API's memory per client (resident size before and after the clients connect).
 // The API is pinned to core 0 and the clients and publisher to core 1 when `taskset` exists (BENCH_PIN=0).
 import { fork } from 'node:child_process';
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminCookie, buildProjects, percentile, pin, pinTo, root } from './bench-support.mjs';
@@ -19,44 +19,61 @@ const { startApiProcess } = await import('@proxdeck/testing');
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 /**
- * One stream client on a plain socket. It only notes each chunk with its arrival time (parsing later, after
- * the run), so that the measuring side, which shares a core with the publisher, adds as little as it can.
+ * One stream client on a bare TCP socket: it writes the request itself and notes each chunk as it arrives,
+ * without an HTTP parser, a stream decoder or any parsing (done after the run), so that the measuring side,
+ * which shares a core with the publisher, adds as little as it can to what it measures. It counts the task
+ * frames it receives (a native search of the bytes) so that the run can wait until every event arrived.
  */
-function openClient(baseUrl, cookie, arrivals) {
+function openClient(baseUrl, cookie, client) {
+  const { hostname, port } = new URL(baseUrl);
   return new Promise((resolveOpen, reject) => {
-    const req = request(
-      `${baseUrl}/api/notifications/stream`,
-      { headers: { cookie, accept: 'text/event-stream' }, agent: false },
-      (res) => {
-        if (res.statusCode !== 200) reject(new Error(`stream answered ${res.statusCode}`));
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          const now = performance.timeOrigin + performance.now();
-          if (process.env.BENCH_PARSE_LIVE === '1') {
-            for (const sent of chunk.matchAll(/"message":"([\d.]+)"/g)) arrivals.push(now, Number(sent[1]));
-          } else arrivals.push(now, chunk);
-        });
-        resolveOpen(req);
-      },
-    );
-    req.on('error', reject);
-    req.end();
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(
+        `GET /api/notifications/stream HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncookie: ${cookie}\r\n` +
+          'accept: text/event-stream\r\n\r\n',
+      );
+    });
+    let opened = false;
+    socket.on('data', (chunk) => {
+      const now = performance.timeOrigin + performance.now();
+      client.chunks.push(now, chunk);
+      for (let at = chunk.indexOf(TASK_FRAME); at !== -1; at = chunk.indexOf(TASK_FRAME, at + 1))
+        client.received += 1;
+      if (!opened) {
+        opened = true;
+        if (!chunk.toString('latin1', 0, 12).startsWith('HTTP/1.1 200'))
+          reject(new Error(`stream answered ${chunk.toString('latin1', 0, 12)}`));
+        else resolveOpen(socket);
+      }
+    });
+    socket.on('error', reject);
   });
 }
+const TASK_FRAME = Buffer.from('event: task');
 
-/** Latencies (ms) from a client's noted chunks: each event's send time against its chunk's arrival. */
-function latenciesOf(arrivals) {
+/** Latencies (ms) from a client's noted chunks: each event's send time against the arrival of its frame's end. */
+function latenciesOf(chunks) {
   const latencies = [];
-  for (let index = 0; index < arrivals.length; index += 2) {
-    if (typeof arrivals[index + 1] === 'number') {
-      latencies.push(arrivals[index] - arrivals[index + 1]);
+  let carry = '';
+  for (let index = 0; index < chunks.length; index += 2) {
+    const text = carry + chunks[index + 1].toString('utf8');
+    const end = text.lastIndexOf('\n\n');
+    if (end === -1) {
+      carry = text;
       continue;
     }
-    for (const sent of arrivals[index + 1].matchAll(/"message":"([\d.]+)"/g)) {
-      latencies.push(arrivals[index] - Number(sent[1]));
+    for (const sent of text.slice(0, end).matchAll(/"message":"([\d.]+)"/g)) {
+      latencies.push(chunks[index] - Number(sent[1]));
     }
+    carry = text.slice(end);
   }
   return latencies;
+}
+
+/** Waits until `done()` holds, checking every 50 ms, for at most `ms`. */
+async function until(done, ms) {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await new Promise((settle) => setTimeout(settle, 50));
 }
 
 const stack = await startApiProcess({ env: { LOG_LEVEL: 'error', RUN_WORKERS: 'false', PVE_SIM_PORT: '0' } });
@@ -77,10 +94,10 @@ try {
   const results = [];
   for (const [run, size] of sizes.entries()) {
     const before = rssKiB(stack.api.child.pid);
-    const arrivals = Array.from({ length: size }, () => []);
+    const states = Array.from({ length: size }, () => ({ chunks: [], received: 0 }));
     const clients = [];
     for (let index = 0; index < size; index += 1) {
-      clients.push(await openClient(stack.baseUrl, cookie, arrivals[index]));
+      clients.push(await openClient(stack.baseUrl, cookie, states[index]));
     }
     await new Promise((settle) => setTimeout(settle, 1000));
     const after = rssKiB(stack.api.child.pid);
@@ -88,10 +105,11 @@ try {
       publisher.once('message', done);
       publisher.send({ run });
     });
-    await new Promise((settle) => setTimeout(settle, 1000)); // the last events reach every client
+    // The last events reach every client (or, past 30 s, the run reports how many did not).
+    await until(() => states.every((state) => state.received >= events), 30_000);
     for (const client of clients) client.destroy();
     await new Promise((settle) => setTimeout(settle, 500));
-    const sorted = arrivals.flatMap(latenciesOf).sort((a, b) => a - b);
+    const sorted = states.flatMap((state) => latenciesOf(state.chunks)).sort((a, b) => a - b);
     results.push({
       size,
       received: sorted.length,

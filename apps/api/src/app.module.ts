@@ -9,6 +9,7 @@ import { FirewallModule } from './modules/firewall';
 import { IpPoolsModule } from './modules/ip-pools';
 import { MonitoringModule } from './modules/monitoring';
 import { NotificationsModule } from './modules/notifications';
+import { RolesModule } from './modules/roles';
 import { SelftestModule } from './modules/selftest';
 import { ServersModule } from './modules/servers';
 import { TasksModule } from './modules/tasks';
@@ -56,6 +57,7 @@ export class AppModule {
         CleanupModule,
         FirewallModule,
         BackupsModule,
+        RolesModule,
         MonitoringModule,
         AdminModule,
       ],

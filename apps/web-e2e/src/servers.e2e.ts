@@ -108,11 +108,16 @@ it('changes a server’s memory, reboots it to apply the change, then shuts one 
   // The configuration was read again (nothing pending): the form holds what the server runs with now.
   expect(await memory.inputValue()).toBe(String(after));
 
-  // The list: shut e2e-02 down from its row, then delete e2e-03 after the confirmation naming it.
+  // The list: shut e2e-02 down from its row (its shutdown options asked first), then delete e2e-03 after the
+  // confirmation naming it.
   await page.getByRole('link', { name: 'Servers' }).first().click();
   await page.waitForURL(`${baseUrl}/servers`);
   await page.getByRole('button', { name: 'Actions for e2e-02' }).click();
   await page.getByRole('menuitem', { name: 'Shut down' }).click();
+  await page
+    .getByRole('dialog', { name: 'Shut down e2e-02' })
+    .getByRole('button', { name: 'Shut down', exact: true })
+    .click();
   const summary = page.getByTestId('bulk-summary');
   await summary.getByTestId('bulk-ok-e2e-02').waitFor({ timeout: 45_000 });
   await page

@@ -78,12 +78,29 @@ export interface ReloadEvent {
   reason: string;
 }
 
+/**
+ * Output of an Ansible role run (docs/api.md §6), as it comes: lines batched (secret values already masked),
+ * `offset` the index of the first line in the run's log; `status` changes to `succeeded` or `failed` at the end.
+ * Same audience as the run's task.
+ */
+export interface RoleRunEvent {
+  run_id: number;
+  task_id: string | null;
+  server: string;
+  role: string;
+  action: 'apply' | 'remove' | 'dry_run';
+  status: 'running' | 'succeeded' | 'failed';
+  offset: number;
+  lines: string[];
+}
+
 export interface SseEventMap {
   task: TaskEvent;
   notification: NotificationEvent;
   notification_state: NotificationStateEvent;
   server: ServerEvent;
   alert: AlertEvent;
+  role_run: RoleRunEvent;
   reload: ReloadEvent;
 }
 

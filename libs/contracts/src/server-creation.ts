@@ -39,4 +39,8 @@ export interface PlannedServer {
   ssh_keys: string[];
   tags: string[];
   description: string;
+  /** The role applied as the creation's last step (absent in tasks queued before roles existed). */
+  role?: string | null;
+  /** Its variables, secret ones left out (they wait apart from the task record). */
+  role_variables?: Record<string, string | number | boolean | (string | number | boolean)[]>;
 }

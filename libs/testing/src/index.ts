@@ -3,3 +3,4 @@ export * from './processes';
 export * from './wait';
 export * from './redis';
 export * from './sse-client';
+export * from './ssh-host';

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
-import { waitFor } from '@proxdeck/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { AuditJobs } from '../../src/modules/admin/audit.jobs';
 import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
+import { AuditTrail } from '../../src/platform/audit/audit-trail';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 import { ADMIN_PASSWORD } from '../support/test-app';
+import { acceptedTaskId, taskFinished } from '../support/tasks';
 
 interface AuditRow {
   id: string;
@@ -142,17 +144,8 @@ describe('the audit trail', () => {
       headers: { authorization: `Bearer ${secret.secret}` },
       body: { name: `aud-${tag}`, cpu: 1, memory: 1024, vm_password: vmPassword },
     });
-    expect(accepted.status).toBe(202);
-    const taskId = accepted.json<{ data: { task_id: string } }>().data.task_id;
-    const task = await waitFor(
-      async () => {
-        const body = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{
-          data: { status: string; items: { pve_upids: string[] }[] };
-        }>().data;
-        return ['completed', 'failed', 'partial'].includes(body.status) ? body : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 100, what: 'the server creation' },
-    );
+    const taskId = acceptedTaskId(accepted);
+    const task = await taskFinished<{ status: string; items: { pve_upids: string[] }[] }>(admin, taskId);
     const upids = task.items.flatMap((item) => item.pve_upids);
     expect(upids.length).toBeGreaterThan(0);
     const [row] = await audit(`task_id=${taskId}`);
@@ -197,6 +190,53 @@ describe('the audit trail', () => {
       await expect(client.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
       const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM audit_log');
       expect(Number(rows[0]?.count)).toBeGreaterThan(10);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('prunes only entries past the retention, and never any younger than 30 days', async () => {
+    const client = new Client({ connectionString: t.config.values.DATABASE_URL });
+    await client.connect();
+    try {
+      const insert = async (daysAgo: number): Promise<string> => {
+        const { rows } = await client.query<{ id: string }>(
+          `INSERT INTO audit_log (at, action, status, result, ip, request_id)
+           VALUES (now() - make_interval(days => $1), $2, 200, 'success', '127.0.0.1', 'prune-test')
+           RETURNING id::text AS id`,
+          [daysAgo, `POST /prune-test-${tag}-${String(daysAgo)}`],
+        );
+        return rows[0]?.id ?? '';
+      };
+      const [old, older, recent] = [await insert(40), await insert(400), await insert(10)];
+      const left = async (): Promise<string[]> =>
+        (
+          await client.query<{ id: string }>(
+            'SELECT id::text AS id FROM audit_log WHERE id = ANY($1::bigint[])',
+            [[old, older, recent]],
+          )
+        ).rows.map((row) => row.id);
+      // Outside a pruning transaction even an old entry stays.
+      await expect(client.query('DELETE FROM audit_log WHERE id = $1', [older])).rejects.toThrow(
+        /append-only/,
+      );
+      // A pruning transaction still cannot remove an entry younger than 30 days.
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('proxdeck.audit_prune', 'on', true)");
+      await expect(client.query('DELETE FROM audit_log WHERE id = $1', [recent])).rejects.toThrow(
+        /append-only/,
+      );
+      await client.query('ROLLBACK');
+
+      const trail = t.app.get(AuditTrail);
+      // A retention of a year removes the 400-day-old entry only; a week (below the floor) stops at 30 days.
+      expect(await trail.pruneBefore(new Date(Date.now() - 365 * 86_400_000))).toBeGreaterThanOrEqual(1);
+      expect((await left()).sort()).toEqual([old, recent].sort());
+      expect(await trail.pruneBefore(new Date(Date.now() - 7 * 86_400_000))).toBeGreaterThanOrEqual(1);
+      expect(await left()).toEqual([recent]);
+      // The scheduled job prunes by AUDIT_RETENTION_DAYS (365 by default): nothing recent goes.
+      await expect(t.app.get(AuditJobs).prune()).resolves.toEqual({ deleted: expect.any(Number) as unknown });
+      expect(await left()).toEqual([recent]);
     } finally {
       await client.end();
     }

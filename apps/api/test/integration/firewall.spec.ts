@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { leastPrivilegeRoles, PveClient } from '@proxdeck/pve-client';
 import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
-import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
 import { ServerSync, ServersRepository } from '../../src/modules/servers';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
+import { taskFinished } from '../support/tasks';
 
 interface Rule {
   pos: number;
@@ -122,14 +122,10 @@ describe('firewall: security groups, rules and servers', () => {
     admin.request('POST', `/api/firewall/groups/${name}/rules`, { body: rule });
   const vmRules = (vmid: number, node: string) => pve.vmFirewallRules(node, vmid);
   const taskDone = (taskId: string) =>
-    waitFor(
-      async () => {
-        const task = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{
-          data: { status: string; items: { name: string; status: string; error: string | null }[] };
-        }>().data;
-        return ['completed', 'failed', 'partial'].includes(task.status) ? task : undefined;
-      },
-      { timeoutMs: 20_000, what: `task ${taskId}` },
+    taskFinished<{ status: string; items: { name: string; status: string; error: string | null }[] }>(
+      admin,
+      taskId,
+      20_000,
     );
 
   it('creates a group, changes its comment, lists it, and refuses bad names naming the field', async () => {

@@ -613,10 +613,20 @@ describe('servers: creation', () => {
       expect(tasksAfter).toBe(tasksBefore);
     });
 
-    it('a role is refused while the roles module is missing', async () => {
-      const response = await admin.request('POST', '/api/servers', { body: { ...valid(), role: 'web' } });
-      expect(response.status).toBe(400);
-      expect(response.json()).toMatchObject({ code: 'ROLE_UNAVAILABLE' });
+    it('an unknown role is a 400 naming role, and role_variables need a role', async () => {
+      const unknown = await admin.request('POST', '/api/servers', {
+        body: { ...valid(), role: 'no_such_role' },
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(Object.keys(unknown.json<{ details: { fields: object } }>().details.fields)).toEqual(['role']);
+      const alone = await admin.request('POST', '/api/servers', {
+        body: { ...valid(), role_variables: { web_listen_port: 80 } },
+      });
+      expect(alone.status).toBe(400);
+      expect(Object.keys(alone.json<{ details: { fields: object } }>().details.fields)).toEqual([
+        'role_variables',
+      ]);
     });
   });
 });

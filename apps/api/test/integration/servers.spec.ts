@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
-import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/platform/events/events.service';
 import { ServerSync, ServersRepository, type Server } from '../../src/modules/servers';
 import { UserFactory } from '../factories';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
+import { acceptedTaskId, taskFinished } from '../support/tasks';
 
 interface ServerBody {
   name: string;
@@ -158,17 +158,11 @@ describe('servers: inventory and sync', () => {
 
   it('reports unmanaged VMs, and imports them on request as imported servers', async () => {
     const accepted = await admin.request('POST', '/api/sync_servers', { body: { import_unmanaged: true } });
-    expect(accepted.status).toBe(202);
-    const taskId = accepted.json<{ data: { task_id: string } }>().data.task_id;
-    const task = await waitFor(
-      async () => {
-        const body = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<{
-          data: { status: string; result: { imported: number; unmanaged: { vmid: number }[] } | null };
-        }>().data;
-        return body.status === 'completed' ? body : undefined;
-      },
-      { timeoutMs: 20_000, what: 'the sync task' },
-    );
+    const task = await taskFinished<{
+      status: string;
+      result: { imported: number; unmanaged: { vmid: number }[] } | null;
+    }>(admin, acceptedTaskId(accepted), 20_000);
+    expect(task.status).toBe('completed');
     expect(task.result?.unmanaged.map((vm) => vm.vmid)).toEqual(expect.arrayContaining([102]));
     const jumphost = await get('win-jumphost');
     expect(jumphost).toMatchObject({ origin: 'imported', vmid: 102, node: 'pve3', status: 'running' });

@@ -1,6 +1,6 @@
-import { waitFor } from '@proxdeck/testing';
 import { SessionFactory, TaskFactory, UserFactory } from '../factories';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
+import { taskFinished } from '../support/tasks';
 
 interface TaskBody {
   data: {
@@ -25,15 +25,8 @@ describe('tasks on Bull with in-process workers (docs/api.md §4, §13)', () => 
     await t.close();
   });
 
-  async function finished(taskId: string): Promise<TaskBody['data']> {
-    return waitFor(
-      async () => {
-        const task = (await admin.request('GET', `/api/tasks/${taskId}/status`)).json<TaskBody>().data;
-        return ['completed', 'failed', 'partial'].includes(task.status) ? task : undefined;
-      },
-      { timeoutMs: 15_000, what: `task ${taskId} to finish` },
-    );
-  }
+  const finished = (taskId: string): Promise<TaskBody['data']> =>
+    taskFinished<TaskBody['data']>(admin, taskId, 15_000);
 
   it('runs /api/test/simple to completion with result.echo', async () => {
     const accepted = await admin.request('POST', '/api/test/simple', {

@@ -7,6 +7,7 @@ import type { Permission } from '@proxdeck/contracts';
 import {
   IconActivityHeartbeat,
   IconArchive,
+  IconBrandAnsible,
   IconBell,
   IconClipboardList,
   IconKey,
@@ -148,6 +149,14 @@ export const APP_PAGES: readonly AppPage[] = [
     inNavigation: true,
     load: () =>
       import('../features/monitoring/monitoring-page').then((m) => ({ Component: m.MonitoringPage })),
+  },
+  {
+    path: '/roles',
+    label: 'roles',
+    icon: IconBrandAnsible,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () => import('../features/roles/roles-page').then((m) => ({ Component: m.RolesPage })),
   },
   {
     path: '/notifications',

@@ -20,6 +20,7 @@ import { cleanupLocales } from '../features/cleanup/cleanup.locales';
 import { adminLocales } from '../features/admin/admin.locales';
 import { tokensLocales } from '../features/tokens/tokens.locales';
 import { monitoringLocales } from '../features/monitoring/monitoring.locales';
+import { rolesLocales } from '../features/roles/roles.locales';
 import { statusLocales } from './status.locales';
 
 export const LANGUAGES = [
@@ -54,6 +55,7 @@ export const LOCALES = [
   tokensLocales,
   monitoringLocales,
   backupsLocales,
+  rolesLocales,
 ] as const;
 
 const en = {
@@ -73,6 +75,7 @@ const en = {
   ...tokensLocales.en,
   ...monitoringLocales.en,
   ...backupsLocales.en,
+  ...rolesLocales.en,
 };
 const ko: Texts<typeof en> = {
   ...appLocales.ko,
@@ -91,6 +94,7 @@ const ko: Texts<typeof en> = {
   ...tokensLocales.ko,
   ...monitoringLocales.ko,
   ...backupsLocales.ko,
+  ...rolesLocales.ko,
 };
 
 export const resources = { en: { translation: en }, ko: { translation: ko } } as const;

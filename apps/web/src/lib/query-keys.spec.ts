@@ -78,6 +78,14 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
     queryKeys.monitoring.health('web-01'),
     queryKeys.monitoring.metrics('web-01', 'day'),
   ],
+  roles: [
+    queryKeys.roles.available(),
+    queryKeys.roles.validation('web'),
+    queryKeys.roles.runLists(),
+    queryKeys.roles.runs(),
+    queryKeys.roles.runs({ server: 'web-01', status: 'failed', page: 2 }),
+    queryKeys.roles.run(7),
+  ],
 };
 
 function invalidated(client: QueryClient, key: QueryKey): boolean {

@@ -34,6 +34,9 @@ export type AuditListQuery = NonNullable<operations['Audit_list']['parameters'][
 /** The status filter and page of GET /api/alerts, as the OpenAPI document types them. */
 export type AlertListQuery = NonNullable<operations['Alerts_list']['parameters']['query']>;
 
+/** The filters and page of GET /api/roles/runs, as the OpenAPI document types them. */
+export type RoleRunListQuery = NonNullable<operations['Roles_runs']['parameters']['query']>;
+
 /** The timeframe of GET /api/servers/{server_ip}/metrics, as the OpenAPI document types it. */
 export type MetricsTimeframe = NonNullable<
   NonNullable<operations['Monitoring_metrics']['parameters']['query']>['timeframe']
@@ -60,6 +63,7 @@ const tokens = ['tokens'] as const;
 const alerts = ['alerts'] as const;
 const monitoring = ['monitoring'] as const;
 const backups = ['backups'] as const;
+const roles = ['roles'] as const;
 
 export const queryKeys = {
   /** Backups (docs/api.md §8, §15): archives, backup jobs, coverage. */
@@ -210,5 +214,19 @@ export const queryKeys = {
     /** GET /api/servers/{server_ip}/metrics?timeframe= */
     metrics: (name: string, timeframe: MetricsTimeframe) =>
       [...monitoring, 'metrics', name, timeframe] as const,
+  },
+  /** Ansible roles (docs/api.md §6): refreshed by the live `role_run` event when a run ends. */
+  roles: {
+    all: roles,
+    /** GET /api/roles/available */
+    available: () => [...roles, 'available'] as const,
+    /** GET /api/roles/validate/{role_name} */
+    validation: (name: string) => [...roles, 'validate', name] as const,
+    /** Every page of the run history, whatever its filters. */
+    runLists: () => [...roles, 'runs'] as const,
+    /** GET /api/roles/runs with these filters and this page. */
+    runs: (query: RoleRunListQuery = {}) => [...roles, 'runs', query] as const,
+    /** GET /api/roles/runs/{run_id}: one run with its whole log. */
+    run: (id: number) => [...roles, 'run', id] as const,
   },
 } satisfies Record<string, KeyDomain>;

@@ -221,6 +221,7 @@ describe('the live stream', () => {
     for (const key of pages) client.setQueryData(key, { items: [web, other], pagination: {} });
     client.setQueryData(elsewhere, { items: [other], pagination: {} });
     client.setQueryData(queryKeys.servers.cluster(), {});
+    client.setQueryData(queryKeys.servers.config('web-01'), { pending: [{ key: 'memory' }] });
 
     act(() => {
       source.emit('server', { name: 'web-01', status: 'running', live: { cpu_usage: 0.75, mem_bytes: 42 } });
@@ -233,6 +234,7 @@ describe('the live stream', () => {
     expect(client.getQueryData(elsewhere)).toEqual({ items: [other], pagination: {} });
     expect([...pages, elsewhere].map((key) => invalidated(client, key))).toEqual([false, false, false]);
     expect(invalidated(client, queryKeys.servers.detail('web-01'))).toBe(false);
+    expect(invalidated(client, queryKeys.servers.config('web-01'))).toBe(false);
 
     act(() => {
       source.emit('server', { name: 'web-01', status: 'stopped' });
@@ -247,6 +249,8 @@ describe('the live stream', () => {
     expect([...pages, elsewhere].map((key) => invalidated(client, key))).toEqual([true, true, true]);
     expect(invalidated(client, queryKeys.servers.cluster())).toBe(true);
     expect(invalidated(client, queryKeys.servers.detail('web-01'))).toBe(false);
+    // Pending changes are applied when the VM stops: its configuration is read again.
+    expect(invalidated(client, queryKeys.servers.config('web-01'))).toBe(true);
   });
 
   it('refreshes the server lists for a server it has not seen, then not for its live figures', () => {
@@ -265,6 +269,47 @@ describe('the live stream', () => {
       source.emit('server', { name: 'new-01', status: 'creating', live: { cpu_usage: 0.1 } });
     });
     expect(invalidated(client, list)).toBe(false);
+  });
+
+  it("adds a role run's output to its cached detail, and refreshes the runs and the servers when it ends", () => {
+    const { client, source } = connected();
+    const runKey = queryKeys.roles.run(9);
+    const runs = queryKeys.roles.runs();
+    const servers = queryKeys.servers.list();
+    client.setQueryData(runKey, { id: 9, status: 'running', log: 'PLAY [all]\n' });
+    client.setQueryData(runs, { items: [], pagination: {} });
+    client.setQueryData(servers, { items: [], pagination: {} });
+    const event = {
+      run_id: 9,
+      task_id: 't-9',
+      server: 'web-01',
+      role: 'web',
+      action: 'apply' as const,
+      status: 'running' as const,
+      offset: 1,
+      lines: ['TASK [web : Install nginx]'],
+    };
+
+    act(() => {
+      source.emit('role_run', event);
+      source.emit('role_run', event); // a repeat adds nothing
+    });
+    expect(client.getQueryData(runKey)).toEqual({
+      id: 9,
+      status: 'running',
+      log: 'PLAY [all]\nTASK [web : Install nginx]\n',
+    });
+    expect([runKey, runs, servers].map((key) => invalidated(client, key))).toEqual([false, false, false]);
+
+    act(() => {
+      source.emit('role_run', { ...event, offset: 5, lines: ['later'] }); // lines were missed: read it again
+    });
+    expect(invalidated(client, runKey)).toBe(true);
+
+    act(() => {
+      source.emit('role_run', { ...event, status: 'succeeded', offset: 2, lines: [] });
+    });
+    expect([runs, servers].map((key) => invalidated(client, key))).toEqual([true, true]);
   });
 
   it('refreshes the notification lists and the unread count on a notification, and tells listeners', () => {
@@ -305,6 +350,32 @@ describe('the live stream', () => {
 
     expect(notificationKeys.map((key) => invalidated(client, key))).toEqual([true, true, true]);
     expect(invalidated(client, queryKeys.tasks.detail('t-1'))).toBe(false);
+  });
+
+  it('refreshes role and server queries when a role run ends, not for each line of its output', () => {
+    const { client, source } = connected();
+    const roles = ['roles', 'runs', { server: 'web-01' }];
+    const servers = ['servers', 'detail', 'web-01'];
+    const other = queryKeys.tasks.detail('t-1');
+    for (const key of [roles, servers, other]) client.setQueryData(key, {});
+    const run = {
+      run_id: 1,
+      task_id: 't-1',
+      server: 'web-01',
+      role: 'web',
+      action: 'apply' as const,
+      offset: 0,
+    };
+
+    act(() => {
+      source.emit('role_run', { ...run, status: 'running', lines: ['TASK [web : Install nginx]'] });
+    });
+    expect([roles, servers].map((key) => invalidated(client, key))).toEqual([false, false]);
+
+    act(() => {
+      source.emit('role_run', { ...run, status: 'succeeded', offset: 1, lines: [] });
+    });
+    expect([roles, servers, other].map((key) => invalidated(client, key))).toEqual([true, true, false]);
   });
 
   it('refreshes everything on a reload event', () => {

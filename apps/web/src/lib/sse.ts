@@ -11,6 +11,9 @@
  *   servers a page holds.
  * - `notification`, and `notification_state` (this user read, hid or cleared some, perhaps in another tab):
  *   the notification lists, the latest ones and the unread count are refreshed.
+ * - `alert`: the alert lists and the monitoring figures are refreshed.
+ * - `role_run`: the run's output is added to its cached detail (read again if lines were missed); when it
+ *   ends, the role queries and the servers (whose role may have changed) are refreshed.
  * - `reload`: events were missed, so every query is refreshed.
  *
  * The browser's EventSource reconnects by itself after a network drop or an API restart (the stream says
@@ -27,6 +30,7 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { hashKey, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
   isFinalTaskStatus,
+  type RoleRunEvent,
   type ServerEvent,
   type SseEventMap,
   type SseEventName,
@@ -57,6 +61,7 @@ const EVENT_NAMES = Object.keys({
   notification_state: true,
   server: true,
   alert: true,
+  role_run: true,
   reload: true,
 } satisfies Record<SseEventName, true>) as SseEventName[];
 /** EventSource.CLOSED: the browser will not reconnect this one by itself. */
@@ -67,6 +72,7 @@ const REMEMBERED_STATUSES = 500;
 type Task = Schemas['TaskDto'];
 type Server = Schemas['ServerDto'];
 type ServerLive = Schemas['ServerLiveDto'];
+type RoleRun = Schemas['RoleRunDto'];
 /** A cached page of GET /api/servers (features/servers/servers.queries.ts keeps lists in this shape). */
 interface ServerPage {
   items: Server[];
@@ -158,6 +164,31 @@ export function applyServerEvent(server: Server, event: ServerEvent): Server {
   return { ...server, status, live: event.live ? liveFrom(server.live, event.live) : server.live };
 }
 
+/** The lines of a run's log (the stored log ends each line with a newline). */
+export function logLines(log: string): string[] {
+  if (log === '') return [];
+  const lines = log.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/**
+ * A cached run with an event's lines added where they belong (`offset` is the index of the first line): lines
+ * already there are not repeated; null when lines are missing in between (the run must be read again).
+ */
+export function applyRoleRunEvent(run: RoleRun, event: RoleRunEvent): RoleRun | null {
+  const known = logLines(run.log);
+  if (event.offset > known.length) return null;
+  const fresh = event.lines.slice(known.length - event.offset);
+  const status = event.status === 'running' ? run.status : event.status;
+  if (fresh.length === 0 && status === run.status) return run;
+  return {
+    ...run,
+    status,
+    log: fresh.length > 0 ? `${run.log}${fresh.join('\n')}\n` : run.log,
+  };
+}
+
 /** The stream of one tab, its state, and what it does to the query caches. */
 export class LiveEvents {
   readonly #queryClient: QueryClient;
@@ -186,6 +217,7 @@ export class LiveEvents {
     notification_state: new Set(),
     server: new Set(),
     alert: new Set(),
+    role_run: new Set(),
     reload: new Set(),
   };
   readonly #cacheUpdates: EventHandlers = {
@@ -205,6 +237,9 @@ export class LiveEvents {
       // Raised, resolved, acknowledged or cleared: the alert lists and the monitoring summary's count.
       void this.#queryClient.invalidateQueries({ queryKey: ['alerts'] });
       void this.#queryClient.invalidateQueries({ queryKey: ['monitoring'] });
+    },
+    role_run: (event) => {
+      this.#onRoleRun(event);
     },
     reload: () => {
       void this.#queryClient.invalidateQueries();
@@ -420,6 +455,23 @@ export class LiveEvents {
       { queryKey: queryKeys.servers.cluster() },
       { cancelRefetch: false },
     );
+    // A VM that stopped or started again has applied its pending changes: its configuration (and disks) differ.
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.servers.config(event.name) });
+  }
+
+  #onRoleRun(event: RoleRunEvent): void {
+    // The run's output as it comes, added to the cached run (read again when lines were missed).
+    const key = queryKeys.roles.run(event.run_id);
+    const cached = this.#queryClient.getQueryData<RoleRun>(key);
+    if (cached) {
+      const next = applyRoleRunEvent(cached, event);
+      if (next === null) void this.#queryClient.invalidateQueries({ queryKey: key });
+      else if (next !== cached) this.#queryClient.setQueryData<RoleRun>(key, next);
+    }
+    if (event.status === 'running') return;
+    // A run ended: its history, its stored log and end time, and (when it changed a server's role) the servers.
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.roles.all });
+    void this.#queryClient.invalidateQueries({ queryKey: queryKeys.servers.all });
   }
 
   #rememberStatus(taskId: string, status: TaskStatus): void {

@@ -4,6 +4,7 @@ import { ServersModule } from '../servers';
 import { UsersModule } from '../users';
 import { AdministrationService } from './administration.service';
 import { AuditController } from './audit.controller';
+import { AuditJobs } from './audit.jobs';
 import { IamController } from './iam.controller';
 import { TokensController } from './tokens.controller';
 import { UsersAdminController } from './users-admin.controller';
@@ -12,6 +13,6 @@ import { UsersAdminController } from './users-admin.controller';
 @Module({
   imports: [UsersModule, ServersModule, AuditModule],
   controllers: [UsersAdminController, IamController, TokensController, AuditController],
-  providers: [AdministrationService],
+  providers: [AdministrationService, AuditJobs],
 })
 export class AdminModule {}

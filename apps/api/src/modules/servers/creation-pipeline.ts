@@ -11,6 +11,7 @@ import { PveTaskSteps } from '../../platform/queue/pve-task-steps';
 import { IpAllocationService } from '../ip-pools';
 import { ipOwner, type PlannedServer } from './creation-plan';
 import type { ServerNetwork } from './server.entity';
+import { ServerRoles } from './server-roles';
 import { ServersRepository } from './servers.repository';
 
 /** Polling while waiting for Proxmox to finish something it gives no task for (a clone's lock, a boot). */
@@ -34,6 +35,12 @@ export interface RestoreSpec {
   volid: string;
   storage: string | null;
 }
+
+/** The task a creation runs in (its role run is kept with it). */
+export interface CreationTask {
+  taskId: string;
+  createdBy: number | null;
+}
 /** The disk keys Proxmox's resize takes (`scsi0`, `virtio1`, ...). */
 type DiskKey = Parameters<PveClient['resizeDisk']>[2]['disk'];
 
@@ -52,7 +59,7 @@ export function failureText(error: unknown): string {
  * The creation of one server (docs/api.md §3.3) as steps of its task item, each safe to repeat after a crash:
  * reserve the VMID and IPs → full clone of the template → configure (cores, memory, cloud-init user, password
  * hash, keys, ipconfigN, nameserver, tags, description) → resize and add disks → start → wait until it runs
- * and the guest agent reports its primary address → attach the security group → running. A step finished by an
+ * and the guest agent reports its primary address → attach the security group → apply the role → running. A step finished by an
  * earlier try is skipped; a Proxmox task started by one is followed rather than started again; a clone that
  * Proxmox accepted before the crash is found by the VM's name. Proxmox operations hold the governor's node
  * and storage slots; lock errors are retried with backoff. On failure the server is `failed` with Proxmox's
@@ -67,12 +74,13 @@ export class CreationPipeline {
     private readonly pveSteps: PveTaskSteps,
     private readonly events: EventsService,
     private readonly config: AppConfig,
+    private readonly roles: ServerRoles,
   ) {}
 
-  async run(item: ItemContext, plan: PlannedServer): Promise<void> {
+  async run(item: ItemContext, plan: PlannedServer, task: CreationTask): Promise<void> {
     await this.announce(plan.name, 'creating', null);
     try {
-      await this.create(item, plan);
+      await this.create(item, plan, task);
     } catch (error) {
       const text = failureText(error);
       await this.announce(plan.name, 'failed', text);
@@ -85,7 +93,7 @@ export class CreationPipeline {
     await this.announce(name, 'failed', 'Creation cancelled before it started');
   }
 
-  private async create(item: ItemContext, plan: PlannedServer): Promise<void> {
+  private async create(item: ItemContext, plan: PlannedServer, task: CreationTask): Promise<void> {
     const pve = this.proxmox.pve();
     const storages = [...new Set(plan.disks.map((disk) => disk.datastore))];
     const boot = plan.disks[0];
@@ -183,6 +191,20 @@ export class CreationPipeline {
         await attachVmGroup(pve, { node: plan.node, vmid }, group, null);
         return group;
       });
+    }
+    const role = plan.role ?? null;
+    if (role !== null) {
+      await item.update({ progress: 95 });
+      // The role's run, with its log kept as a run (docs/api.md §6); its failure fails the creation.
+      await item.step('role', () =>
+        this.roles.get().applyOnCreation({
+          server: plan.name,
+          role,
+          variables: plan.role_variables ?? {},
+          taskId: task.taskId,
+          createdBy: task.createdBy,
+        }),
+      );
     }
     await this.announce(plan.name, 'running', null);
   }

@@ -9,6 +9,7 @@ import { DatastoreCatalog } from '../datastores';
 import { IpAllocationService } from '../ip-pools';
 import { ipOwner, type PlannedDisk, type PlannedNic, type PlannedServer } from './creation-plan';
 import type { BulkCreateServersDto, CreateServerDto } from './server-create.dto';
+import { ServerRoles, type RoleVariableValue } from './server-roles';
 import { ServersRepository } from './servers.repository';
 import { hashVmPassword } from './sha512-crypt';
 import { disksOf } from './vm-config';
@@ -29,6 +30,8 @@ export interface CreationBatch {
   servers: PlannedServer[];
   /** Name → the generated password, to be shown once to the creator; never stored in clear. */
   generatedPasswords: Map<string, string>;
+  /** Name → the secret variables of its role: kept apart from the task record, never stored in clear. */
+  roleSecrets: Map<string, Record<string, string>>;
 }
 
 interface TemplateFacts {
@@ -103,21 +106,25 @@ export class CreationPlanner {
     private readonly repository: ServersRepository,
     private readonly datastores: DatastoreCatalog,
     private readonly ips: IpAllocationService,
+    private readonly roles: ServerRoles,
   ) {}
 
   async plan(entries: readonly CreationEntry[]): Promise<CreationBatch> {
     const settings = this.config.values;
     const problems = new Problems();
 
+    // Roles and their variables (the roles module checks them; secret variables are kept apart).
+    const roleSecrets = new Map<string, Record<string, string>>();
+    const rolePlain = new Map<string, Record<string, RoleVariableValue>>();
     for (const { body, field } of entries) {
-      if (body.role !== undefined)
-        throw new AppError(
-          'ROLE_UNAVAILABLE',
-          'Roles cannot be applied yet: the roles module is not installed',
-          {
-            field: `${field}role`,
-          },
-        );
+      if (body.role === undefined) {
+        if (body.role_variables !== undefined) problems.add(`${field}role_variables`, 'given without a role');
+        continue;
+      }
+      const checked = await this.roles.get().check(body.role, body.role_variables, field);
+      for (const [key, problem] of Object.entries(checked.problems)) problems.add(key, problem);
+      rolePlain.set(body.name, checked.plain);
+      if (Object.keys(checked.secret).length > 0) roleSecrets.set(body.name, checked.secret);
     }
     const seenNames = new Map<string, string>();
     for (const { body, field } of entries) {
@@ -286,10 +293,12 @@ export class CreationPlanner {
         ssh_keys: sshKeys,
         tags: [...new Set(['proxdeck', ...(body.tags ?? [])])],
         description: body.description ?? '',
+        role: body.role ?? null,
+        role_variables: rolePlain.get(body.name) ?? {},
       });
     }
     if (problems.any) throw new ValidationFailedError(problems.fields);
-    return { servers, generatedPasswords };
+    return { servers, generatedPasswords, roleSecrets };
   }
 
   private async readCluster(withFirewall: boolean) {

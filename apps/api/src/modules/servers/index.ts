@@ -10,3 +10,4 @@ export { SERVER_NAME, SERVER_STATUSES, type ServerStatus } from './server-status
 export { ipOwner } from './creation-plan';
 export { CreationPipeline, failureText, type RestoreSpec } from './creation-pipeline';
 export { parseTags } from './sync-plan';
+export { ServerRoles, type ServerRoleRunner, type RoleVariableValue } from './server-roles';

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -149,6 +150,16 @@ export class CreateServerDto {
   @IsString()
   @MaxLength(64)
   role?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "The role's variables (GET /api/roles/available lists them); secret ones are never stored in clear",
+  })
+  @IsOptional()
+  @IsObject({ message: 'must be an object of variable values' })
+  role_variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'An existing security group' })
   @IsOptional()

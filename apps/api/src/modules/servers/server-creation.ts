@@ -6,6 +6,7 @@ import { TaskSecrets } from '../../platform/queue/task-secrets';
 import { IpAllocationService } from '../ip-pools';
 import { CreationPlanner, type CreationEntry } from './creation-planner';
 import type { CreationPreviewDto } from './server-create.dto';
+import { ServerRoles } from './server-roles';
 import { ServersRepository } from './servers.repository';
 
 /**
@@ -21,6 +22,7 @@ export class ServerCreation {
     private readonly jobs: JobQueue,
     private readonly secrets: TaskSecrets,
     private readonly ips: IpAllocationService,
+    private readonly roles: ServerRoles,
   ) {}
 
   /**
@@ -71,6 +73,7 @@ export class ServerCreation {
       { createdBy: principal.user.id, items: names },
     );
     await this.secrets.keep(task.id, batch.generatedPasswords);
+    for (const [name, secret] of batch.roleSecrets) await this.roles.get().keepSecrets(task.id, name, secret);
     const what = names.length === 1 ? `server ${names[0] ?? ''}` : `${String(names.length)} servers`;
     return new TaskAccepted(task.id, `Creation of ${what} queued`);
   }

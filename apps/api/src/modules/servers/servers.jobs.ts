@@ -34,7 +34,7 @@ export class ServersJobs {
       async (item) => {
         const plan = plans.get(item.name);
         if (!plan) throw new Error(`no plan for ${item.name} in the task`);
-        await this.pipeline.run(item, plan);
+        await this.pipeline.run(item, plan, { taskId: context.taskId, createdBy: context.createdBy });
       },
       {
         concurrency: this.config.values.SERVER_CREATE_CONCURRENCY,

@@ -15,6 +15,7 @@ import { ServerDisks } from './server-disks';
 import { ServerEvent } from './server-event.entity';
 import { ServerHistory } from './server-history';
 import { ServerLogs } from './server-logs';
+import { ServerRoles } from './server-roles';
 import { ServerOperations } from './server-operations';
 import { ServerOperationsController } from './server-operations.controller';
 import { ServerImporter } from './server-importer';
@@ -52,7 +53,8 @@ import { ServersService } from './servers.service';
     ServerConfig,
     ServerDisks,
     ServerLogs,
+    ServerRoles,
   ],
-  exports: [ServersRepository, ServersService, ServerSync, ServerHistory, CreationPipeline],
+  exports: [ServersRepository, ServersService, ServerSync, ServerHistory, ServerRoles, CreationPipeline],
 })
 export class ServersModule {}

@@ -301,6 +301,13 @@ export class ServersRepository {
     return this.findByName(name);
   }
 
+  /** Records the role a successful run gave a server (null: none); written by the roles module. */
+  async setRole(name: string, role: string | null): Promise<Server | null> {
+    await this.servers.update({ name }, { role });
+    await this.listCache.bump();
+    return this.findByName(name);
+  }
+
   /** Records the security group Proxdeck attached to a server (null: none); written by the firewall module. */
   async setFirewallGroup(id: number, group: string | null): Promise<void> {
     await this.servers.update({ id }, { firewallGroup: group });

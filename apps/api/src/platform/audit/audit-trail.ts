@@ -42,6 +42,22 @@ export class AuditTrail {
     return this.dataSource.getRepository(AuditEntry).count();
   }
 
+  /**
+   * Deletes the entries older than `before`; returns how many. The log is append-only in the database: a
+   * deletion is let through only inside a transaction that says it prunes, and only for entries older than
+   * 30 days (migration AuditRetention), so a retention set lower deletes nothing younger than that.
+   */
+  async pruneBefore(before: Date): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query("SELECT set_config('proxdeck.audit_prune', 'on', true)");
+      const [, affected] = await manager.query<[unknown, number]>(
+        "DELETE FROM audit_log WHERE at < $1 AND at < now() - interval '30 days'",
+        [before],
+      );
+      return affected;
+    });
+  }
+
   private async read(filter: AuditFilter, offset: number, limit: number): Promise<AuditRecord[]> {
     const query = this.filtered(filter)
       .orderBy('audit.at', 'DESC')

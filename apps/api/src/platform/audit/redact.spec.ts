@@ -26,4 +26,18 @@ describe('redact', () => {
       a: { b: { c: { d: { e: { f: '[nested]' } } } } },
     });
   });
+
+  it("redacts every text among a role's variables, whatever the variable's name", () => {
+    expect(
+      redact({
+        role: 'db',
+        variables: { db_root_pw: 'hunter2', db_port: 3306, db_tls: true, db_names: ['a'] },
+        role_variables: 'not an object',
+      }),
+    ).toEqual({
+      role: 'db',
+      variables: { db_root_pw: REDACTED, db_port: 3306, db_tls: true, db_names: REDACTED },
+      role_variables: REDACTED,
+    });
+  });
 });

@@ -107,6 +107,8 @@ export const configSchema = z
     SSE_MAX_BUFFER_BYTES: positiveInt.min(1024).default(1_048_576),
     NOTIFICATION_RETENTION_DAYS: positiveInt.default(90),
     SCHEDULE_NOTIFICATIONS_PRUNE: schedule.default('1h'),
+    AUDIT_RETENTION_DAYS: positiveInt.min(30).default(365),
+    SCHEDULE_AUDIT_PRUNE: schedule.default('1h'),
     SCHEDULE_SERVERS_SYNC: schedule.default('10s'),
     NOTIFY_TASKS_LONGER_THAN_S: z.coerce.number().int().min(0).default(60),
 
@@ -133,6 +135,20 @@ export const configSchema = z
     GUEST_LOG_PATHS: pathList.default(
       '/var/log/syslog,/var/log/messages,/var/log/cloud-init.log,/var/log/cloud-init-output.log',
     ),
+
+    ANSIBLE_DIR: z.string().min(1).default('ansible'),
+    ANSIBLE_EXTRA_ROLES_DIR: optionalText,
+    ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default('ansible-playbook'),
+    ANSIBLE_SSH_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Linux user name')
+      .default('cloud'),
+    ANSIBLE_SSH_KEY_FILE: optionalText,
+    ANSIBLE_SSH_PORT: z.coerce.number().int().min(1).max(65535).default(22),
+    ANSIBLE_HOST_KEY_CHECKING: z.enum(['strict', 'accept-new', 'off']).default('accept-new'),
+    ANSIBLE_BECOME: booleanFlag.default('true'),
+    ANSIBLE_RUN_TIMEOUT_S: positiveInt.max(86_400).default(1_800),
+    ROLE_RUN_CONCURRENCY: positiveInt.max(100).default(5),
 
     HEALTH_TCP_PORT: z.coerce.number().int().min(1).max(65535).default(22),
     HEALTH_TCP_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),

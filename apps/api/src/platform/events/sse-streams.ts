@@ -24,15 +24,15 @@ function frame(id: string, event: SseEventName, data: SseEventMap[SseEventName])
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** An event's frame, written once however many streams send it. */
-const frames = new WeakMap<LoggedEvent, string>();
-function frameOf(event: LoggedEvent): string {
-  let text = frames.get(event);
-  if (text === undefined) {
-    text = frame(event.id, event.event, event.data);
-    frames.set(event, text);
+/** An event's frame, encoded once however many streams send it. */
+const frames = new WeakMap<LoggedEvent, Buffer>();
+function frameOf(event: LoggedEvent): Buffer {
+  let bytes = frames.get(event);
+  if (bytes === undefined) {
+    bytes = Buffer.from(frame(event.id, event.event, event.data));
+    frames.set(event, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /**
@@ -98,7 +98,7 @@ export class SseStreams implements OnApplicationShutdown {
     };
     this.closers.add(close);
     const isClosed = (): boolean => closed;
-    const write = (text: string): void => {
+    const write = (text: string | Buffer): void => {
       if (closed) return;
       raw.write(text);
       if (raw.writableLength > this.maxBufferBytes) close(true); // a client that does not read

@@ -26,6 +26,19 @@ export interface BackupRestorePayload {
 }
 
 /**
+ * A role run on servers (modules/roles): apply, remove or dry-run, one item per server. Secret variables are
+ * not here: they wait apart (by task and server) and are named only.
+ */
+export interface RoleRunPayload {
+  action: 'apply' | 'remove' | 'dry_run';
+  /** Null for a removal: each server's current role is removed. */
+  role: string | null;
+  servers: string[];
+  variables: Record<string, string | number | boolean | (string | number | boolean)[]>;
+  secret_names: string[];
+}
+
+/**
  * The application's one table of jobs: every task type, its queue, its retry policy and its payload. Adding a
  * job type touches this table and the module that handles it (one @JobHandler, checked at boot). Payloads
  * hold ids and choices, never secrets: they are stored with the task.
@@ -109,6 +122,14 @@ export const JOBS = {
     backoffMs: 5_000,
     timeoutMs: 12 * 3_600_000,
     retryableBy: 'manage_backups',
+  }),
+  'roles.run': job<RoleRunPayload>({
+    queue: 'roles',
+    attempts: 1,
+    backoffMs: 0,
+    timeoutMs: 6 * 3_600_000,
+    retryableBy: 'assign_roles',
+    cancellableBy: 'assign_roles',
   }),
   'servers.sync': job<{ import_unmanaged: boolean }>({
     queue: 'servers',

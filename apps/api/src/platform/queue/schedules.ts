@@ -11,6 +11,10 @@ export const SCHEDULES = {
     schedule: 'SCHEDULE_NOTIFICATIONS_PRUNE',
     description: 'Deletes notifications older than NOTIFICATION_RETENTION_DAYS',
   },
+  'audit.prune': {
+    schedule: 'SCHEDULE_AUDIT_PRUNE',
+    description: 'Deletes audit entries older than AUDIT_RETENTION_DAYS (at least 30 days are always kept)',
+  },
   'monitoring.alerts_check': {
     schedule: 'SCHEDULE_ALERTS_CHECK',
     description:

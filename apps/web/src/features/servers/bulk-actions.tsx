@@ -1,5 +1,4 @@
-import { ActionIcon, Alert, Button, Group, Loader, Menu, Stack, Text } from '@mantine/core';
-import { modals } from '@mantine/modals';
+import { ActionIcon, Alert, Button, Group, Loader, Menu, Modal, Stack, Text } from '@mantine/core';
 import {
   IconDots,
   IconPlayerPlay,
@@ -13,8 +12,14 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../lib/query-keys';
 import { ActionProgress, outcomeOf } from './action-progress';
-import { actionAllowed, confirmServerDeletion } from './server-power';
-import { useBulkAction, type PowerAction, type Server, type Task } from './servers.queries';
+import { actionAllowed, confirmServerDeletion, usePowerOptionFields } from './server-power';
+import {
+  useBulkAction,
+  type PowerAction,
+  type PowerOptions,
+  type Server,
+  type Task,
+} from './servers.queries';
 
 const ACTIONS: readonly { action: PowerAction; icon: TablerIcon; color?: string }[] = [
   { action: 'start', icon: IconPlayerPlay },
@@ -110,6 +115,64 @@ function BulkSummaryView({
   );
 }
 
+/** Start, shut down or reboot of several servers: every name, and the shutdown's or reboot's options. */
+function BulkConfirmModal({
+  action,
+  names,
+  onClose,
+  onConfirm,
+}: {
+  action: Exclude<PowerAction, 'delete'>;
+  names: string[];
+  onClose: () => void;
+  onConfirm: (options: PowerOptions) => void;
+}) {
+  const { t } = useTranslation();
+  const { fields, options, force } = usePowerOptionFields(action === 'stop' ? 'stop' : 'reboot');
+  const verb = t(`servers.bulk.${action}`);
+  const single = names.length === 1 ? names[0] : undefined;
+  const chosen: PowerOptions | null = action === 'start' ? {} : options;
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={
+        single === undefined || action === 'start'
+          ? t('servers.bulk.confirmTitle', { action: verb, count: names.length })
+          : t(`servers.actions.${action}Title`, { name: single })
+      }
+    >
+      <Stack gap="sm">
+        <Text size="sm" data-testid="bulk-names">
+          {names.join(', ')}
+        </Text>
+        {action === 'start' ? null : (
+          <>
+            <Text size="sm">{t(`servers.actions.${action}Body`)}</Text>
+            {fields}
+          </>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('servers.actions.cancel')}
+          </Button>
+          <Button
+            color={action !== 'start' && force ? 'red' : undefined}
+            disabled={chosen === null}
+            onClick={() => {
+              if (chosen) onConfirm(chosen);
+            }}
+          >
+            {single === undefined
+              ? t('servers.bulk.confirm', { action: verb, count: names.length })
+              : t(`servers.actions.${action}`)}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 /**
  * Bulk actions over POST /api/servers/bulk_action: a confirmation naming every server (deletion says what it
  * destroys), then the summary when the API answered within 30 s (200), else the task followed live (202) and
@@ -125,10 +188,14 @@ export function useBulkActions(onSent?: () => void) {
     void queryClient.invalidateQueries({ queryKey: queryKeys.servers.all });
   }, [queryClient]);
 
-  const send = (action: PowerAction, names: string[]) => {
+  const [asking, setAsking] = useState<{ action: Exclude<PowerAction, 'delete'>; names: string[] } | null>(
+    null,
+  );
+
+  const send = (action: PowerAction, names: string[], options: PowerOptions = {}) => {
     setState({ phase: 'sending', action, names });
     bulk.mutate(
-      { action, server_names: names },
+      { action, server_names: names, ...options },
       {
         onSuccess: (answer) => {
           onSent?.();
@@ -153,26 +220,11 @@ export function useBulkActions(onSent?: () => void) {
       });
       return;
     }
-    const verb = t(`servers.bulk.${action}`);
-    if (names.length === 1) {
+    if (names.length === 1 && action === 'start') {
       send(action, names);
       return;
     }
-    modals.openConfirmModal({
-      title: t('servers.bulk.confirmTitle', { action: verb, count: names.length }),
-      children: (
-        <Text size="sm" data-testid="bulk-names">
-          {names.join(', ')}
-        </Text>
-      ),
-      labels: {
-        confirm: t('servers.bulk.confirm', { action: verb, count: names.length }),
-        cancel: t('servers.actions.cancel'),
-      },
-      onConfirm: () => {
-        send(action, names);
-      },
-    });
+    setAsking({ action, names });
   };
 
   const onTaskEnd = useCallback(
@@ -230,8 +282,32 @@ export function useBulkActions(onSent?: () => void) {
       </Alert>
     ) : null;
 
+  const confirmation = asking ? (
+    <BulkConfirmModal
+      key={`${asking.action}:${asking.names.join(',')}`}
+      action={asking.action}
+      names={asking.names}
+      onClose={() => {
+        setAsking(null);
+      }}
+      onConfirm={(options) => {
+        setAsking(null);
+        send(asking.action, asking.names, options);
+      }}
+    />
+  ) : null;
+
   const busy = state.phase === 'sending';
-  return { request, panel, busy };
+  return {
+    request,
+    panel: (
+      <>
+        {confirmation}
+        {panel}
+      </>
+    ),
+    busy,
+  };
 }
 
 /** The buttons over the selection: Start, Shut down, Reboot, Delete. */

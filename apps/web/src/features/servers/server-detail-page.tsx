@@ -25,6 +25,7 @@ import { ApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/i18n';
 import { usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
+import { ServerRoleTab } from '../roles/server-role-tab';
 import { ServerConfigEditor } from './server-config-editor';
 import { ServerDisks } from './server-disks';
 import { ServerLogsPanel, TouchedTasks } from './server-logs';
@@ -267,8 +268,8 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-type Tab = 'overview' | 'config' | 'disks' | 'backups' | 'logs';
-const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'backups', 'logs'];
+type Tab = 'overview' | 'config' | 'disks' | 'role' | 'backups' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'config', 'disks', 'role', 'backups', 'logs'];
 
 function isTab(value: string | null): value is Tab {
   return TABS.some((tab) => tab === value);
@@ -374,6 +375,9 @@ export function ServerDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="disks">
             <ServerDisks name={name} canEdit={canManage} />
+          </Tabs.Panel>
+          <Tabs.Panel value="role">
+            <ServerRoleTab server={server.data} />
           </Tabs.Panel>
           <Tabs.Panel value="backups">
             <ServerBackups name={name} />

@@ -10,7 +10,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { isFinalTaskStatus } from '@proxdeck/contracts';
 import type { TFunction } from 'i18next';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../lib/query-keys';
 import { ActionProgress } from './action-progress';
@@ -155,97 +155,86 @@ function PowerButton({
   );
 }
 
-/** Shut down with a timeout, and whether to power off when the guest has not stopped in time. */
-function StopModal({
-  name,
-  opened,
-  onClose,
-  onConfirm,
-}: {
-  name: string;
-  opened: boolean;
-  onClose: () => void;
-  onConfirm: (options: PowerOptions) => void;
-}) {
+/** The longest shutdown the API accepts (`timeout_s`, StopServerDto and BulkActionDto). */
+const MAX_SHUTDOWN_S = 600;
+
+/**
+ * The options of a shutdown (a timeout, and whether to power off when the guest has not stopped in time) or
+ * of a reboot (whether to reset), as form fields: used for one server and for a bulk action alike. `options`
+ * is null while the timeout is not one the API accepts.
+ */
+export function usePowerOptionFields(action: 'stop' | 'reboot'): {
+  fields: ReactNode;
+  options: PowerOptions | null;
+  force: boolean;
+} {
   const { t } = useTranslation();
   const [timeoutInput, setTimeoutInput] = useState<number | string>(60);
   const [force, setForce] = useState(false);
   const seconds = typeof timeoutInput === 'number' ? timeoutInput : Number(timeoutInput);
-  const valid = Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600;
-  return (
-    <Modal opened={opened} onClose={onClose} title={t('servers.actions.stopTitle', { name })}>
-      <Stack gap="sm">
-        <Text size="sm">{t('servers.actions.stopBody')}</Text>
+  const valid = Number.isInteger(seconds) && seconds >= 1 && seconds <= MAX_SHUTDOWN_S;
+  const forceBox = (
+    <Checkbox
+      label={t(action === 'stop' ? 'servers.actions.forceOff' : 'servers.actions.forceReset')}
+      checked={force}
+      onChange={(event) => {
+        setForce(event.currentTarget.checked);
+      }}
+    />
+  );
+  if (action === 'reboot') return { fields: forceBox, options: { force }, force };
+  return {
+    fields: (
+      <>
         <NumberInput
           label={t('servers.actions.timeout')}
           min={1}
-          max={3600}
+          max={MAX_SHUTDOWN_S}
           value={timeoutInput}
           onChange={setTimeoutInput}
-          error={valid ? undefined : '1..3600'}
+          error={valid ? undefined : t('servers.actions.timeoutRange')}
         />
-        <Checkbox
-          label={t('servers.actions.forceOff')}
-          checked={force}
-          onChange={(event) => {
-            setForce(event.currentTarget.checked);
-          }}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('servers.actions.cancel')}
-          </Button>
-          <Button
-            color={force ? 'red' : undefined}
-            disabled={!valid}
-            onClick={() => {
-              onConfirm({ timeout_s: seconds, force });
-            }}
-          >
-            {t('servers.actions.stop')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
+        {forceBox}
+      </>
+    ),
+    options: valid ? { timeout_s: seconds, force } : null,
+    force,
+  };
 }
 
-/** Reboot the guest, or reset it. */
-function RebootModal({
+/** Shut down with a timeout, or reboot (reset when forced): one server's confirmation with its options. */
+function PowerOptionsModal({
+  action,
   name,
   opened,
   onClose,
   onConfirm,
 }: {
+  action: 'stop' | 'reboot';
   name: string;
   opened: boolean;
   onClose: () => void;
   onConfirm: (options: PowerOptions) => void;
 }) {
   const { t } = useTranslation();
-  const [force, setForce] = useState(false);
+  const { fields, options, force } = usePowerOptionFields(action);
   return (
-    <Modal opened={opened} onClose={onClose} title={t('servers.actions.rebootTitle', { name })}>
+    <Modal opened={opened} onClose={onClose} title={t(`servers.actions.${action}Title`, { name })}>
       <Stack gap="sm">
-        <Text size="sm">{t('servers.actions.rebootBody')}</Text>
-        <Checkbox
-          label={t('servers.actions.forceReset')}
-          checked={force}
-          onChange={(event) => {
-            setForce(event.currentTarget.checked);
-          }}
-        />
+        <Text size="sm">{t(`servers.actions.${action}Body`)}</Text>
+        {fields}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('servers.actions.cancel')}
           </Button>
           <Button
             color={force ? 'red' : undefined}
+            disabled={options === null}
             onClick={() => {
-              onConfirm({ force });
+              if (options) onConfirm(options);
             }}
           >
-            {t('servers.actions.reboot')}
+            {t(`servers.actions.${action}`)}
           </Button>
         </Group>
       </Stack>
@@ -309,25 +298,16 @@ export function PowerButtons({
           });
         }}
       />
-      {dialog === 'stop' ? (
-        <StopModal
+      {dialog === 'stop' || dialog === 'reboot' ? (
+        <PowerOptionsModal
+          key={dialog}
+          action={dialog}
           name={server.name}
           opened
           onClose={close}
           onConfirm={(options) => {
             close();
-            run('stop', options);
-          }}
-        />
-      ) : null}
-      {dialog === 'reboot' ? (
-        <RebootModal
-          name={server.name}
-          opened
-          onClose={close}
-          onConfirm={(options) => {
-            close();
-            run('reboot', options);
+            run(dialog, options);
           }}
         />
       ) : null}

@@ -304,7 +304,21 @@ describe('bulk actions', () => {
     );
     const dialog = await screen.findByRole('dialog', { name: 'Shut down 2 servers?' });
     expect(within(dialog).getByTestId('bulk-names')).toHaveTextContent('web-01, db-01');
+    // The shutdown's options, bounded as the API bounds them.
+    const timeout = within(dialog).getByRole('textbox', { name: 'Time to shut down (seconds)' });
+    await user.clear(timeout);
+    await user.type(timeout, '900');
+    expect(within(dialog).getByText('must be 1..600 seconds')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Shut down 2 servers' })).toBeDisabled();
+    await user.clear(timeout);
+    await user.type(timeout, '120');
+    await user.click(
+      within(dialog).getByRole('checkbox', { name: 'Force power-off when it has not shut down in time' }),
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Shut down 2 servers' }));
+    expect(api.calls('POST /api/servers/bulk_action').map((call) => call.body)).toEqual([
+      { action: 'stop', server_names: ['web-01', 'db-01'], timeout_s: 120, force: true },
+    ]);
 
     expect(await screen.findByText('Taking longer than 30 seconds: following the task.')).toBeInTheDocument();
     expect(await within(screen.getByTestId('action-progress')).findByText('50 %')).toBeInTheDocument();
@@ -345,11 +359,13 @@ describe('bulk actions', () => {
     await user.click(within(row).getByRole('button', { name: 'Actions for web-01' }));
     expect(await screen.findByRole('menuitem', { name: 'Start' })).toBeDisabled();
     await user.click(screen.getByRole('menuitem', { name: 'Shut down' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Shut down web-01' });
+    await user.click(within(dialog).getByRole('button', { name: 'Shut down' }));
     const summary = await screen.findByTestId('bulk-summary');
     expect(summary).toHaveTextContent('Shut down of 1 servers');
     expect(summary).toHaveTextContent('web-01: stopped');
     expect(api.calls('POST /api/servers/bulk_action').map((call) => call.body)).toEqual([
-      { action: 'stop', server_names: ['web-01'] },
+      { action: 'stop', server_names: ['web-01'], timeout_s: 60, force: false },
     ]);
   });
 

@@ -33,6 +33,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { Can, usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
+import { BulkRoleButton } from '../roles/bulk-role';
 import { BulkActionBar, RowActions, useBulkActions } from './bulk-actions';
 import { formatBytes, percent } from './server-format';
 import { ServerStatusBadge } from './server-status-badge';
@@ -517,6 +518,7 @@ export function ServersPage() {
             {t('servers.clearSelection')}
           </Button>
           <BulkFirewallButton servers={[...selected]} />
+          <BulkRoleButton servers={[...selected]} />
         </Group>
       ) : null}
       {bulk.panel}

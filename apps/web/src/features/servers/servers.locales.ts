@@ -215,6 +215,7 @@ const en = {
       config: 'Configuration',
       disks: 'Disks',
       backups: 'Backups',
+      role: 'Role',
       logs: 'Logs',
     },
     actions: {
@@ -234,6 +235,7 @@ const en = {
       stopBody:
         'The guest is asked to shut down. Without a forced power-off, a guest that has not stopped in time keeps running and the task fails.',
       timeout: 'Time to shut down (seconds)',
+      timeoutRange: 'must be 1..600 seconds',
       forceOff: 'Force power-off when it has not shut down in time',
       rebootTitle: 'Reboot {{name}}',
       rebootBody: 'The guest restarts; changes waiting for a restart apply.',
@@ -598,6 +600,7 @@ const ko: Texts<typeof en> = {
       config: '구성',
       disks: '디스크',
       backups: '백업',
+      role: '역할',
       logs: '로그',
     },
     actions: {
@@ -617,6 +620,7 @@ const ko: Texts<typeof en> = {
       stopBody:
         '게스트에 종료를 요청합니다. 강제 전원 끄기를 선택하지 않으면 제한 시간 안에 멈추지 않은 게스트는 계속 실행되고 작업은 실패합니다.',
       timeout: '종료 제한 시간(초)',
+      timeoutRange: '1..600초여야 합니다',
       forceOff: '제한 시간 안에 종료되지 않으면 강제로 전원 끄기',
       rebootTitle: '{{name}} 재부팅',
       rebootBody: '게스트가 다시 시작되며, 재시작을 기다리는 변경 사항이 적용됩니다.',

@@ -32,6 +32,7 @@ const TYPE_TEXT = {
   'backups.run': 'tasks.types.backupsRun',
   'backups.restore': 'tasks.types.backupsRestore',
   'backups.job-run': 'tasks.types.backupsJobRun',
+  'roles.run': 'tasks.types.rolesRun',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 
 /** A task type in the interface's language. */

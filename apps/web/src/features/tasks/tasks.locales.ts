@@ -22,6 +22,7 @@ const en = {
       backupsRun: 'Back up a server',
       backupsRestore: 'Restore a backup',
       backupsJobRun: 'Run a backup job',
+      rolesRun: 'Run an Ansible role',
     },
     status: {
       queued: 'Queued',
@@ -139,6 +140,7 @@ const ko: Texts<typeof en> = {
       backupsRun: '서버 백업',
       backupsRestore: '백업 복원',
       backupsJobRun: '백업 작업 실행',
+      rolesRun: 'Ansible 역할 실행',
     },
     status: {
       queued: '대기 중',

@@ -26,6 +26,7 @@ export const TASK_TYPES = Object.keys({
   'backups.run': true,
   'backups.restore': true,
   'backups.job-run': true,
+  'roles.run': true,
 } satisfies Record<TaskType, true>) as TaskType[];
 
 /** Tasks per page of the tasks page. */
