@@ -43,6 +43,10 @@ it('backs a server up, lists the archive, restores it as a new server and create
     .getByTestId('server-row-bk-web')
     .getByText(/^10\.10\.0\.\d+$/)
     .waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('server-row-bk-web')
+    .getByText('Running', { exact: true })
+    .waitFor({ timeout: 60_000 });
   const originalIp = await page
     .getByTestId('server-row-bk-web')
     .getByText(/^10\.10\.0\.\d+$/)
