@@ -399,6 +399,10 @@ describe('backups: run, follow, list, protect, delete', () => {
       body: { ...body, selection: { tag: `none-${tag}` } },
     });
     expect(fields(noTag)).toHaveProperty(['selection.tag']);
+    const { selection: _omitted, ...withoutSelection } = body;
+    const noSelection = await admin.request('POST', '/api/backups/jobs', { body: withoutSelection });
+    expect(noSelection.status).toBe(400);
+    expect(fields(noSelection)).toHaveProperty('selection');
     const noBackups = await admin.request('POST', '/api/backups/jobs', {
       body: { ...body, storage: 'local-lvm' },
     });

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -93,6 +94,7 @@ export class BackupJobBodyDto {
   enabled?: boolean;
 
   @ApiProperty({ type: BackupJobSelectionDto, description: 'Exactly one of vmids, tag, pool' })
+  @IsDefined({ message: 'selection is required: one of vmids, tag, pool' })
   @ValidateNested()
   @Type(() => BackupJobSelectionDto)
   selection!: BackupJobSelectionDto;
