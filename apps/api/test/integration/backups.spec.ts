@@ -271,6 +271,13 @@ describe('backups: run, follow, list, protect, delete', () => {
       body: { node: source.node, volid: source.volid, name: name(1) },
     });
     expect(taken.status).toBe(409);
+    const badNode = await admin.request('POST', '/api/backups/restore', {
+      body: { node: 'pve9', volid: source.volid, name: `bk-${tag}-other` },
+    });
+    expect(badNode.status).toBe(400);
+    expect(badNode.json<{ details: { fields: Record<string, string> } }>().details.fields).toHaveProperty(
+      'node',
+    );
     const badName = await admin.request('POST', '/api/backups/restore', {
       body: { node: source.node, volid: source.volid, name: 'Not_A_Name' },
     });

@@ -598,6 +598,9 @@ export class BackupsService {
       return await this.proxmox.pve().storageVolume(node, storage, volid);
     } catch (error) {
       if (isMissing(error)) throw new NotFoundError(`Backup ${volid} on ${node}`);
+      // pveproxy cannot resolve a node it does not know: the caller named no node of this cluster.
+      if (error instanceof PveApiError && /hostname lookup '[^']*' failed/.test(error.message))
+        throw new ValidationFailedError({ node: `no node ${node} in the cluster` });
       throw pveFailure(error);
     }
   }
