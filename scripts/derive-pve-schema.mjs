@@ -78,6 +78,13 @@ const ENDPOINTS = [
   'PUT /nodes/{node}/storage/{storage}/content/{volume}',
   'DELETE /nodes/{node}/storage/{storage}/content/{volume}',
   'POST /nodes/{node}/vzdump',
+  // Scheduled backup jobs (issue 14).
+  'GET /cluster/backup',
+  'POST /cluster/backup',
+  'GET /cluster/backup/{id}',
+  'PUT /cluster/backup/{id}',
+  'DELETE /cluster/backup/{id}',
+  'GET /cluster/backup-info/not-backed-up',
   'GET /cluster/firewall/groups',
   'POST /cluster/firewall/groups',
   'GET /cluster/firewall/groups/{group}',

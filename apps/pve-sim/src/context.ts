@@ -19,6 +19,8 @@ export interface SimServices {
   seed: number;
   /** The simulated Proxmox VE release: its schema, version, privileges and answers. */
   release: PveRelease;
+  /** The simulated wall clock (epoch ms): backup times and pvescheduler's runs; tests may move it. */
+  now(): number;
   /** Save the state (if persistence is on); cheap to call often. */
   persist(): void;
 }

@@ -17,6 +17,7 @@ import { FaultInjector, type PveSimFaults } from './faults';
 import { SeededRandom } from './random';
 import { registerAccessRoutes } from './routes/access';
 import { registerBackupRoutes } from './routes/backup';
+import { SCHEDULER_PERIOD_MS, registerBackupJobRoutes, runDueBackupJobs } from './routes/backup-jobs';
 import { registerClusterRoutes } from './routes/cluster';
 import { registerFirewallRoutes } from './routes/firewall';
 import { registerQemuRoutes } from './routes/qemu';
@@ -40,7 +41,7 @@ export { privilegeModel } from './access/privileges';
 export { accessForRoles } from './access/access-control';
 export type { ScenarioName } from './state/scenario';
 export type { StatsRefresh } from './stats-cache';
-export type { SimStateData, SimVm, SimTask } from './state/model';
+export type { SimBackupJob, SimStateData, SimVm, SimTask } from './state/model';
 export { DEFAULT_NODES, TEMPLATE_IDS } from './state/scenario';
 
 export interface PveSimulatorOptions {
@@ -85,7 +86,7 @@ export interface PveSimulatorOptions {
    * next refresh): real milliseconds between refreshes, default 10 s × timeScale; `'off'` = always live.
    */
   statsRefreshMs?: StatsRefresh;
-  /** Clock for ticket and CSRF validity (tests move it forward); default Date.now. */
+  /** Clock for ticket and CSRF validity, backup times and scheduled jobs (tests move it forward); default Date.now. */
   now?: () => number;
 }
 
@@ -108,6 +109,8 @@ export interface RunningPveSimulator {
   refreshStats(): void;
   /** Starts counting the peaks afresh. */
   resetTaskPeaks(): void;
+  /** Runs pvescheduler's check now (it also runs every minute × timeScale): the UPIDs of the jobs it started. */
+  runBackupScheduler(): string[];
   close(): Promise<void>;
 }
 
@@ -165,7 +168,19 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     options.statsRefreshMs ?? Math.max(1, Math.round(STATS_REFRESH_MS * timeScale)),
     release,
   );
-  const sim: SimServices = { state, tasks, flocks, auth, faults, stats, timeScale, seed, release, persist };
+  const sim: SimServices = {
+    state,
+    tasks,
+    flocks,
+    auth,
+    faults,
+    stats,
+    timeScale,
+    seed,
+    release,
+    now,
+    persist,
+  };
 
   const routes: RouteTable = new Map();
   registerClusterRoutes(routes);
@@ -175,6 +190,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   registerQemuAgentRoutes(routes);
   registerStorageRoutes(routes);
   registerBackupRoutes(routes);
+  registerBackupJobRoutes(routes);
   registerFirewallRoutes(routes);
   registerAccessRoutes(routes);
 
@@ -205,6 +221,14 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   });
   await app.listen({ port: options.port ?? 8006, host });
   const port = (app.server.address() as AddressInfo).port;
+  // pvescheduler: the backup jobs' runs, checked every minute × timeScale.
+  const scheduler = setInterval(
+    () => {
+      runDueBackupJobs(sim);
+    },
+    Math.max(20, Math.round(SCHEDULER_PERIOD_MS * timeScale)),
+  );
+  scheduler.unref();
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
   return {
@@ -228,7 +252,9 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     resetTaskPeaks: () => {
       tasks.resetPeaks();
     },
+    runBackupScheduler: () => runDueBackupJobs(sim),
     close: async () => {
+      clearInterval(scheduler);
       stats.stop();
       await app.close();
       tasks.abortAll(); // like a node shutting down: running workers end with `received interrupt`

@@ -177,6 +177,27 @@ describe.each(PVE_RELEASES)('conformance: the real client against the simulator 
     expect(await client.storageContent('pve1', 'nfs-backup', { content: 'backup', vmid: 500 })).toEqual([]);
   });
 
+  it('creates, reads, changes and deletes a scheduled backup job, and lists guests it does not cover', async () => {
+    await client.createBackupJob({
+      id: 'backup-conf',
+      schedule: 'mon..fri 22:30',
+      vmid: '500',
+      storage: 'nfs-backup',
+      mode: 'snapshot',
+      compress: 'zstd',
+      'prune-backups': 'keep-daily=7,keep-weekly=4',
+      'notes-template': '{{guestname}}',
+    });
+    expect((await client.backupJobs()).find((job) => job.id === 'backup-conf')).toMatchObject({
+      enabled: 1,
+      'prune-backups': { 'keep-daily': 7, 'keep-weekly': 4 },
+    });
+    expect((await client.notBackedUp()).map((guest) => guest.vmid)).not.toContain(500);
+    await client.updateBackupJob('backup-conf', { enabled: 0, delete: 'notes-template' });
+    await expect(client.backupJob('backup-conf')).resolves.toMatchObject({ enabled: 0 });
+    await client.deleteBackupJob('backup-conf');
+  });
+
   it('creates, templates and destroys a VM', async () => {
     await wait(
       await client.createVm('pve2', {

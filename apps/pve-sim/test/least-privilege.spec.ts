@@ -136,6 +136,8 @@ describe.each(PVE_RELEASES)("Proxdeck's least-privilege token on PVE %s", (relea
     'VM.Config.Options on /vms': (c) => c.updateVmConfig('pve2', 101, { description: 'x' }),
     'VM.Config.Cloudinit on /vms': (c) => c.updateVmConfig('pve2', 101, { ciuser: 'ops' }),
     'VM.Config.HWType on /vms': (c) => c.updateVmConfig('pve2', 101, { scsihw: 'virtio-scsi-single' }),
+    'Datastore.Allocate on /storage': (c) =>
+      c.vzdump('pve1', { vmid: '100', storage: 'nfs-backup', 'prune-backups': 'keep-last=1' }),
     'Datastore.AllocateSpace on /storage': (c) =>
       c.cloneVm('pve2', 9000, { newid: 991, full: true, storage: 'ssd-pool' }),
     'SDN.Use on /sdn/zones/localnetwork': (c) =>

@@ -18,6 +18,8 @@ import {
   type WaitForTaskOptions,
 } from './task-watcher';
 import type {
+  PveBackupJob,
+  PveNotBackedUpGuest,
   PveAgentFileRead,
   PveAclEntry,
   PveAgentFilesystem,
@@ -648,6 +650,35 @@ export class PveClient {
   /** Returns a UPID (`vzdump`), or the literal `OK` when nothing runs on this node. */
   vzdump(node: string, params: Params<'POST /nodes/{node}/vzdump', 'node'>): Promise<string> {
     return this.request('POST', `/nodes/${enc(node)}/vzdump`, params);
+  }
+
+  // ---- backup jobs (jobs.cfg, run by pvescheduler) ----------------------------------------------------
+
+  /** Every scheduled backup job, with `next-run` (enabled ones) and `prune-backups` as an object. */
+  backupJobs(): Promise<PveBackupJob[]> {
+    return this.request('GET', '/cluster/backup');
+  }
+
+  backupJob(id: string): Promise<PveBackupJob> {
+    return this.request('GET', `/cluster/backup/${enc(id)}`);
+  }
+
+  /** Returns null: send an `id` to know the job's id (Proxmox's GUI makes `backup-<8hex>-<4hex>`). */
+  createBackupJob(params: Params<'POST /cluster/backup'>): Promise<null> {
+    return this.request('POST', '/cluster/backup', params);
+  }
+
+  updateBackupJob(id: string, params: Params<'PUT /cluster/backup/{id}', 'id'>): Promise<null> {
+    return this.request('PUT', `/cluster/backup/${enc(id)}`, params);
+  }
+
+  deleteBackupJob(id: string): Promise<null> {
+    return this.request('DELETE', `/cluster/backup/${enc(id)}`);
+  }
+
+  /** Guests no enabled backup job selects. */
+  notBackedUp(): Promise<PveNotBackedUpGuest[]> {
+    return this.request('GET', '/cluster/backup-info/not-backed-up');
   }
 
   // ---- firewall ---------------------------------------------------------------------------------------

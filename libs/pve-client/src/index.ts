@@ -66,3 +66,19 @@ export type {
 } from './schema/validate-params';
 export type { PveBoolean, PveEndpointKey, PveEndpointParams } from './schema/pve-params.generated';
 export { PVE_ENDPOINT_KEYS } from './schema/pve-params.generated';
+export {
+  CalendarEventError,
+  calendarEventError,
+  nextCalendarEvent,
+  nextCalendarEvents,
+  parseCalendarEvent,
+} from './calendar-event';
+export type { CalendarEvent, CalendarField, CalendarValue } from './calendar-event';
+export {
+  PRUNE_KEEP_OPTIONS,
+  backupsToPrune,
+  formatPruneBackups,
+  parsePruneBackups,
+  pruneMarks,
+} from './prune';
+export type { PrunableBackup, PruneKeepOption, PruneMark, PruneOptions } from './prune';

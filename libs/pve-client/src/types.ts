@@ -468,3 +468,33 @@ export interface PveHaResource {
   state?: string;
   [key: string]: unknown;
 }
+
+/** A scheduled backup job as `GET /cluster/backup` answers it. */
+export interface PveBackupJob {
+  id: string;
+  type: 'vzdump';
+  schedule: string;
+  enabled?: number;
+  /** Epoch seconds; enabled jobs only. */
+  'next-run'?: number;
+  storage?: string;
+  vmid?: string;
+  all?: number;
+  exclude?: string;
+  pool?: string;
+  node?: string;
+  mode?: string;
+  compress?: string;
+  'notes-template'?: string;
+  comment?: string;
+  /** An object here, a property string when sent. */
+  'prune-backups'?: Partial<Record<string, number>>;
+  'repeat-missed'?: number;
+  protected?: number;
+}
+
+export interface PveNotBackedUpGuest {
+  vmid: number;
+  type: 'qemu' | 'lxc';
+  name?: string;
+}

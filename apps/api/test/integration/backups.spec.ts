@@ -262,4 +262,340 @@ describe('backups: run, follow, list, protect, delete', () => {
     });
     expect(gone.status).toBe(404);
   }, 60_000);
+
+  it('restores into a new VM: a running server with its own IP, in the inventory', async () => {
+    const source = data<Backup[]>(await admin.request('GET', `/api/server/backups/${name(4)}`))[0];
+    if (!source) throw new Error(`no backup of ${name(4)}`);
+    const restored = `bk-${tag}-restored`;
+    const taken = await admin.request('POST', '/api/backups/restore', {
+      body: { node: source.node, volid: source.volid, name: name(1) },
+    });
+    expect(taken.status).toBe(409);
+    const badNode = await admin.request('POST', '/api/backups/restore', {
+      body: { node: 'pve9', volid: source.volid, name: `bk-${tag}-other` },
+    });
+    expect(badNode.status).toBe(400);
+    expect(badNode.json<{ details: { fields: Record<string, string> } }>().details.fields).toHaveProperty(
+      'node',
+    );
+    const badName = await admin.request('POST', '/api/backups/restore', {
+      body: { node: source.node, volid: source.volid, name: 'Not_A_Name' },
+    });
+    expect(badName.status).toBe(400);
+    expect(badName.json<{ details: { fields: Record<string, string> } }>().details.fields).toHaveProperty(
+      'name',
+    );
+
+    const task = await finished(
+      accepted(
+        await admin.request('POST', '/api/backups/restore', {
+          body: { node: source.node, volid: source.volid, name: restored },
+        }),
+      ),
+      120_000,
+    );
+    expect(task.status).toBe('completed');
+    expect(task.items[0]?.pve_upids.some((upid) => upid.includes(':qmrestore:'))).toBe(true);
+    const server = data<{ name: string; status: string; vmid: number; ip_addresses: string[] }>(
+      await admin.request('GET', `/api/servers/${restored}`),
+    );
+    expect(server.status).toBe('running');
+    const original = data<{ vmid: number; ip_addresses: string[] }>(
+      await admin.request('GET', `/api/servers/${name(4)}`),
+    );
+    expect(server.vmid).not.toBe(original.vmid);
+    expect(server.ip_addresses).toHaveLength(1);
+    expect(server.ip_addresses[0]).not.toBe(original.ip_addresses[0]);
+    const vm = vmOf(restored);
+    expect(vm.running).toBe(true);
+    expect(vm.config.ipconfig0).toContain(`ip=${server.ip_addresses[0] ?? ''}/`);
+    expect(vm.config.tags?.split(';')).toContain('proxdeck');
+    // New MACs (unique): the original's NIC and the restored one differ.
+    expect(vm.config.net0).not.toBe(vmOf(name(4)).config.net0);
+  }, 150_000);
+
+  it('restores over the original VM only when it is stopped and the caller confirms the overwrite', async () => {
+    const source = data<Backup[]>(await admin.request('GET', `/api/server/backups/${name(4)}`))[0];
+    if (!source) throw new Error(`no backup of ${name(4)}`);
+    const body = { node: source.node, volid: source.volid };
+    const unconfirmed = await admin.request('POST', '/api/backups/restore', { body });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.json<{ details: { fields: Record<string, string> } }>().details.fields).toHaveProperty(
+      'overwrite',
+    );
+    const running = await admin.request('POST', '/api/backups/restore', {
+      body: { ...body, overwrite: true },
+    });
+    expect(running.status).toBe(409);
+    expect(running.body).toContain('running');
+
+    const vm = vmOf(name(4));
+    vm.running = false; // stopped in Proxmox
+    const task = await finished(
+      accepted(await admin.request('POST', '/api/backups/restore', { body: { ...body, overwrite: true } })),
+      60_000,
+    );
+    expect(task.status).toBe('completed');
+    const upid = task.items[0]?.pve_upids[0] ?? '';
+    expect(upid).toContain(`:qmrestore:${String(vm.vmid)}:`);
+    expect(simulator.state.tasks.find((t) => t.upid === upid)).toMatchObject({
+      status: 'stopped',
+      exitstatus: 'OK',
+    });
+    expect(vmOf(name(4)).config.scsi0).toBeDefined();
+    expect(vmOf(name(4)).config.lock).toBeUndefined();
+  }, 90_000);
+
+  interface Job {
+    id: string;
+    schedule: string;
+    enabled: boolean;
+    selection: { vmids?: number[]; tag?: string; pool?: string };
+    vmids: number[];
+    storage: string | null;
+    prune: Record<string, number>;
+    notes_template: string | null;
+    next_run: string | null;
+    next_runs: string[];
+    last_run: { at: string; status: string; task_id: string | null; upid: string | null } | null;
+  }
+  const fields = (response: { json: <J>() => J }) =>
+    response.json<{ details: { fields: Record<string, string> } }>().details.fields;
+
+  it('previews schedules in Proxmox calendar-event format, refusing what Proxmox refuses', async () => {
+    const preview = data<{ next_runs: string[] }>(
+      await admin.request('GET', `/api/backups/jobs/preview?schedule=${encodeURIComponent('sat 02:00')}`),
+    );
+    expect(preview.next_runs).toHaveLength(5);
+    for (const run of preview.next_runs) {
+      expect(new Date(run).getUTCDay()).toBe(6);
+      expect(run).toMatch(/T02:00:00\.000Z$/);
+    }
+    const bad = await admin.request(
+      'GET',
+      `/api/backups/jobs/preview?schedule=${encodeURIComponent('every day')}`,
+    );
+    expect(bad.status).toBe(400);
+    expect(fields(bad).schedule).toContain("invalid calendar event 'every day'");
+  });
+
+  let job: Job;
+
+  it('creates Proxmox backup jobs, refusing bad schedules, selections and storages field by field', async () => {
+    const vmid = vmOf(name(2)).vmid;
+    const body = {
+      schedule: 'mon..fri 22:30',
+      selection: { vmids: [vmid] },
+      storage: 'local',
+      mode: 'snapshot',
+      compress: 'zstd',
+      prune: { keep_last: 2, keep_daily: 7 },
+      notes_template: '{{guestname}} nightly',
+    };
+    const badSchedule = await admin.request('POST', '/api/backups/jobs', {
+      body: { ...body, schedule: '25:00' },
+    });
+    expect(badSchedule.status).toBe(400);
+    expect(fields(badSchedule).schedule).toContain('hour value 25 out of range');
+    const twoSelections = await admin.request('POST', '/api/backups/jobs', {
+      body: { ...body, selection: { vmids: [vmid], pool: 'web' } },
+    });
+    expect(twoSelections.status).toBe(400);
+    expect(fields(twoSelections)).toHaveProperty('selection');
+    const noTag = await admin.request('POST', '/api/backups/jobs', {
+      body: { ...body, selection: { tag: `none-${tag}` } },
+    });
+    expect(fields(noTag)).toHaveProperty(['selection.tag']);
+    const { selection: _omitted, ...withoutSelection } = body;
+    const noSelection = await admin.request('POST', '/api/backups/jobs', { body: withoutSelection });
+    expect(noSelection.status).toBe(400);
+    expect(fields(noSelection)).toHaveProperty('selection');
+    const noBackups = await admin.request('POST', '/api/backups/jobs', {
+      body: { ...body, storage: 'local-lvm' },
+    });
+    expect(fields(noBackups)).toHaveProperty('storage');
+
+    const created = await admin.request('POST', '/api/backups/jobs', { body });
+    expect(created.status).toBe(201);
+    job = created.json<{ data: Job }>().data;
+    expect(job).toMatchObject({
+      schedule: 'mon..fri 22:30',
+      enabled: true,
+      selection: { vmids: [vmid] },
+      storage: 'local',
+      prune: { keep_last: 2, keep_daily: 7 },
+      notes_template: '{{guestname}} nightly',
+      last_run: null,
+    });
+    expect(job.id).toMatch(/^backup-[0-9a-f]{8}-[0-9a-f]{4}$/);
+    // It is Proxmox's own job: in jobs.cfg, with its retention, visible in Proxmox's UI.
+    const inProxmox = simulator.state.backupJobs?.find((candidate) => candidate.id === job.id);
+    expect(inProxmox).toMatchObject({
+      schedule: 'mon..fri 22:30',
+      options: { vmid: String(vmid), storage: 'local', 'prune-backups': 'keep-last=2,keep-daily=7' },
+    });
+    expect(job.next_run).toBe(job.next_runs[0]);
+    const next = new Date(job.next_run ?? '');
+    expect([1, 2, 3, 4, 5]).toContain(next.getUTCDay());
+    expect(next.toISOString()).toMatch(/T22:30:00\.000Z$/);
+    expect(data<Job[]>(await admin.request('GET', '/api/backups/jobs')).map((j) => j.id)).toContain(job.id);
+  });
+
+  it('lists the servers no enabled job covers; disabling a job uncovers its servers', async () => {
+    const uncovered = async () =>
+      data<{ server_name: string | null }[]>(await admin.request('GET', '/api/backups/not-covered')).map(
+        (entry) => entry.server_name,
+      );
+    expect(await uncovered()).not.toContain(name(2));
+    expect(await uncovered()).toContain(name(3));
+    const body = {
+      schedule: job.schedule,
+      selection: job.selection,
+      storage: 'local',
+      prune: { keep_last: 2, keep_daily: 7 },
+    };
+    const disabled = data<Job>(
+      await admin.request('PUT', `/api/backups/jobs/${job.id}`, { body: { ...body, enabled: false } }),
+    );
+    expect(disabled).toMatchObject({ enabled: false, next_run: null, notes_template: null });
+    expect(await uncovered()).toContain(name(2));
+    const enabled = data<Job>(
+      await admin.request('PUT', `/api/backups/jobs/${job.id}`, { body: { ...body, enabled: true } }),
+    );
+    expect(enabled.next_run).not.toBeNull();
+    expect(await uncovered()).not.toContain(name(2));
+    expect((await admin.request('PUT', '/api/backups/jobs/backup-nosuchjob', { body })).status).toBe(404);
+  });
+
+  it('runs a job now, following its vzdump to the end; shows it as the last run', async () => {
+    const before = simulator.state.volumes.filter(
+      (v) => v.vmid === vmOf(name(2)).vmid && v.content === 'backup',
+    );
+    const taskId = accepted(await admin.request('POST', `/api/backups/jobs/${job.id}/run`));
+    // Once at a time: a second "run now" while the first runs is a 409 naming its task.
+    const again = await admin.request('POST', `/api/backups/jobs/${job.id}/run`);
+    expect(again.status).toBe(409);
+    expect(again.json<{ details: { task_id: string } }>().details.task_id).toBe(taskId);
+    const task = await finished(taskId);
+    expect(task.status).toBe('completed');
+    const upid = task.items[0]?.pve_upids[0] ?? '';
+    expect(simulator.state.tasks.find((t) => t.upid === upid)).toMatchObject({
+      type: 'vzdump',
+      exitstatus: 'OK',
+    });
+    const after = simulator.state.volumes.filter(
+      (v) => v.vmid === vmOf(name(2)).vmid && v.content === 'backup',
+    );
+    expect(after.length).toBe(before.length + 1);
+    const listed = data<Job[]>(await admin.request('GET', '/api/backups/jobs')).find((j) => j.id === job.id);
+    expect(listed?.last_run).toMatchObject({ status: 'completed', task_id: taskId });
+  }, 60_000);
+
+  it("shows a run Proxmox's scheduler started on its own as the job's last run", async () => {
+    // Daily at the minute that has just begun: due once the job's last check lies before it.
+    const minute = new Date().toISOString().slice(11, 16);
+    const body = { schedule: minute, selection: job.selection, storage: 'local', prune: { keep_last: 2 } };
+    data(await admin.request('PUT', `/api/backups/jobs/${job.id}`, { body }));
+    const inProxmox = simulator.state.backupJobs?.find((candidate) => candidate.id === job.id);
+    if (!inProxmox) throw new Error('the job is not in the simulator');
+    inProxmox.lastRun -= 120; // its last check was two minutes ago: a run is due now
+    const vm = vmOf(name(2));
+    for (const days of [30, 31])
+      simulator.state.volumes.push({
+        volid: `local:backup/vzdump-qemu-${String(vm.vmid)}-old${String(days)}.vma.zst`,
+        storage: 'local',
+        node: vm.node,
+        content: 'backup',
+        format: 'vma.zst',
+        size: 4096,
+        vmid: vm.vmid,
+        ctime: Math.floor(Date.now() / 1000) - days * 86_400,
+      });
+    const seen = new Set(simulator.state.tasks.map((t) => t.upid));
+    // The simulator's pvescheduler (every minute × timeScale) starts it, as root@pam.
+    let upid = '';
+    const started = Date.now() + 30_000;
+    while (upid === '') {
+      upid =
+        simulator.state.tasks.find((t) => t.type === 'vzdump' && t.user === 'root@pam' && !seen.has(t.upid))
+          ?.upid ?? '';
+      if (Date.now() > started) throw new Error('the scheduler started no vzdump');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(upid).toContain(`:vzdump:${String(vmOf(name(2)).vmid)}:root@pam:`);
+    const deadline = Date.now() + 30_000;
+    let listed: Job | undefined;
+    for (;;) {
+      listed = data<Job[]>(await admin.request('GET', '/api/backups/jobs')).find((j) => j.id === job.id);
+      if (listed?.last_run?.upid === upid && listed.last_run.status !== 'running') break;
+      if (Date.now() > deadline) throw new Error(`the scheduled run did not show: ${JSON.stringify(listed)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(listed.last_run).toMatchObject({ status: 'completed', task_id: null, upid });
+    // keep_last 2: the job's retention pruned the older backups of the VM on that storage, the newest stay.
+    const kept = simulator.state.volumes.filter(
+      (v) => v.vmid === vmOf(name(2)).vmid && v.content === 'backup' && v.storage === 'local',
+    );
+    expect(kept).toHaveLength(2);
+    expect(kept.some((v) => v.volid.includes('-old'))).toBe(false);
+  }, 60_000);
+
+  it('selects by tag: the job holds the tagged servers, and a run refreshes them when the tag moved', async () => {
+    const db = t.app.get(DataSource);
+    const label = `bk-${tag}`;
+    const setTag = (names: string[]) =>
+      db.query(
+        `UPDATE servers SET tags = CASE WHEN name = ANY($1) THEN array_append(array_remove(tags, $2), $2)
+                                        ELSE array_remove(tags, $2) END
+          WHERE name LIKE $3`,
+        [names, label, `bk-${tag}-%`],
+      );
+    await setTag([name(2), name(3)]);
+    const created = await admin.request('POST', '/api/backups/jobs', {
+      body: {
+        schedule: 'sun 04:00',
+        selection: { tag: label },
+        storage: 'nfs-backup',
+        prune: { keep_last: 1 },
+      },
+    });
+    expect(created.status).toBe(201);
+    const tagged = created.json<{ data: Job & { selection_stale: boolean } }>().data;
+    const ids = (names: string[]) => names.map((n) => vmOf(n).vmid).sort((a, b) => a - b);
+    expect(tagged).toMatchObject({
+      selection: { tag: label },
+      vmids: ids([name(2), name(3)]),
+      selection_stale: false,
+    });
+    expect(simulator.state.backupJobs?.find((j) => j.id === tagged.id)?.options).toMatchObject({
+      vmid: ids([name(2), name(3)]).join(','),
+      comment: `proxdeck:tag=${label}`,
+    });
+
+    await setTag([name(2)]);
+    const stale = data<(Job & { selection_stale: boolean })[]>(
+      await admin.request('GET', '/api/backups/jobs'),
+    ).find((j) => j.id === tagged.id);
+    expect(stale?.selection_stale).toBe(true);
+    const task = await finished(accepted(await admin.request('POST', `/api/backups/jobs/${tagged.id}/run`)));
+    expect(task.status).toBe('completed');
+    const refreshed = data<(Job & { selection_stale: boolean })[]>(
+      await admin.request('GET', '/api/backups/jobs'),
+    ).find((j) => j.id === tagged.id);
+    expect(refreshed).toMatchObject({ vmids: ids([name(2)]), selection_stale: false });
+    // The run backed up the one server the tag selects now.
+    const upid = task.items[0]?.pve_upids[0] ?? '';
+    expect(upid).toContain(`:vzdump:${String(vmOf(name(2)).vmid)}:`);
+    await setTag([]);
+    expect((await admin.request('DELETE', `/api/backups/jobs/${tagged.id}`)).status).toBe(200);
+  }, 60_000);
+
+  it('deletes a job; an unknown one is 404', async () => {
+    expect(data<{ id: string }>(await admin.request('DELETE', `/api/backups/jobs/${job.id}`)).id).toBe(
+      job.id,
+    );
+    expect(simulator.state.backupJobs?.some((candidate) => candidate.id === job.id)).toBe(false);
+    expect((await admin.request('DELETE', `/api/backups/jobs/${job.id}`)).status).toBe(404);
+    expect((await admin.request('POST', `/api/backups/jobs/${job.id}/run`)).status).toBe(404);
+  });
 });

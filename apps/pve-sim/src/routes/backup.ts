@@ -2,6 +2,7 @@
  * Backups (docs/pve-semantics.md §7.15, §10.9): `POST /nodes/{node}/vzdump` with `lock: backup` and PVE-named volumes
  * (`vzdump-qemu-<vmid>-YYYY_MM_DD-HH_MM_SS.vma.zst`), and restore through `POST /nodes/{node}/qemu` + `archive`.
  */
+import { backupsToPrune, parsePruneBackups } from '@proxdeck/pve-client';
 import { flag, str, type RequestContext, type RouteTable } from '../context';
 import { paramError, pveDie } from '../http-error';
 import { TaskError } from '../tasks';
@@ -31,7 +32,8 @@ export function registerBackupRoutes(routes: RouteTable): void {
   routes.set('POST /nodes/{node}/vzdump', (ctx) => vzdump(ctx));
 }
 
-function vzdump(ctx: RequestContext): string {
+/** `POST /nodes/{node}/vzdump`; also what the backup-job scheduler runs, as root@pam. */
+export function vzdump(ctx: RequestContext): string {
   const { sim, auth, params } = ctx;
   const node = sim.state.node(String(params.node)).name;
   const vmidList = str(params, 'vmid');
@@ -53,14 +55,21 @@ function vzdump(ctx: RequestContext): string {
   sim.auth.require(auth, `/storage/${storageId}`, 'Datastore.AllocateSpace');
   if (params['prune-backups'] !== undefined)
     sim.auth.require(auth, `/storage/${storageId}`, 'Datastore.Allocate');
-  const requested = all
-    ? sim.state.vmsOn(node).filter((v) => v.config.template !== '1')
-    : (vmidList ?? '')
-        .split(/[,;\s]+/)
-        .filter((x) => x !== '')
-        .map(Number)
-        .map((id) => sim.state.findVm(id))
-        .filter((v): v is SimVm => v !== undefined);
+  const excluded = new Set(
+    (str(params, 'exclude') ?? '')
+      .split(/[,;\s]+/)
+      .filter((x) => x !== '')
+      .map(Number),
+  );
+  const requested =
+    all || excluded.size > 0
+      ? sim.state.vmsOn(node).filter((v) => v.config.template !== '1' && !excluded.has(v.vmid))
+      : (vmidList ?? '')
+          .split(/[,;\s]+/)
+          .filter((x) => x !== '')
+          .map(Number)
+          .map((id) => sim.state.findVm(id))
+          .filter((v): v is SimVm => v !== undefined);
   const local = requested.filter((v) => v.node === node);
   if (local.length === 0) return 'OK';
   const compress = str(params, 'compress') ?? '0';
@@ -68,7 +77,9 @@ function vzdump(ctx: RequestContext): string {
   const notesTemplate = str(params, 'notes-template');
   const protect = flag(params, 'protected');
   const retention =
-    params.remove === 0 ? undefined : (str(params, 'prune-backups') ?? storage.extra['prune-backups']);
+    params.remove !== undefined && Number(params.remove) === 0
+      ? undefined
+      : (str(params, 'prune-backups') ?? storage.extra['prune-backups']);
   const id = local.length === 1 ? String(local[0]?.vmid ?? '') : '';
   return sim.tasks.start(
     node,
@@ -86,7 +97,7 @@ function vzdump(ctx: RequestContext): string {
           continue;
         }
         if (all && !sim.auth.has(auth, `/vms/${vm.vmid}`, 'VM.Backup')) continue;
-        const started = new Date();
+        const started = new Date(sim.now());
         task.log(`INFO: Starting Backup of VM ${vm.vmid} (qemu)`);
         task.log(`INFO: Backup started at ${started.toISOString().replace('T', ' ').slice(0, 19)}`);
         try {
@@ -150,13 +161,13 @@ function vzdump(ctx: RequestContext): string {
           if (protect) volume.protected = true;
           sim.state.data.volumes.push(volume);
           task.log(`INFO: archive file size: ${(size / 1024 ** 3).toFixed(2)}GB`);
-          const elapsed = Math.max(1, Math.round((Date.now() - started.getTime()) / 1000));
+          const elapsed = Math.max(1, Math.round((sim.now() - started.getTime()) / 1000));
           if (retention !== undefined && !retention.includes('keep-all=1')) {
             task.log(`INFO: prune older backups with retention: ${retention.replace(/,/g, ', ')}`);
             const group = sim.state
               .volumesOn(node, storage)
               .filter((v) => v.content === 'backup' && v.vmid === vm.vmid);
-            const removed = pruneBackups(group, retention);
+            const removed = backupsToPrune(group, parsePruneBackups(retention));
             for (const old of removed) {
               task.log(`INFO: removing backup '${old.volid}'`);
               sim.state.removeVolume(old);
@@ -279,46 +290,4 @@ export function restoreFromBackup(ctx: RequestContext, node: string, vmid: numbe
     }
     if (start) powerOn(sim, vm);
   });
-}
-
-const PERIODS: [string, (d: Date) => string][] = [
-  ['keep-hourly', (d) => d.toISOString().slice(0, 13)],
-  ['keep-daily', (d) => d.toISOString().slice(0, 10)],
-  [
-    'keep-weekly',
-    (d) => {
-      const monday = new Date(d);
-      monday.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-      return monday.toISOString().slice(0, 10);
-    },
-  ],
-  ['keep-monthly', (d) => d.toISOString().slice(0, 7)],
-  ['keep-yearly', (d) => d.toISOString().slice(0, 4)],
-];
-
-/**
- * PVE's prune selection (Storage.pm prune_mark_backup_group): newest first, `keep-last` keeps the N newest,
- * each `keep-<period>` keeps the newest backup of each of the N most recent periods. Protected backups are
- * always kept and not counted. Returns the backups to remove.
- */
-export function pruneBackups(group: readonly SimVolume[], retention: string): SimVolume[] {
-  const options = new Map<string, number>();
-  for (const part of retention.split(',')) {
-    const [key = '', value = ''] = part.split('=');
-    if (/^\d+$/.test(value)) options.set(key.trim(), Number(value));
-  }
-  const candidates = group.filter((v) => !v.protected).sort((a, b) => b.ctime - a.ctime);
-  const keep = new Set<SimVolume>(candidates.slice(0, options.get('keep-last') ?? 0));
-  for (const [option, periodOf] of PERIODS) {
-    const limit = options.get(option) ?? 0;
-    const seen = new Set<string>();
-    for (const backup of candidates) {
-      const period = periodOf(new Date(backup.ctime * 1000));
-      if (seen.has(period)) continue;
-      if (seen.size >= limit) break;
-      seen.add(period);
-      keep.add(backup);
-    }
-  }
-  return candidates.filter((v) => !keep.has(v));
 }

@@ -164,6 +164,16 @@ export interface SimDatacenterOptions {
   [option: string]: unknown;
 }
 
+/** A scheduled backup job (jobs.cfg `vzdump: <id>`): its vzdump options as text, and pvescheduler's state. */
+export interface SimBackupJob {
+  id: string;
+  schedule: string;
+  /** Every other key of the section (`enabled`, `storage`, `vmid`, `prune-backups`, …). */
+  options: Record<string, string>;
+  /** The last run, or the creation (epoch s): the next run is the first scheduled time after it. */
+  lastRun: number;
+}
+
 export interface SimStateData {
   version: 1;
   clusterName: string;
@@ -181,6 +191,8 @@ export interface SimStateData {
   access?: SimAccessData;
   /** datacenter.cfg; absent = a fresh installation's (DEFAULT_DATACENTER_OPTIONS). */
   datacenter?: SimDatacenterOptions;
+  /** jobs.cfg's backup jobs; absent in older state files (= none). */
+  backupJobs?: SimBackupJob[];
   tasks: SimTask[];
   nextPid: number;
 }

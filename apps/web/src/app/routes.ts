@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import type { Permission } from '@proxdeck/contracts';
 import {
   IconActivityHeartbeat,
+  IconArchive,
   IconBrandAnsible,
   IconBell,
   IconClipboardList,
@@ -123,6 +124,22 @@ export const APP_PAGES: readonly AppPage[] = [
     permission: 'view_all',
     inNavigation: false,
     load: () => import('../features/firewall/group-page').then((m) => ({ Component: m.GroupPage })),
+  },
+  {
+    path: '/backups',
+    label: 'backups',
+    icon: IconArchive,
+    permission: 'view_all',
+    inNavigation: true,
+    load: () => import('../features/backups/backups-page').then((m) => ({ Component: m.BackupsPage })),
+  },
+  {
+    path: '/backups/schedules',
+    label: 'backups',
+    icon: IconArchive,
+    permission: 'view_all',
+    inNavigation: false,
+    load: () => import('../features/backups/backup-jobs-page').then((m) => ({ Component: m.BackupJobsPage })),
   },
   {
     path: '/monitoring',

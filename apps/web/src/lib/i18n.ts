@@ -11,6 +11,7 @@ import { dashboardLocales } from '../features/dashboard/dashboard.locales';
 import { datastoresLocales } from '../features/datastores/datastores.locales';
 import { firewallLocales } from '../features/firewall/firewall.locales';
 import { ipPoolsLocales } from '../features/ip-pools/ip-pools.locales';
+import { backupsLocales } from '../features/backups/backups.locales';
 import { notificationsLocales } from '../features/notifications/notifications.locales';
 import { profileLocales } from '../features/profile/profile.locales';
 import { tasksLocales } from '../features/tasks/tasks.locales';
@@ -53,6 +54,7 @@ export const LOCALES = [
   adminLocales,
   tokensLocales,
   monitoringLocales,
+  backupsLocales,
   rolesLocales,
 ] as const;
 
@@ -72,6 +74,7 @@ const en = {
   ...adminLocales.en,
   ...tokensLocales.en,
   ...monitoringLocales.en,
+  ...backupsLocales.en,
   ...rolesLocales.en,
 };
 const ko: Texts<typeof en> = {
@@ -90,6 +93,7 @@ const ko: Texts<typeof en> = {
   ...adminLocales.ko,
   ...tokensLocales.ko,
   ...monitoringLocales.ko,
+  ...backupsLocales.ko,
   ...rolesLocales.ko,
 };
 

@@ -6,6 +6,14 @@ const SAMPLES: Record<keyof typeof queryKeys, QueryKey[]> = {
   session: [queryKeys.session.all],
   profile: [queryKeys.profile.all],
   health: [queryKeys.health.ready()],
+  backups: [
+    queryKeys.backups.overview(),
+    queryKeys.backups.overview('pve1'),
+    queryKeys.backups.server('web-01'),
+    queryKeys.backups.jobs(),
+    queryKeys.backups.preview('sat 02:00'),
+    queryKeys.backups.notCovered(),
+  ],
   tasks: [
     queryKeys.tasks.lists(),
     queryKeys.tasks.list(),

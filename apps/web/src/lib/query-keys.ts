@@ -65,9 +65,24 @@ const admin = ['admin'] as const;
 const tokens = ['tokens'] as const;
 const alerts = ['alerts'] as const;
 const monitoring = ['monitoring'] as const;
+const backups = ['backups'] as const;
 const roles = ['roles'] as const;
 
 export const queryKeys = {
+  /** Backups (docs/api.md §8, §15): archives, backup jobs, coverage. */
+  backups: {
+    all: backups,
+    /** GET /api/backups/nodes (every node) or /api/backups/nodes/{node}. */
+    overview: (node: string | null = null) => [...backups, 'overview', node] as const,
+    /** GET /api/server/backups/{server_name} */
+    server: (name: string) => [...backups, 'server', name] as const,
+    /** GET /api/backups/jobs */
+    jobs: () => [...backups, 'jobs'] as const,
+    /** GET /api/backups/jobs/preview */
+    preview: (schedule: string) => [...backups, 'preview', schedule] as const,
+    /** GET /api/backups/not-covered */
+    notCovered: () => [...backups, 'not-covered'] as const,
+  },
   /** Who is signed in (GET /api/session/check): the one key kept when the session ends. */
   session: { all: session },
   /** The signed-in user's profile and own sessions (GET /api/profile). */

@@ -409,6 +409,9 @@ export class LiveEvents {
     // A task that started or finished has times (and then a result or an error) the event does not carry.
     if (previous !== event.status || isFinalTaskStatus(event.status))
       void this.#queryClient.invalidateQueries({ queryKey: key });
+    // A finished task may have made, restored or pruned backups: the backup views on screen read them again.
+    if (previous !== event.status && isFinalTaskStatus(event.status))
+      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.backups.all }, { cancelRefetch: false });
     // Lists show and filter by status: a new task or another status changes them, progress alone does not.
     // A refresh already under way is kept rather than restarted by each of many events.
     if (previous !== event.status)

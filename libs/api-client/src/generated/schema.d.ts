@@ -249,6 +249,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proxmox's scheduled backup jobs (/cluster/backup), each with its next runs and last result (from the cluster task list and runs started here) */
+        get: operations["BackupJobs_list"];
+        put?: never;
+        /** Creates a Proxmox backup job (runs from the nodes, also while Proxdeck is down; visible in Proxmox) */
+        post: operations["BackupJobs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces a backup job’s settings (enable or disable it with `enabled`) */
+        put: operations["BackupJobs_update"];
+        post?: never;
+        /** Deletes a backup job (its backups stay) */
+        delete: operations["BackupJobs_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/jobs/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs a backup job now: a task following each node's vzdump to its end; 409 while it runs */
+        post: operations["BackupJobs_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/jobs/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The next runs of a schedule in Proxmox's calendar-event format; 400 naming schedule when Proxmox would refuse it */
+        get: operations["BackupJobs_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/backups/nodes": {
         parameters: {
             query?: never;
@@ -283,6 +353,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups/not-covered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Servers no enabled backup job selects (Proxmox's backup-info/not-backed-up) */
+        get: operations["BackupJobs_notCovered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/backups/protect": {
         parameters: {
             query?: never;
@@ -294,6 +381,23 @@ export interface paths {
         put?: never;
         /** Protects or unprotects a backup, and sets its notes */
         post: operations["Backups_protect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restores a backup as a task: with `name`, into a new VM for a new server (addresses allocated, cloud-init updated, running when the task ends); otherwise over the original VM, which must be stopped (409), confirmed with `overwrite: true` (400 without) */
+        post: operations["Backups_restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2259,6 +2363,79 @@ export interface components {
             vmid: number | null;
             volid: string;
         };
+        BackupJobBodyDto: {
+            /**
+             * @default zstd
+             * @enum {string}
+             */
+            compress?: "zstd" | "lzo" | "gzip" | "none" | "0";
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @default snapshot
+             * @enum {string}
+             */
+            mode?: "snapshot" | "suspend" | "stop";
+            /** @description Notes of each backup: {{guestname}}, {{vmid}}, {{node}}, {{cluster}} are replaced */
+            notes_template?: string;
+            /** @description Retention (Proxmox's prune-backups); none: keep all */
+            prune?: components["schemas"]["BackupJobPruneDto"];
+            /**
+             * @description Proxmox's calendar-event format (`daily`, `sat 02:00`, `mon..fri 22:30`, `*-*-1 03:00`, `*\/15`); times are the nodes' (UTC)
+             * @example mon..fri 22:30
+             */
+            schedule: string;
+            /** @description Exactly one of vmids, tag, pool */
+            selection: components["schemas"]["BackupJobSelectionDto"];
+            /** @description A storage with `backup` content */
+            storage: string;
+        };
+        BackupJobDto: {
+            compress: string;
+            enabled: boolean;
+            id: string;
+            last_run: components["schemas"]["BackupJobLastRunDto"] | null;
+            mode: string;
+            /** @description Proxmox's next run (ISO 8601); null when disabled */
+            next_run: string | null;
+            /** @description The next five runs of the schedule (ISO 8601) */
+            next_runs: string[];
+            notes_template: string | null;
+            prune: components["schemas"]["BackupJobPruneDto"];
+            schedule: string;
+            selection: components["schemas"]["BackupJobSelectionDto"];
+            /** @description A tag job whose VMs changed since it was saved (saving or running it refreshes them) */
+            selection_stale: boolean;
+            storage: string | null;
+            /** @description The VMs the job backs up now (for a tag: as last saved) */
+            vmids: number[];
+        };
+        BackupJobLastRunDto: {
+            /** @description ISO 8601 */
+            at: string;
+            /** @description Proxmox's exit status when it failed */
+            error: string | null;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            /** @description Proxdeck's task of a run started from Proxdeck; null for a scheduled run */
+            task_id: string | null;
+            /** @description The vzdump task of a scheduled run */
+            upid: string | null;
+        };
+        BackupJobPruneDto: {
+            keep_daily?: number;
+            keep_last?: number;
+            keep_monthly?: number;
+            keep_weekly?: number;
+        };
+        BackupJobSelectionDto: {
+            /** @description The members of this Proxmox pool */
+            pool?: string;
+            /** @description The servers carrying this Proxmox tag (Proxmox jobs cannot select by tag: the job holds the tag's VMs, refreshed when the job is saved or run from Proxdeck) */
+            tag?: string;
+            /** @description These VMs */
+            vmids?: number[];
+        };
         BackupOverviewDto: {
             backups: components["schemas"]["BackupDto"][];
             /** @description Per node: the backups read on it (a shared storage counts on the node it was read from) */
@@ -2732,6 +2909,9 @@ export interface components {
             node: string;
             volid: string;
         };
+        DeletedBackupJobDto: {
+            id: string;
+        };
         DependencyCheckDto: {
             error?: string;
             latency_ms: number | null;
@@ -3135,6 +3315,12 @@ export interface components {
             /** @example online */
             status: string;
         };
+        NotCoveredServerDto: {
+            /** @description null: a VM Proxdeck does not manage */
+            server_name: string | null;
+            vm_name: string | null;
+            vmid: number;
+        };
         NotificationDto: {
             /** Format: date-time */
             created_at: string;
@@ -3300,6 +3486,20 @@ export interface components {
         ResizeDiskDto: {
             /** @description The new size in GB: larger than the current one */
             size_gb: number;
+        };
+        RestoreBackupDto: {
+            /** @description Into a new VM: the new server name (addresses allocated as for a creation, cloud-init updated) */
+            name?: string;
+            /** @example pve1 */
+            node: string;
+            /** @description Into the original VM: required true, confirming that the VM's current disks are replaced */
+            overwrite?: boolean;
+            /** @description Target storage of every disk; default: the ones in the backup */
+            storage?: string;
+            /** @description Into the original VM: its VMID (default: the VM the backup is of). Leave out with `name` (a new VM gets a VMID from VMID_RANGE) */
+            vmid?: number;
+            /** @example nfs-backup:backup/vzdump-qemu-100-2026_01_01-00_00_00.vma.zst */
+            volid: string;
         };
         RoleDto: {
             description: string;
@@ -3470,6 +3670,11 @@ export interface components {
             status: "ok" | "failed" | "skipped";
             /** @description host:pid of the process that ran it */
             worker: string;
+        };
+        SchedulePreviewDto: {
+            /** @description The next five runs (ISO 8601, UTC) */
+            next_runs: string[];
+            schedule: string;
         };
         ScheduleStatusDto: {
             description: string;
@@ -3718,7 +3923,7 @@ export interface components {
             /** Format: uuid */
             task_id: string;
             /** @enum {string} */
-            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "backups.run" | "roles.run" | "servers.sync";
+            type: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "backups.run" | "backups.restore" | "backups.job-run" | "roles.run" | "servers.sync";
         };
         TaskItemDto: {
             error: string | null;
@@ -5230,6 +5435,586 @@ export interface operations {
             };
         };
     };
+    BackupJobs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupJobDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    BackupJobs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupJobBodyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupJobDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    BackupJobs_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupJobBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BackupJobDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    BackupJobs_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeletedBackupJobDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    BackupJobs_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    BackupJobs_preview: {
+        parameters: {
+            query: {
+                schedule: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SchedulePreviewDto"];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Backups_overview: {
         parameters: {
             query?: never;
@@ -5418,6 +6203,99 @@ export interface operations {
             };
         };
     };
+    BackupJobs_notCovered: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["NotCoveredServerDto"][];
+                        message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission view_all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
     Backups_protect: {
         parameters: {
             query?: never;
@@ -5439,6 +6317,109 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["BackupDto"];
                         message?: string;
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+            /** @description Requires the permission manage_backups */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: {
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            required?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        error: string;
+                        request_id: string;
+                        /** @enum {boolean} */
+                        success: false;
+                    };
+                };
+            };
+        };
+    };
+    Backups_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreBackupDto"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it with GET /api/tasks/{task_id}/status or the SSE stream */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** Format: uuid */
+                            task_id: string;
+                        };
+                        message: string;
                         /** @enum {boolean} */
                         success: true;
                     };
@@ -14813,7 +15794,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 status?: "queued" | "running" | "completed" | "failed" | "partial" | "cancelled";
-                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "backups.run" | "roles.run" | "servers.sync";
+                type?: "test.simple" | "test.error" | "servers.create" | "servers.cleanup" | "servers.action" | "servers.disk" | "firewall.assign" | "firewall.rename" | "backups.run" | "backups.restore" | "backups.job-run" | "roles.run" | "servers.sync";
             };
             header?: never;
             path?: never;

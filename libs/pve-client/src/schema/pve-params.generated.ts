@@ -885,6 +885,95 @@ export interface PveEndpointParams {
     vmid?: string;
     zstd?: number;
   };
+  'GET /cluster/backup': Record<string, never>;
+  'POST /cluster/backup': {
+    all?: PveBoolean;
+    bwlimit?: number;
+    comment?: string;
+    compress?: '0' | '1' | 'gzip' | 'lzo' | 'zstd';
+    dow?: string;
+    dumpdir?: string;
+    enabled?: PveBoolean;
+    exclude?: string;
+    'exclude-path'?: string[];
+    fleecing?: string;
+    id?: string;
+    ionice?: number;
+    lockwait?: number;
+    mailnotification?: 'always' | 'failure';
+    mailto?: string;
+    mode?: 'snapshot' | 'suspend' | 'stop';
+    node?: string;
+    'notes-template'?: string;
+    'notification-mode'?: 'auto' | 'legacy-sendmail' | 'notification-system';
+    'pbs-change-detection-mode'?: 'legacy' | 'data' | 'metadata';
+    performance?: string;
+    pigz?: number;
+    pool?: string;
+    protected?: PveBoolean;
+    'prune-backups'?: string;
+    quiet?: PveBoolean;
+    remove?: PveBoolean;
+    'repeat-missed'?: PveBoolean;
+    schedule?: string;
+    script?: string;
+    starttime?: string;
+    stdexcludes?: PveBoolean;
+    stop?: PveBoolean;
+    stopwait?: number;
+    storage?: string;
+    tmpdir?: string;
+    vmid?: string;
+    zstd?: number;
+  };
+  'GET /cluster/backup/{id}': {
+    id: string;
+  };
+  'PUT /cluster/backup/{id}': {
+    all?: PveBoolean;
+    bwlimit?: number;
+    comment?: string;
+    compress?: '0' | '1' | 'gzip' | 'lzo' | 'zstd';
+    delete?: string;
+    dow?: string;
+    dumpdir?: string;
+    enabled?: PveBoolean;
+    exclude?: string;
+    'exclude-path'?: string[];
+    fleecing?: string;
+    id: string;
+    ionice?: number;
+    lockwait?: number;
+    mailnotification?: 'always' | 'failure';
+    mailto?: string;
+    mode?: 'snapshot' | 'suspend' | 'stop';
+    node?: string;
+    'notes-template'?: string;
+    'notification-mode'?: 'auto' | 'legacy-sendmail' | 'notification-system';
+    'pbs-change-detection-mode'?: 'legacy' | 'data' | 'metadata';
+    performance?: string;
+    pigz?: number;
+    pool?: string;
+    protected?: PveBoolean;
+    'prune-backups'?: string;
+    quiet?: PveBoolean;
+    remove?: PveBoolean;
+    'repeat-missed'?: PveBoolean;
+    schedule?: string;
+    script?: string;
+    starttime?: string;
+    stdexcludes?: PveBoolean;
+    stop?: PveBoolean;
+    stopwait?: number;
+    storage?: string;
+    tmpdir?: string;
+    vmid?: string;
+    zstd?: number;
+  };
+  'DELETE /cluster/backup/{id}': {
+    id: string;
+  };
+  'GET /cluster/backup-info/not-backed-up': Record<string, never>;
   'GET /cluster/firewall/groups': Record<string, never>;
   'POST /cluster/firewall/groups': {
     comment?: string;
@@ -1240,6 +1329,12 @@ export const PVE_ENDPOINT_KEYS = [
   'PUT /nodes/{node}/storage/{storage}/content/{volume}',
   'DELETE /nodes/{node}/storage/{storage}/content/{volume}',
   'POST /nodes/{node}/vzdump',
+  'GET /cluster/backup',
+  'POST /cluster/backup',
+  'GET /cluster/backup/{id}',
+  'PUT /cluster/backup/{id}',
+  'DELETE /cluster/backup/{id}',
+  'GET /cluster/backup-info/not-backed-up',
   'GET /cluster/firewall/groups',
   'POST /cluster/firewall/groups',
   'GET /cluster/firewall/groups/{group}',

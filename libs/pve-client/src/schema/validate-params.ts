@@ -4,6 +4,7 @@
  * and per-parameter error texts that PVE returns in the `errors` map of a 400 answer.
  */
 import { findParamSchema, type PveEndpointSchema, type PveParamSchema } from './pve-schema';
+import { calendarEventError } from '../calendar-event';
 
 /** A raw parameter as it arrives: a form/query string, repeated keys as an array, or a JSON value. */
 export type RawParamValue = string | number | boolean | null | readonly RawParamValue[] | object;
@@ -394,6 +395,7 @@ const NAMED_FORMATS: Record<string, (text: string) => string | undefined> = {
     }
     return undefined;
   },
+  'pve-calendar-event': (t) => calendarEventError(t),
   'pve-volume-id': (t) =>
     /^[a-z][a-z0-9\-_.]*[a-z0-9]:.+$/i.test(t) ? undefined : `unable to parse volume ID '${t}'`,
 };

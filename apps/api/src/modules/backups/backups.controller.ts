@@ -14,6 +14,7 @@ import {
   DeletedBackupDto,
   NODE_NAME,
   ProtectBackupDto,
+  RestoreBackupDto,
   RunBackupDto,
 } from './backups.dto';
 import { BackupsService } from './backups.service';
@@ -97,6 +98,21 @@ export class BackupsController {
   async node(@Param('node_name') node: string): Promise<BackupOverviewDto> {
     if (!NODE_NAME.test(node)) throw new NotFoundError(`Node ${node.slice(0, 63)}`);
     return this.backups.overview(node);
+  }
+
+  @Post('backups/restore')
+  @HttpCode(202)
+  @RequirePermission('manage_backups')
+  @ApiOperation({
+    summary:
+      'Restores a backup as a task: with `name`, into a new VM for a new server (addresses allocated, cloud-init updated, running when the task ends); otherwise over the original VM, which must be stopped (409), confirmed with `overwrite: true` (400 without)',
+  })
+  @ApiTaskAccepted()
+  async restore(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: RestoreBackupDto,
+  ): Promise<TaskAccepted> {
+    return this.backups.restore(principal, body);
   }
 
   @Post('backups/delete')

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { SERVER_NAME } from '../servers';
 
 /** A vzdump archive's volume id, as Proxmox names it: `<storage>:backup/vzdump-qemu-<vmid>-<time>.<ext>`. */
 export const BACKUP_VOLID =
@@ -63,6 +64,40 @@ export class ProtectBackupDto extends BackupRefDto {
   notes?: string;
 }
 
+export class RestoreBackupDto extends BackupRefDto {
+  @ApiPropertyOptional({
+    description:
+      'Into the original VM: its VMID (default: the VM the backup is of). Leave out with `name` (a new VM gets a VMID from VMID_RANGE)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(999_999_999)
+  vmid?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Into a new VM: the new server name (addresses allocated as for a creation, cloud-init updated)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SERVER_NAME, { message: 'name must be a DNS label (a-z, 0-9, -; at most 63)' })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Target storage of every disk; default: the ones in the backup' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9\-_.]{0,99}$/, { message: 'storage must be a storage id' })
+  storage?: string;
+
+  @ApiPropertyOptional({
+    description: "Into the original VM: required true, confirming that the VM's current disks are replaced",
+  })
+  @IsOptional()
+  @IsBoolean()
+  overwrite?: boolean;
+}
+
 export class BackupDto {
   @ApiProperty() volid!: string;
   @ApiProperty({ description: 'The node it was read from (for shared storage, one node reading it)' })
@@ -111,6 +146,10 @@ export class BackupStatusDto {
   @ApiProperty() progress!: number;
   @ApiProperty({ type: String, nullable: true }) started_at!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_backup_at!: string | null;
+}
+
+export class DeletedBackupJobDto {
+  @ApiProperty() id!: string;
 }
 
 export class DeletedBackupDto {

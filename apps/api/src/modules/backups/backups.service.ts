@@ -7,12 +7,12 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../../platf
 import { TaskAccepted } from '../../platform/http/envelope';
 import { pveFailure } from '../../platform/proxmox/pve-failure';
 import { ProxmoxConnection } from '../../platform/proxmox/proxmox-connection';
-import type { ItemContext } from '../../platform/queue/job-context';
+import type { ItemContext, JsonValue } from '../../platform/queue/job-context';
 import { JobQueue } from '../../platform/queue/job-queue';
-import type { BackupRunPayload } from '../../platform/queue/jobs';
+import type { BackupRestorePayload, BackupRunPayload } from '../../platform/queue/jobs';
 import { Task } from '../../platform/queue/task.entity';
 import { DatastoreCatalog } from '../datastores';
-import { ServersRepository } from '../servers';
+import { CreationPipeline, ServersRepository } from '../servers';
 import type {
   BackupDto,
   BackupOverviewDto,
@@ -20,6 +20,7 @@ import type {
   BackupStatusDto,
   DeletedBackupDto,
   ProtectBackupDto,
+  RestoreBackupDto,
   RunBackupDto,
 } from './backups.dto';
 
@@ -85,6 +86,7 @@ export class BackupsService {
     private readonly jobs: JobQueue,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly pipeline: CreationPipeline,
   ) {}
 
   // ---- run ------------------------------------------------------------------------------------------------
@@ -407,6 +409,144 @@ export class BackupsService {
     return query.orderBy('t.created_at', 'DESC').getOne();
   }
 
+  // ---- restore --------------------------------------------------------------------------------------------
+
+  /**
+   * Checks a restore and queues it: with `name`, into a new VM for a new server (recorded now as `creating`);
+   * otherwise over the VM the backup is of (or `vmid`), which must exist and be stopped, with `overwrite: true`.
+   */
+  async restore(principal: Principal, body: RestoreBackupDto): Promise<TaskAccepted> {
+    const storage = body.volid.slice(0, body.volid.indexOf(':'));
+    await this.volume(body.node, storage, body.volid);
+    const source = Number(/^[^:]+:backup\/vzdump-(?:qemu|lxc)-(\d+)-/.exec(body.volid)?.[1]);
+    if (body.storage !== undefined) {
+      const target = await this.datastores.find(body.storage);
+      if (!target) throw new ValidationFailedError({ storage: `no storage ${body.storage}` });
+      if (!target.content.includes('images'))
+        throw new ValidationFailedError({ storage: `${body.storage} does not hold disk images` });
+    }
+    if (body.name !== undefined) {
+      if (body.vmid !== undefined)
+        throw new ValidationFailedError({
+          vmid: 'a new VM gets its VMID from VMID_RANGE: leave vmid out when giving a name',
+        });
+      if (await this.servers.nameTaken(body.name))
+        throw new ConflictError(`A server named ${body.name} exists`, { field: 'name' });
+      const original = (await this.servers.all()).find((server) => server.vmid === source);
+      await this.servers.insert({
+        name: body.name,
+        vmid: null,
+        node: body.node,
+        status: 'creating',
+        origin: 'created',
+        cpuCores: original?.cpuCores ?? 1,
+        memoryMb: original?.memoryMb ?? 1024,
+        disks: original?.disks ?? [],
+        networks: [],
+        osType: original?.osType ?? null,
+        templateVmid: original?.templateVmid ?? null,
+        tags: original?.tags ?? [],
+        description: `Restored from ${body.volid}`,
+        createdBy: principal.user.id,
+      });
+      const payload: BackupRestorePayload = {
+        target: 'new',
+        server: body.name,
+        node: body.node,
+        volid: body.volid,
+        vmid: null,
+        storage: body.storage ?? null,
+      };
+      const task = await this.jobs.enqueue('backups.restore', payload, {
+        createdBy: principal.user.id,
+        items: [body.name],
+      });
+      return new TaskAccepted(task.id, `Restore of ${body.volid} as new server ${body.name} queued`);
+    }
+    const vmid = body.vmid ?? source;
+    let vm;
+    try {
+      vm = (await this.proxmox.pve().clusterResources('vm')).find(
+        (resource) => resource.type === 'qemu' && resource.vmid === vmid,
+      );
+    } catch (error) {
+      throw pveFailure(error);
+    }
+    if (!vm)
+      throw new ConflictError(
+        `VM ${String(vmid)} is gone from Proxmox: restore the backup as a new server (name)`,
+        {
+          vmid,
+        },
+      );
+    const node = vm.node ?? body.node;
+    const server = (await this.servers.all()).find((candidate) => candidate.vmid === vmid);
+    const label = server?.name ?? `VM ${String(vmid)}`;
+    if (body.overwrite !== true)
+      throw new ValidationFailedError({
+        overwrite: `restoring over ${label} replaces its disks and configuration: confirm with overwrite: true`,
+      });
+    let status: string;
+    try {
+      status = (await this.proxmox.pve().vmStatus(node, vmid)).status;
+    } catch (error) {
+      throw pveFailure(error);
+    }
+    if (status !== 'stopped')
+      throw new ConflictError(`${label} is ${status}: stop it before restoring over it`, {
+        vmid,
+        status,
+      });
+    const payload: BackupRestorePayload = {
+      target: 'overwrite',
+      server: server?.name ?? `vm-${String(vmid)}`,
+      node,
+      volid: body.volid,
+      vmid,
+      storage: body.storage ?? null,
+    };
+    const task = await this.jobs.enqueue('backups.restore', payload, {
+      createdBy: principal.user.id,
+      items: [payload.server],
+    });
+    return new TaskAccepted(task.id, `Restore of ${body.volid} over ${label} queued`);
+  }
+
+  /** The job's work: qmrestore over the VM (followed to its end), or the new server's restore pipeline. */
+  async performRestore(
+    item: ItemContext,
+    payload: Readonly<BackupRestorePayload>,
+  ): Promise<Record<string, JsonValue>> {
+    if (payload.target === 'new') {
+      const made = await this.pipeline.restoreAsNew(item, {
+        name: payload.server,
+        node: payload.node,
+        volid: payload.volid,
+        storage: payload.storage,
+      });
+      return { server: payload.server, node: payload.node, ...made };
+    }
+    const vmid = payload.vmid;
+    if (vmid === null) throw new Error('an overwrite restore names its VM');
+    const pve = this.proxmox.pve();
+    const storages = [
+      payload.volid.slice(0, payload.volid.indexOf(':')),
+      ...(payload.storage ? [payload.storage] : []),
+    ];
+    await item.pveTask(
+      'restore',
+      () =>
+        pve.restoreVm(payload.node, {
+          vmid,
+          archive: payload.volid,
+          force: true,
+          ...(payload.storage ? { storage: payload.storage } : {}),
+        }),
+      { resources: { node: payload.node, storages }, log: true },
+    );
+    return { server: payload.server, node: payload.node, vmid };
+  }
+
   // ---- delete, protect, notes -----------------------------------------------------------------------------
 
   async remove(ref: BackupRefDto): Promise<DeletedBackupDto> {
@@ -458,6 +598,9 @@ export class BackupsService {
       return await this.proxmox.pve().storageVolume(node, storage, volid);
     } catch (error) {
       if (isMissing(error)) throw new NotFoundError(`Backup ${volid} on ${node}`);
+      // pveproxy cannot resolve a node it does not know: the caller named no node of this cluster.
+      if (error instanceof PveApiError && /hostname lookup '[^']*' failed/.test(error.message))
+        throw new ValidationFailedError({ node: `no node ${node} in the cluster` });
       throw pveFailure(error);
     }
   }

@@ -27,6 +27,15 @@ type ReservedNic = {
   dns: string[];
 };
 type Reservation = { vmid: number; networks: ReservedNic[] };
+
+/** A restore of a vzdump archive into a new VM for the server `name` (its row is `creating`). */
+export interface RestoreSpec {
+  name: string;
+  node: string;
+  volid: string;
+  storage: string | null;
+}
+
 /** The task a creation runs in (its role run is kept with it). */
 export interface CreationTask {
   taskId: string;
@@ -200,22 +209,131 @@ export class CreationPipeline {
     await this.announce(plan.name, 'running', null);
   }
 
+  /**
+   * A server restored from a vzdump backup into a new VM (docs/api.md §8 `POST /api/backups/restore`), as steps
+   * like a creation's: reserve the VMID → `qmrestore` with new MACs → addresses for each NIC of the restored
+   * config, allocated as for a creation → name, cloud-init ipconfigN and nameserver, the `proxdeck` tag → start →
+   * wait until it runs with its own address → running. The server row exists already (`creating`).
+   */
+  async restoreAsNew(
+    item: ItemContext,
+    spec: RestoreSpec,
+  ): Promise<{ vmid: number; ip_address: string | null }> {
+    await this.announce(spec.name, 'creating', null);
+    try {
+      return await this.restore(item, spec);
+    } catch (error) {
+      const text = failureText(error);
+      await this.announce(spec.name, 'failed', text);
+      throw new Error(text, { cause: error });
+    }
+  }
+
+  private async restore(
+    item: ItemContext,
+    spec: RestoreSpec,
+  ): Promise<{ vmid: number; ip_address: string | null }> {
+    const pve = this.proxmox.pve();
+    const vmid = await item.step('reserve', () => this.reserveVmid(spec.name));
+    await item.update({ progress: 10 });
+    const storages = [spec.volid.slice(0, spec.volid.indexOf(':')), ...(spec.storage ? [spec.storage] : [])];
+    await item.pveTask(
+      'restore',
+      async () => {
+        if (await this.vmExists(spec.node, vmid)) return ALREADY_DONE; // an earlier try's restore
+        return pve.restoreVm(spec.node, {
+          vmid,
+          archive: spec.volid,
+          unique: true,
+          ...(spec.storage ? { storage: spec.storage } : {}),
+        });
+      },
+      { resources: { node: spec.node, storages } },
+    );
+    await item.update({ progress: 50 });
+    const plan = { name: spec.name, node: spec.node };
+    const networks = await item.step('addresses', async () => {
+      const config = await pve.vmConfig(spec.node, vmid);
+      const nics = Object.keys(config)
+        .filter((key) => /^net\d+$/.test(key))
+        .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))
+        .map((device) => ({
+          device,
+          bridge: /bridge=([^,]+)/.exec(String(config[device]))?.[1] ?? '',
+          address: 'auto',
+          subnet: null,
+        }))
+        .filter((nic) => nic.bridge !== '');
+      return this.reserveNics(spec.name, nics);
+    });
+    await item.step('configure', async () => {
+      const config = await pve.vmConfig(spec.node, vmid);
+      const tags = new Set(
+        String(config.tags ?? '')
+          .split(/[;,\s]+/)
+          .filter((tag) => tag !== ''),
+      );
+      tags.add('proxdeck');
+      await this.pveSteps.retryOnLock(() =>
+        pve.updateVmConfig(spec.node, vmid, {
+          name: spec.name,
+          ...this.networkConfig(networks, config),
+          tags: [...tags].join(';'),
+        }),
+      );
+      return true;
+    });
+    await item.update({ progress: 65 });
+    await item.pveTask(
+      'start',
+      async () =>
+        (await pve.vmStatus(spec.node, vmid)).status === 'running'
+          ? ALREADY_DONE
+          : pve.startVm(spec.node, vmid),
+      { resources: { node: spec.node } },
+    );
+    await item.update({ progress: 75 });
+    await item.step('wait-ready', () => this.waitReady(plan, { vmid, networks }));
+    await this.announce(spec.name, 'running', null);
+    return { vmid, ip_address: networks[0]?.ip_address ?? null };
+  }
+
+  private async vmExists(node: string, vmid: number): Promise<boolean> {
+    try {
+      await this.proxmox.pve().vmConfig(node, vmid);
+      return true;
+    } catch (error) {
+      if (isVmGone(error)) return false;
+      throw error;
+    }
+  }
+
   /** The VMID and the addresses of every NIC: the ones held already, or new ones. */
   private async reserve(plan: PlannedServer): Promise<Reservation> {
+    const vmid = await this.reserveVmid(plan.name);
+    return { vmid, networks: await this.reserveNics(plan.name, plan.nics) };
+  }
+
+  /** The server's VMID: the one it holds, or the lowest free one of VMID_RANGE. */
+  private async reserveVmid(name: string): Promise<number> {
     const pve = this.proxmox.pve();
-    const vmid = await this.repository.reserveVmid(
-      plan.name,
-      this.config.values.VMID_RANGE,
-      async (candidate) => {
-        try {
-          await pve.nextId(candidate);
-          return true;
-        } catch (error) {
-          if (error instanceof PveApiError && error.status === 400) return false; // in use in Proxmox
-          throw error;
-        }
-      },
-    );
+    return this.repository.reserveVmid(name, this.config.values.VMID_RANGE, async (candidate) => {
+      try {
+        await pve.nextId(candidate);
+        return true;
+      } catch (error) {
+        if (error instanceof PveApiError && error.status === 400) return false; // in use in Proxmox
+        throw error;
+      }
+    });
+  }
+
+  /** An address for each NIC (held ones are kept), recorded on the server. */
+  private async reserveNics(
+    name: string,
+    nics: readonly Pick<PlannedServer['nics'][number], 'device' | 'bridge' | 'address' | 'subnet'>[],
+  ): Promise<ReservedNic[]> {
+    const plan = { name, nics };
     const networks: ReservedNic[] = [];
     for (const [index, nic] of plan.nics.entries()) {
       const lease = await this.ips.allocate({
@@ -245,7 +363,7 @@ export class CreationPipeline {
         mac: null,
       })),
     );
-    return { vmid, networks };
+    return networks;
   }
 
   /** `ipconfigN`, `netN` and the nameserver, for a VM cloned with `cloned` as its config. */
@@ -288,7 +406,10 @@ export class CreationPipeline {
   }
 
   /** Until the VM runs and the guest agent reports its primary address (SERVER_READY_TIMEOUT_S). */
-  private async waitReady(plan: PlannedServer, reserved: Reservation): Promise<string[]> {
+  private async waitReady(
+    plan: Pick<PlannedServer, 'name' | 'node'>,
+    reserved: Reservation,
+  ): Promise<string[]> {
     const pve = this.proxmox.pve();
     // The primary address (net0) tells the guest is up with its network configured.
     const expected = reserved.networks.slice(0, 1).map((nic) => nic.ip_address);

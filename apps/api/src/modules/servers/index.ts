@@ -8,6 +8,6 @@ export { Server } from './server.entity';
 export type { ServerDisk, ServerLive, ServerNetwork } from './server.entity';
 export { SERVER_NAME, SERVER_STATUSES, type ServerStatus } from './server-status';
 export { ipOwner } from './creation-plan';
-export { failureText } from './creation-pipeline';
+export { CreationPipeline, failureText, type RestoreSpec } from './creation-pipeline';
 export { parseTags } from './sync-plan';
 export { ServerRoles, type ServerRoleRunner, type RoleVariableValue } from './server-roles';

@@ -55,6 +55,6 @@ import { ServersService } from './servers.service';
     ServerLogs,
     ServerRoles,
   ],
-  exports: [ServersRepository, ServersService, ServerSync, ServerHistory, ServerRoles],
+  exports: [ServersRepository, ServersService, ServerSync, ServerHistory, ServerRoles, CreationPipeline],
 })
 export class ServersModule {}

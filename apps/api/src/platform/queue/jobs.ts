@@ -12,6 +12,20 @@ export interface BackupRunPayload {
 }
 
 /**
+ * A restore of a vzdump archive (modules/backups): over the VM it came from (`overwrite`, which must be stopped)
+ * or into a new VM for the new server `server` (`new`).
+ */
+export interface BackupRestorePayload {
+  target: 'overwrite' | 'new';
+  server: string;
+  node: string;
+  volid: string;
+  /** The VM overwritten; null for a new VM (its VMID is reserved by the job). */
+  vmid: number | null;
+  storage: string | null;
+}
+
+/**
  * A role run on servers (modules/roles): apply, remove or dry-run, one item per server. Secret variables are
  * not here: they wait apart (by task and server) and are named only.
  */
@@ -93,6 +107,20 @@ export const JOBS = {
     attempts: 2,
     backoffMs: 5_000,
     timeoutMs: 6 * 3_600_000,
+    retryableBy: 'manage_backups',
+  }),
+  'backups.restore': job<BackupRestorePayload>({
+    queue: 'backups',
+    attempts: 2,
+    backoffMs: 5_000,
+    timeoutMs: 6 * 3_600_000,
+    retryableBy: 'manage_backups',
+  }),
+  'backups.job-run': job<{ job: string }>({
+    queue: 'backups',
+    attempts: 1,
+    backoffMs: 5_000,
+    timeoutMs: 12 * 3_600_000,
     retryableBy: 'manage_backups',
   }),
   'roles.run': job<RoleRunPayload>({

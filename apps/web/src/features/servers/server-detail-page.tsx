@@ -40,6 +40,7 @@ import {
 } from './servers.queries';
 import { ServerFirewallCard } from '../firewall/server-firewall-card';
 import { ServerCharts } from '../monitoring/server-charts';
+import { ServerBackups } from '../backups/server-backups';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -268,8 +269,8 @@ function ProxmoxStatus({ name }: { name: string }) {
   );
 }
 
-type Tab = 'overview' | 'metrics' | 'config' | 'disks' | 'role' | 'logs';
-const TABS: readonly Tab[] = ['overview', 'metrics', 'config', 'disks', 'role', 'logs'];
+type Tab = 'overview' | 'metrics' | 'config' | 'disks' | 'role' | 'backups' | 'logs';
+const TABS: readonly Tab[] = ['overview', 'metrics', 'config', 'disks', 'role', 'backups', 'logs'];
 
 function isTab(value: string | null): value is Tab {
   return TABS.some((tab) => tab === value);
@@ -381,6 +382,9 @@ export function ServerDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="role">
             <ServerRoleTab server={server.data} />
+          </Tabs.Panel>
+          <Tabs.Panel value="backups">
+            <ServerBackups name={name} />
           </Tabs.Panel>
           <Tabs.Panel value="logs">
             <Stack gap="lg">

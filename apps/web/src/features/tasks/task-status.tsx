@@ -30,6 +30,8 @@ const TYPE_TEXT = {
   'firewall.assign': 'tasks.types.firewallAssign',
   'firewall.rename': 'tasks.types.firewallRename',
   'backups.run': 'tasks.types.backupsRun',
+  'backups.restore': 'tasks.types.backupsRestore',
+  'backups.job-run': 'tasks.types.backupsJobRun',
   'roles.run': 'tasks.types.rolesRun',
 } as const satisfies Record<TaskType, `tasks.types.${string}`>;
 

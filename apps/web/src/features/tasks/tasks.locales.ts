@@ -20,6 +20,8 @@ const en = {
       firewallAssign: 'Assign a security group',
       firewallRename: 'Rename a security group',
       backupsRun: 'Back up a server',
+      backupsRestore: 'Restore a backup',
+      backupsJobRun: 'Run a backup job',
       rolesRun: 'Run an Ansible role',
     },
     status: {
@@ -136,6 +138,8 @@ const ko: Texts<typeof en> = {
       firewallAssign: '보안 그룹 지정',
       firewallRename: '보안 그룹 이름 변경',
       backupsRun: '서버 백업',
+      backupsRestore: '백업 복원',
+      backupsJobRun: '백업 작업 실행',
       rolesRun: 'Ansible 역할 실행',
     },
     status: {

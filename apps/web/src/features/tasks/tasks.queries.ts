@@ -24,6 +24,8 @@ export const TASK_TYPES = Object.keys({
   'firewall.assign': true,
   'firewall.rename': true,
   'backups.run': true,
+  'backups.restore': true,
+  'backups.job-run': true,
   'roles.run': true,
 } satisfies Record<TaskType, true>) as TaskType[];
 
