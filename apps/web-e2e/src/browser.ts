@@ -55,3 +55,28 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.locator('input[name="password"]').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** Imports the simulator's unmanaged VMs (a sync task), from inside the signed-in page. */
+export async function importVms(page: Page): Promise<void> {
+  const taskId = await page.evaluate(async () => {
+    const session = (await (await fetch('/api/session/check', { credentials: 'include' })).json()) as {
+      data: { csrf_token: string };
+    };
+    const response = await fetch('/api/sync_servers', {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': session.data.csrf_token },
+      body: JSON.stringify({ import_unmanaged: true }),
+    });
+    return ((await response.json()) as { data: { task_id: string } }).data.task_id;
+  });
+  await page.waitForFunction(
+    async (id) => {
+      const response = await fetch(`/api/tasks/${id}/status`, { credentials: 'include' });
+      const body = (await response.json()) as { data: { status: string } };
+      return body.data.status === 'completed';
+    },
+    taskId,
+    { timeout: 30_000, polling: 200 },
+  );
+}

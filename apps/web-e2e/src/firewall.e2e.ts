@@ -5,7 +5,7 @@
  */
 import { startApiProcess, type ApiStack } from '@proxdeck/testing';
 import type { Page } from 'playwright-core';
-import { launchBrowser, signIn, type Browser } from './browser';
+import { importVms, launchBrowser, signIn, type Browser } from './browser';
 
 let stack: ApiStack | undefined;
 let browser: Browser | undefined;
@@ -19,31 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-/** Imports the simulator's unmanaged VMs (a sync task), from inside the signed-in page. */
-async function importVms(page: Page): Promise<void> {
-  const taskId = await page.evaluate(async () => {
-    const session = (await (await fetch('/api/session/check', { credentials: 'include' })).json()) as {
-      data: { csrf_token: string };
-    };
-    const response = await fetch('/api/sync_servers', {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': session.data.csrf_token },
-      body: JSON.stringify({ import_unmanaged: true }),
-    });
-    return ((await response.json()) as { data: { task_id: string } }).data.task_id;
-  });
-  await page.waitForFunction(
-    async (id) => {
-      const response = await fetch(`/api/tasks/${id}/status`, { credentials: 'include' });
-      const body = (await response.json()) as { data: { status: string } };
-      return body.data.status === 'completed';
-    },
-    taskId,
-    { timeout: 30_000, polling: 200 },
-  );
-}
 
 async function addRule(page: Page, fields: Record<string, string>): Promise<void> {
   await page.getByRole('button', { name: 'Add a rule' }).click();

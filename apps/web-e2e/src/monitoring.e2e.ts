@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { startApiProcess, type ApiStack } from '@proxdeck/testing';
-import type { Page } from 'playwright-core';
-import { launchBrowser, signIn, type Browser } from './browser';
+import { importVms, launchBrowser, signIn, type Browser } from './browser';
 
 let simulator: RunningPveSimulator | undefined;
 let stack: ApiStack | undefined;
@@ -44,31 +43,6 @@ afterAll(async () => {
   await stack?.stop();
   await simulator?.close();
 });
-
-/** Imports the simulator's unmanaged VMs (a sync task), from inside the signed-in page. */
-async function importVms(page: Page): Promise<void> {
-  const taskId = await page.evaluate(async () => {
-    const session = (await (await fetch('/api/session/check', { credentials: 'include' })).json()) as {
-      data: { csrf_token: string };
-    };
-    const response = await fetch('/api/sync_servers', {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': session.data.csrf_token },
-      body: JSON.stringify({ import_unmanaged: true }),
-    });
-    return ((await response.json()) as { data: { task_id: string } }).data.task_id;
-  });
-  await page.waitForFunction(
-    async (id) => {
-      const response = await fetch(`/api/tasks/${id}/status`, { credentials: 'include' });
-      const body = (await response.json()) as { data: { status: string } };
-      return body.data.status === 'completed';
-    },
-    taskId,
-    { timeout: 30_000, polling: 200 },
-  );
-}
 
 it('sees an alert appear live when a VM is put under load, acknowledges it, and opens the server’s charts', async () => {
   const { baseUrl, adminUsername, adminPassword } = stack!;
