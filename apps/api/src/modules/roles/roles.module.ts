@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../../platform/events/events.module';
+import { SecretsModule } from '../../platform/secrets/secrets.module';
 import { ServersModule } from '../servers';
 import { AnsibleRunner } from './ansible-runner';
 import { RoleCatalog } from './role-catalog';
@@ -13,7 +14,7 @@ import { RolesService } from './roles.service';
 
 /** Ansible roles on servers (docs/api.md §6, §15); also the role step of server creation. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RoleRun]), ServersModule, EventsModule],
+  imports: [TypeOrmModule.forFeature([RoleRun]), ServersModule, EventsModule, SecretsModule],
   controllers: [RolesController],
   providers: [RoleCatalog, AnsibleRunner, RoleSecrets, RolesRepository, RolesService, RolesJobs],
   exports: [RoleCatalog],
