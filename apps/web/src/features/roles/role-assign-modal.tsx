@@ -40,12 +40,15 @@ function errorsOf(error: Error): Record<string, string> {
 export function RoleAssignModal({
   names,
   initialRole,
+  currentRole,
   earlier,
   onClose,
   onStarted,
 }: {
   names: string[];
   initialRole?: string;
+  /** The role the server has now (one server): applying another does not remove it, which the form says. */
+  currentRole?: string;
   earlier?: RoleVariables;
   onClose: () => void;
   onStarted: (run: StartedRun) => void;
@@ -154,6 +157,11 @@ export function RoleAssignModal({
                 }}
               />
             </>
+          ) : null}
+          {currentRole && role && role.name !== currentRole ? (
+            <Alert color="yellow" p="xs" data-testid="role-switch-note">
+              {t('ansibleRoles.assign.switchNote', { current: currentRole })}
+            </Alert>
           ) : null}
           {errors.form ? (
             <Alert color="red" role="alert">

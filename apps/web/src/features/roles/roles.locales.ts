@@ -61,6 +61,8 @@ const en = {
       started: '{{role}} is running on {{name}}',
       startedMany: '{{role}} is running on {{count}} servers',
       failed: 'Could not start the run: {{error}}',
+      switchNote:
+        '{{current}} stays installed: applying another role does not run its removal tasks (remove it first to uninstall it).',
     },
     server: {
       title: 'Role',
@@ -157,6 +159,8 @@ const ko: Texts<typeof en> = {
       started: '{{name}}에서 {{role}} 실행 중',
       startedMany: '서버 {{count}}대에서 {{role}} 실행 중',
       failed: '실행을 시작하지 못했습니다: {{error}}',
+      switchNote:
+        '{{current}}은(는) 설치된 채로 남습니다: 다른 역할을 적용해도 제거 작업은 실행되지 않습니다 (제거하려면 먼저 제거하세요).',
     },
     server: {
       title: '역할',

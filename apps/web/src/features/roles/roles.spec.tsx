@@ -343,6 +343,21 @@ describe("a server's Role tab", () => {
     expect(within(live).getByTestId('role-run-output')).not.toHaveTextContent('elsewhere');
   });
 
+  it('says that changing the role leaves the current one installed', async () => {
+    const user = userEvent.setup();
+    rolesApi();
+    renderApp('/servers/db-01?tab=role');
+    await user.click(await screen.findByRole('button', { name: 'Change the role' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Assign a role to db-01' });
+    await within(dialog).findByLabelText(/db_root_password/);
+    expect(within(dialog).queryByTestId('role-switch-note')).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('textbox', { name: 'Role' }));
+    await user.click(await screen.findByRole('option', { name: 'Web server (nginx) (web)' }));
+    expect(await within(dialog).findByTestId('role-switch-note')).toHaveTextContent(
+      'db stays installed: applying another role does not run its removal tasks',
+    );
+  });
+
   it('removes the role after a confirmation saying what the removal destroys', async () => {
     const user = userEvent.setup();
     const api = rolesApi();

@@ -142,6 +142,7 @@ export function ServerRoleTab({ server }: { server: Server }) {
         <RoleAssignModal
           names={[server.name]}
           initialRole={server.role ?? undefined}
+          currentRole={server.role ?? undefined}
           onClose={() => {
             setAssigning(false);
           }}
