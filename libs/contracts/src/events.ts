@@ -64,6 +64,15 @@ export interface AlertEvent {
   ids: number[];
 }
 
+/**
+ * Settings changed through the API (broadcast to everyone with view_all): `scope` names which (`monitoring`),
+ * `keys` the settings changed (never their values). Open pages read them again.
+ */
+export interface SettingsEvent {
+  scope: 'monitoring';
+  keys: string[];
+}
+
 export interface ServerEvent {
   name: string;
   status: string;
@@ -101,6 +110,7 @@ export interface SseEventMap {
   server: ServerEvent;
   alert: AlertEvent;
   role_run: RoleRunEvent;
+  settings: SettingsEvent;
   reload: ReloadEvent;
 }
 

@@ -3,6 +3,7 @@ import { createServer, type Server as NetServer } from 'node:net';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
 import { DataSource } from 'typeorm';
 import { ServersRepository } from '../../src/modules/servers';
+import { EventsService } from '../../src/platform/events/events.service';
 import { startSimulatorApp } from '../support/simulator-app';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -127,6 +128,15 @@ describe('monitoring settings', () => {
     });
     const rows = await db.query<{ row: string }[]>('SELECT row_to_json(a)::text AS row FROM audit_log a');
     expect(rows.some((r) => r.row.includes(secret))).toBe(false);
+    // Open pages are told which settings changed (a `settings` event), never a value.
+    const events = t.app.get(EventsService);
+    const logged = (await events.readAfter('0-0', 10_000)).filter((event) => event.event === 'settings');
+    expect(logged.at(-1)?.data).toEqual({
+      scope: 'monitoring',
+      keys: ['alert_for_s', 'grafana_api_key', 'prometheus_url'],
+    });
+    expect(logged.at(-1)?.audience).toMatchObject({ broadcast: true });
+    expect(JSON.stringify(logged)).not.toContain(secret);
 
     // null goes back to the environment's value; "" turns a secret off.
     const back = await admin.request('POST', '/api/monitoring/config', {

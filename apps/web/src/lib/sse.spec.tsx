@@ -378,6 +378,17 @@ describe('the live stream', () => {
     expect([roles, servers, other].map((key) => invalidated(client, key))).toEqual([true, true, false]);
   });
 
+  it('refreshes the monitoring queries when monitoring settings change, and nothing else', () => {
+    const { client, source } = connected();
+    const config = queryKeys.monitoring.config();
+    const other = queryKeys.tasks.detail('t-1');
+    for (const key of [config, other]) client.setQueryData(key, {});
+    act(() => {
+      source.emit('settings', { scope: 'monitoring', keys: ['cpu_warning_percent'] });
+    });
+    expect([config, other].map((key) => invalidated(client, key))).toEqual([true, false]);
+  });
+
   it('refreshes everything on a reload event', () => {
     const { client, source } = connected();
     const keys = [

@@ -14,6 +14,7 @@
  * - `alert`: the alert lists and the monitoring figures are refreshed.
  * - `role_run`: the run's output is added to its cached detail (read again if lines were missed); when it
  *   ends, the role queries and the servers (whose role may have changed) are refreshed.
+ * - `settings`: monitoring settings changed: every monitoring query is refreshed.
  * - `reload`: events were missed, so every query is refreshed.
  *
  * The browser's EventSource reconnects by itself after a network drop or an API restart (the stream says
@@ -62,6 +63,7 @@ const EVENT_NAMES = Object.keys({
   server: true,
   alert: true,
   role_run: true,
+  settings: true,
   reload: true,
 } satisfies Record<SseEventName, true>) as SseEventName[];
 /** EventSource.CLOSED: the browser will not reconnect this one by itself. */
@@ -218,6 +220,7 @@ export class LiveEvents {
     server: new Set(),
     alert: new Set(),
     role_run: new Set(),
+    settings: new Set(),
     reload: new Set(),
   };
   readonly #cacheUpdates: EventHandlers = {
@@ -240,6 +243,10 @@ export class LiveEvents {
     },
     role_run: (event) => {
       this.#onRoleRun(event);
+    },
+    settings: () => {
+      // Monitoring settings changed (thresholds, Prometheus, Grafana): every monitoring view reads them again.
+      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.all });
     },
     reload: () => {
       void this.#queryClient.invalidateQueries();

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
+import { EventsService } from '../../platform/events/events.service';
 import { ApiEnvelope } from '../../platform/openapi/api-envelope.decorator';
 import { ConfigPageDto, MonitoringConfigDto, UpdateMonitoringConfigDto } from './monitoring-config.dto';
 import { publicView, SETTING_FIELDS } from './monitoring-settings';
@@ -11,7 +12,10 @@ import { MonitoringSettingsService } from './monitoring-settings.service';
 @ApiTags('monitoring')
 @Controller('api/monitoring')
 export class MonitoringConfigController {
-  constructor(private readonly settings: MonitoringSettingsService) {}
+  constructor(
+    private readonly settings: MonitoringSettingsService,
+    private readonly events: EventsService,
+  ) {}
 
   @Get('config')
   @RequirePermission('view_all')
@@ -33,9 +37,18 @@ export class MonitoringConfigController {
     @Body() body: UpdateMonitoringConfigDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<MonitoringConfigDto> {
-    const values = await this.settings.update(
-      Object.fromEntries(Object.entries(body)),
-      principal.user.username,
+    const change = Object.fromEntries(Object.entries(body));
+    const values = await this.settings.update(change, principal.user.username);
+    // Every open settings page, chart and monitoring view reads them again (the keys only, never a value).
+    await this.events.publish(
+      'settings',
+      {
+        scope: 'monitoring',
+        keys: Object.keys(change)
+          .filter((key) => change[key] !== undefined)
+          .sort(),
+      },
+      { userId: principal.user.id, broadcast: true },
     );
     return publicView(values) as unknown as MonitoringConfigDto;
   }
