@@ -107,12 +107,16 @@ export async function startNodeExporter(
       return;
     }
     scrapes++;
-    const s = (Date.now() - started) / 1000;
+    // Counters carry the moment they were computed (the exposition format's timestamp, which Prometheus honours
+    // by default), so that a rate over two samples is the one served, whatever the scrape's jitter.
+    const now = Date.now();
+    const s = (now - started) / 1000;
+    const at = ` ${String(now)}`;
     const lines = [
       '# TYPE node_cpu_seconds_total counter',
       ...[0, 1].flatMap((cpu) => [
-        `node_cpu_seconds_total{cpu="${String(cpu)}",mode="idle"} ${String(1000 + 0.75 * s)}`,
-        `node_cpu_seconds_total{cpu="${String(cpu)}",mode="user"} ${String(100 + 0.25 * s)}`,
+        `node_cpu_seconds_total{cpu="${String(cpu)}",mode="idle"} ${String(1000 + 0.75 * s)}${at}`,
+        `node_cpu_seconds_total{cpu="${String(cpu)}",mode="user"} ${String(100 + 0.25 * s)}${at}`,
       ]),
       '# TYPE node_memory_MemTotal_bytes gauge',
       'node_memory_MemTotal_bytes 4294967296',
@@ -127,14 +131,14 @@ export async function startNodeExporter(
       '# TYPE node_load1 gauge',
       'node_load1 0.5',
       '# TYPE node_network_receive_bytes_total counter',
-      `node_network_receive_bytes_total{device="eth0"} ${String(1_000_000 + 1000 * s)}`,
-      `node_network_receive_bytes_total{device="lo"} ${String(5_000_000 * s)}`,
+      `node_network_receive_bytes_total{device="eth0"} ${String(1_000_000 + 1000 * s)}${at}`,
+      `node_network_receive_bytes_total{device="lo"} ${String(5_000_000 * s)}${at}`,
       '# TYPE node_network_transmit_bytes_total counter',
-      `node_network_transmit_bytes_total{device="eth0"} ${String(500 * s)}`,
+      `node_network_transmit_bytes_total{device="eth0"} ${String(500 * s)}${at}`,
       '# TYPE node_disk_read_bytes_total counter',
-      `node_disk_read_bytes_total{device="sda"} ${String(2000 * s)}`,
+      `node_disk_read_bytes_total{device="sda"} ${String(2000 * s)}${at}`,
       '# TYPE node_disk_written_bytes_total counter',
-      `node_disk_written_bytes_total{device="sda"} ${String(4000 * s)}`,
+      `node_disk_written_bytes_total{device="sda"} ${String(4000 * s)}${at}`,
       '# TYPE node_uname_info gauge',
       'node_uname_info{nodename="test",release="6.1.0",sysname="Linux"} 1',
       '',
