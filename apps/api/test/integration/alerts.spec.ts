@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator, SimVm } from '@proxdeck/pve-sim';
+import { ProxmoxConnection } from '../../src/platform/proxmox/proxmox-connection';
 import { AlertsService } from '../../src/modules/monitoring';
 import { ServerHistory, ServersRepository, type Server } from '../../src/modules/servers';
 import { DataSource } from 'typeorm';
@@ -242,5 +243,13 @@ describe('alerts: the checker, list, acknowledge, clear', () => {
     expect(all.status).toBe(200);
     expect([...(await alerts('acknowledged')), ...(await alerts('resolved'))]).toEqual([]);
     expect((await alerts('active')).length).toBeGreaterThan(0);
+  });
+
+  it('records nothing when its own process is shutting down (its Proxmox client closed)', async () => {
+    // Last in the file: the process's Proxmox client stays closed (as when the app stops during a cycle).
+    const before = await alerts('active');
+    await t.app.get(ProxmoxConnection).onApplicationShutdown();
+    await expect(checker.check(start + 900_000)).rejects.toThrow('shutting down');
+    expect((await alerts('active')).map((alert) => alert.id)).toEqual(before.map((alert) => alert.id));
   });
 });

@@ -102,6 +102,9 @@ export class AlertsService {
         new Set(open.map((alert) => alert.key)),
       );
     } catch (error) {
+      // A process shutting down closed its own client: that says nothing of Proxmox, so nothing is recorded.
+      if (this.proxmox.closing)
+        throw new Error('the process is shutting down: no alert check', { cause: error });
       reachable = false;
       conditions = [unreachableCondition(error instanceof Error ? error.message : String(error))];
     }

@@ -12,6 +12,7 @@ import { connectionFile, type SimulatorConnection } from './embedded-simulator';
 @Injectable()
 export class ProxmoxConnection implements OnApplicationShutdown {
   private client: PveClient | null = null;
+  private closed = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -28,7 +29,17 @@ export class ProxmoxConnection implements OnApplicationShutdown {
     return this.client;
   }
 
+  /**
+   * Whether this process is shutting down (its client closed): a request that failed then says nothing of
+   * Proxmox, and work in flight must not record it as unreachable.
+   */
+  get closing(): boolean {
+    return this.closed;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.client?.close();
   }
 
