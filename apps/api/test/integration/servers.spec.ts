@@ -32,6 +32,8 @@ describe('servers: inventory and sync', () => {
   let repository: ServersRepository;
   let events: EventsService;
   const suffix = randomBytes(2).toString('hex');
+  /** The simulator's own VMs this file imports: the shared database must not keep them for the next file. */
+  let imported: string[] = [];
 
   beforeAll(async () => {
     ({ simulator, t } = await startSimulatorApp(0.05, {
@@ -43,6 +45,7 @@ describe('servers: inventory and sync', () => {
     events = t.app.get(EventsService);
   });
   afterAll(async () => {
+    await t.app.get(DataSource).query('DELETE FROM servers WHERE name = ANY($1)', [imported]);
     await t.close();
     await simulator.close();
   });
@@ -157,11 +160,17 @@ describe('servers: inventory and sync', () => {
   });
 
   it('reports unmanaged VMs, and imports them on request as imported servers', async () => {
+    const names = async () =>
+      (await t.app.get(DataSource).query<{ name: string }[]>('SELECT name FROM servers')).map(
+        (row) => row.name,
+      );
+    const before = new Set(await names());
     const accepted = await admin.request('POST', '/api/sync_servers', { body: { import_unmanaged: true } });
     const task = await taskFinished<{
       status: string;
       result: { imported: number; unmanaged: { vmid: number }[] } | null;
     }>(admin, acceptedTaskId(accepted), 20_000);
+    imported = (await names()).filter((name) => !before.has(name));
     expect(task.status).toBe('completed');
     expect(task.result?.unmanaged.map((vm) => vm.vmid)).toEqual(expect.arrayContaining([102]));
     const jumphost = await get('win-jumphost');
