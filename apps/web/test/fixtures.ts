@@ -1,6 +1,7 @@
 /** Users, sessions and tasks as the API returns them (docs/api.md §2, §4). */
 import type { Schemas } from '../src/lib/api';
 import type { Session, User } from '../src/features/auth/auth.queries';
+import type { Role } from '../src/features/roles/roles.queries';
 
 export function makeUser(overrides: Partial<User> = {}): User {
   return {
@@ -177,3 +178,80 @@ export function makeClusterStatus(
     },
   };
 }
+
+/** The `web` role as GET /api/roles/available lists it: three optional variables of three types. */
+export const webRole: Role = {
+  name: 'web',
+  label: 'Web server (nginx)',
+  label_ko: '웹 서버 (nginx)',
+  description: 'Installs nginx and serves a site.',
+  description_ko: 'nginx를 설치하고 사이트를 제공합니다.',
+  os_support: ['debian', 'ubuntu', 'rocky'],
+  removable: true,
+  variables: [
+    {
+      name: 'web_listen_port',
+      type: 'integer',
+      default: 80,
+      required: false,
+      secret: false,
+      description: 'Port nginx listens on',
+      description_ko: 'nginx 포트',
+    },
+    {
+      name: 'web_server_names',
+      type: 'list',
+      default: ['_'],
+      required: false,
+      secret: false,
+      description: 'Names the site answers to',
+      description_ko: '사이트 이름',
+    },
+    {
+      name: 'web_tls',
+      type: 'boolean',
+      default: false,
+      required: false,
+      secret: false,
+      description: 'Serve HTTPS',
+      description_ko: 'HTTPS 제공',
+    },
+  ],
+};
+/** The `db` role: a required secret, an optional text and a number with a default. */
+export const dbRole: Role = {
+  name: 'db',
+  label: 'Database (MariaDB)',
+  label_ko: '데이터베이스 (MariaDB)',
+  description: 'Installs MariaDB.',
+  description_ko: 'MariaDB를 설치합니다.',
+  os_support: ['debian', 'rocky'],
+  removable: true,
+  variables: [
+    {
+      name: 'db_root_password',
+      type: 'string',
+      required: true,
+      secret: true,
+      description: 'Password of the MariaDB root user',
+      description_ko: 'MariaDB root 비밀번호',
+    },
+    {
+      name: 'db_name',
+      type: 'string',
+      required: false,
+      secret: false,
+      description: 'A database to create',
+      description_ko: '만들 데이터베이스',
+    },
+    {
+      name: 'db_port',
+      type: 'integer',
+      default: 3306,
+      required: false,
+      secret: false,
+      description: 'Port',
+      description_ko: '포트',
+    },
+  ],
+};

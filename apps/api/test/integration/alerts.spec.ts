@@ -37,7 +37,6 @@ describe('alerts: the checker, list, acknowledge, clear', () => {
   beforeAll(async () => {
     ({ simulator, t } = await startSimulatorApp(0.05, {
       RUN_WORKERS: 'false',
-      SCHEDULE_ALERTS_CHECK: '1h',
       ALERT_FOR_S: '300',
       // Every running VM of the simulator uses at least 2 % CPU: over the warning threshold, never critical.
       HEALTH_CPU_WARNING_PERCENT: '1',

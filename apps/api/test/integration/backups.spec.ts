@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
 import { DataSource } from 'typeorm';
-import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
-import { startSimulatorApp } from '../support/simulator-app';
+import { simulatorVm, startSimulatorFleet } from '../support/simulator-app';
 import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -46,34 +45,14 @@ describe('backups: run, follow, list, protect, delete', () => {
   let admin: Caller;
   const tag = randomBytes(2).toString('hex');
   const name = (index: number) => `bk-${tag}-${String(index).padStart(2, '0')}`;
-  const vmOf = (server: string) => {
-    const vm = simulator.state.vms.find((candidate) => candidate.config.name === server);
-    if (!vm) throw new Error(`no VM named ${server} in the simulator`);
-    return vm;
-  };
+  const vmOf = (server: string) => simulatorVm(simulator, server);
 
   beforeAll(async () => {
-    ({ simulator, t } = await startSimulatorApp(0.02, {
-      RUN_WORKERS: 'true',
-      WORKER_CONCURRENCY: '4',
-      PVE_TASK_POLL_MS: '100',
-      PVE_LOCK_RETRIES: '1',
-      PVE_LOCK_RETRY_DELAY_MS: '50',
-      TASK_CONCURRENCY_PER_STORAGE: '8',
-      SERVER_READY_TIMEOUT_S: '60',
-      VMID_RANGE: '32000-32999',
+    ({ simulator, t, admin } = await startSimulatorFleet({
+      baseName: `bk-${tag}`,
+      count: 4,
+      vmidRange: '32000-32999',
     }));
-    await seedSimulatorIpPool(t.app.get(DataSource));
-    admin = await t.admin();
-    const created = await finished(
-      accepted(
-        await admin.request('POST', '/api/create_servers_bulk', {
-          body: { base_name: `bk-${tag}`, count: 4, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
-        }),
-      ),
-      180_000,
-    );
-    expect(created.status).toBe('completed');
   }, 200_000);
   afterAll(async () => {
     await t.close();

@@ -6,6 +6,7 @@ import { leastPrivilegeRoles, PveClient } from '@proxdeck/pve-client';
 import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { DataSource } from 'typeorm';
 import { ServerSync, ServersRepository } from '../../src/modules/servers';
+import { NEVER_IN_A_TEST } from '../support/simulator-app';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 import { taskFinished } from '../support/tasks';
 
@@ -61,7 +62,9 @@ describe('firewall: security groups, rules and servers', () => {
       PVE_TOKEN_ID: token.id,
       PVE_TOKEN_SECRET: token.secret,
       PVE_CA_FILE: simulator.caFile ?? '',
-      SCHEDULE_SERVERS_SYNC: '1h',
+      SCHEDULE_SERVERS_SYNC: NEVER_IN_A_TEST,
+      SCHEDULE_ALERTS_CHECK: NEVER_IN_A_TEST,
+      SCHEDULE_TCP_PROBE: NEVER_IN_A_TEST,
       FIREWALL_DRIFT_CHECK_S: '0',
     });
     admin = await t.admin();

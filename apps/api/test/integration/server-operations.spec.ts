@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningPveSimulator } from '@proxdeck/pve-sim';
 import { waitFor } from '@proxdeck/testing';
-import { DataSource } from 'typeorm';
-import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
-import { startSimulatorApp } from '../support/simulator-app';
+import { simulatorVm, startSimulatorFleet } from '../support/simulator-app';
 import { acceptedTaskId, taskFinished } from '../support/tasks';
 import type { Caller, TestApp } from '../support/test-app';
 
@@ -39,28 +37,12 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
   const freedVmids: number[] = [];
 
   beforeAll(async () => {
-    ({ simulator, t } = await startSimulatorApp(0.02, {
-      RUN_WORKERS: 'true',
-      WORKER_CONCURRENCY: '4',
-      PVE_TASK_POLL_MS: '100',
-      PVE_LOCK_RETRIES: '1',
-      PVE_LOCK_RETRY_DELAY_MS: '50',
-      TASK_CONCURRENCY_PER_STORAGE: '8',
-      SERVER_CREATE_CONCURRENCY: '12',
-      SERVER_READY_TIMEOUT_S: '60',
-      VMID_RANGE: '31000-31999',
+    ({ simulator, t, admin } = await startSimulatorFleet({
+      baseName: `ops-${tag}`,
+      count: 28,
+      vmidRange: '31000-31999',
+      env: { SERVER_CREATE_CONCURRENCY: '12' },
     }));
-    await seedSimulatorIpPool(t.app.get(DataSource));
-    admin = await t.admin();
-    const created = await finished(
-      accepted(
-        await admin.request('POST', '/api/create_servers_bulk', {
-          body: { base_name: `ops-${tag}`, count: 28, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
-        }),
-      ),
-      180_000,
-    );
-    expect(created.status).toBe('completed');
   }, 200_000);
   afterAll(async () => {
     await t.close();
@@ -75,11 +57,7 @@ describe('servers: power, deletion, bulk, configuration, disks, logs', () => {
     );
     return { task, outcome: task.result?.outcomes?.[server], error: task.items[0]?.error ?? null };
   }
-  const vmOf = (server: string) => {
-    const vm = simulator.state.vms.find((candidate) => candidate.config.name === server);
-    if (!vm) throw new Error(`no VM named ${server}`);
-    return vm;
-  };
+  const vmOf = (server: string) => simulatorVm(simulator, server);
   const status = async (server: string) =>
     (await admin.request('GET', `/api/servers/${server}`)).json<{ data: { status: string } }>().data.status;
   const config = async (server: string) =>

@@ -3,80 +3,14 @@ import userEvent from '@testing-library/user-event';
 import type { RoleRunEvent } from '@proxdeck/contracts';
 import { accepted, fail, mockApi, ok } from '../../../test/api-mock';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
-import { adminUser, makeServer, makeSession, viewerUser } from '../../../test/fixtures';
+import { adminUser, dbRole, makeServer, makeSession, viewerUser, webRole } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 import type { User } from '../auth/auth.queries';
 import type { Server } from '../servers/servers.queries';
-import { applyRoleRunEvent, type Role, type RoleRun } from './roles.queries';
+import { applyRoleRunEvent, type RoleRun } from './roles.queries';
 import { initialVariables, variablesToSend } from './role-variables';
 
 const TASK = '5b0e8c1e-2f7a-4c55-9d4e-1a2b3c4d5e6f';
-
-const WEB_ROLE: Role = {
-  name: 'web',
-  label: 'Web server (nginx)',
-  label_ko: '웹 서버 (nginx)',
-  description: 'Installs nginx and serves a site.',
-  description_ko: 'nginx를 설치하고 사이트를 제공합니다.',
-  os_support: ['debian', 'ubuntu', 'rocky'],
-  removable: true,
-  variables: [
-    {
-      name: 'web_listen_port',
-      type: 'integer',
-      default: 80,
-      required: false,
-      secret: false,
-      description: 'Port nginx listens on',
-      description_ko: 'nginx 포트',
-    },
-    {
-      name: 'web_server_names',
-      type: 'list',
-      default: ['_'],
-      required: false,
-      secret: false,
-      description: 'Names the site answers to',
-      description_ko: '사이트 이름',
-    },
-    {
-      name: 'web_tls',
-      type: 'boolean',
-      default: false,
-      required: false,
-      secret: false,
-      description: 'Serve HTTPS',
-      description_ko: 'HTTPS 제공',
-    },
-  ],
-};
-const DB_ROLE: Role = {
-  name: 'db',
-  label: 'Database (MariaDB)',
-  label_ko: '데이터베이스 (MariaDB)',
-  description: 'Installs MariaDB.',
-  description_ko: 'MariaDB를 설치합니다.',
-  os_support: ['debian', 'rocky'],
-  removable: true,
-  variables: [
-    {
-      name: 'db_root_password',
-      type: 'string',
-      required: true,
-      secret: true,
-      description: 'Password of the MariaDB root user',
-      description_ko: 'MariaDB root 비밀번호',
-    },
-    {
-      name: 'db_name',
-      type: 'string',
-      required: false,
-      secret: false,
-      description: 'A database to create',
-      description_ko: '만들 데이터베이스',
-    },
-  ],
-};
 
 function makeRun(overrides: Partial<RoleRun> = {}): RoleRun {
   return {
@@ -108,7 +42,7 @@ function rolesApi({
   return mockApi({
     'GET /api/session/check': () => ok(makeSession(user)),
     'GET /api/notifications/unread-count': () => ok({ count: 0 }),
-    'GET /api/roles/available': () => ok([WEB_ROLE, DB_ROLE]),
+    'GET /api/roles/available': () => ok([webRole, dbRole]),
     'GET /api/roles/runs': ({ query }) => {
       const matching = runs.filter(
         (run) =>
@@ -157,26 +91,27 @@ function roleRunEvent(overrides: Partial<RoleRunEvent> = {}): RoleRunEvent {
 
 describe('the role form', () => {
   it('starts from the defaults or an earlier run, never from a secret', () => {
-    expect(initialVariables(WEB_ROLE)).toEqual({
+    expect(initialVariables(webRole)).toEqual({
       web_listen_port: 80,
       web_server_names: ['_'],
       web_tls: false,
     });
-    expect(initialVariables(DB_ROLE, { db_name: 'shop', db_root_password: '********' })).toEqual({
+    expect(initialVariables(dbRole, { db_name: 'shop', db_root_password: '********' })).toEqual({
       db_name: 'shop',
       db_root_password: '',
+      db_port: 3306,
     });
   });
 
   it('sends typed values, leaves blank optional ones to the defaults, and names problems as the API does', () => {
     const messages = { required: 'is required', integer: 'must be an integer' };
     expect(
-      variablesToSend(WEB_ROLE, { web_listen_port: '8080', web_server_names: [], web_tls: true }, messages),
+      variablesToSend(webRole, { web_listen_port: '8080', web_server_names: [], web_tls: true }, messages),
     ).toEqual({ variables: { web_listen_port: 8080, web_tls: true }, problems: {} });
-    expect(variablesToSend(WEB_ROLE, { web_listen_port: '80.5' }, messages).problems).toEqual({
+    expect(variablesToSend(webRole, { web_listen_port: '80.5' }, messages).problems).toEqual({
       'variables.web_listen_port': 'must be an integer',
     });
-    expect(variablesToSend(DB_ROLE, { db_root_password: '', db_name: '' }, messages).problems).toEqual({
+    expect(variablesToSend(dbRole, { db_root_password: '', db_name: '' }, messages).problems).toEqual({
       'variables.db_root_password': 'is required',
     });
   });
@@ -246,7 +181,7 @@ describe('the roles page', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Apply Database (MariaDB)' }));
     await waitFor(() => {
       expect(api.calls('POST /api/assign_role/{server_name}').map((call) => call.body)).toEqual([
-        { role: 'db', variables: { db_root_password: 's3cret-pass', db_name: 'shop' } },
+        { role: 'db', variables: { db_root_password: 's3cret-pass', db_name: 'shop', db_port: 3306 } },
       ]);
     });
     expect(await screen.findByRole('dialog', { name: 'db is running on web-01' })).toBeInTheDocument();

@@ -1,9 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { accepted, fail, mockApi, ok } from '../../../test/api-mock';
-import type { Role } from '../roles/roles.queries';
 import { installFakeEventSource, latestEventSource } from '../../../test/fake-event-source';
-import { adminUser, makeClusterStatus, makeSession, makeTask } from '../../../test/fixtures';
+import { adminUser, dbRole, makeClusterStatus, makeSession, makeTask } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render-app';
 import { queryKeys } from '../../lib/query-keys';
 import type { Task } from './servers.queries';
@@ -28,35 +27,6 @@ const queuedTask = makeTask({
   })),
 });
 
-const DB_ROLE: Role = {
-  name: 'db',
-  label: 'Database (MariaDB)',
-  label_ko: '데이터베이스 (MariaDB)',
-  description: 'Installs MariaDB.',
-  description_ko: 'MariaDB를 설치합니다.',
-  os_support: ['debian', 'rocky'],
-  removable: true,
-  variables: [
-    {
-      name: 'db_root_password',
-      type: 'string',
-      required: true,
-      secret: true,
-      description: 'Password of the MariaDB root user',
-      description_ko: 'MariaDB root 비밀번호',
-    },
-    {
-      name: 'db_port',
-      type: 'integer',
-      default: 3306,
-      required: false,
-      secret: false,
-      description: 'Port',
-      description_ko: '포트',
-    },
-  ],
-};
-
 /** The API: each read of the task answers what `taskReads` holds next (the last one again and again). */
 function wizardApi(taskReads: Task[] = [queuedTask]) {
   let read = 0;
@@ -73,7 +43,7 @@ function wizardApi(taskReads: Task[] = [queuedTask]) {
         refreshed_at: null,
       }),
     'GET /api/ip_pools': () => fail(403, 'FORBIDDEN', 'admin_access required'),
-    'GET /api/roles/available': () => ok([DB_ROLE]),
+    'GET /api/roles/available': () => ok([dbRole]),
     'POST /api/servers': () => accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'queued' }),
     'POST /api/create_servers_bulk': () =>
       accepted({ task_id: TASK_ID, status: 'queued' }, { message: 'queued' }),
