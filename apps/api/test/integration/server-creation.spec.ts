@@ -214,6 +214,53 @@ describe('servers: creation', () => {
     expect(vmNamed(`gen-${tag}`)?.config.cipassword).toMatch(/^\$6\$/);
   });
 
+  it('passes over a VMID whose volumes remain after its VM was destroyed, and leaves them alone', async () => {
+    // The VMID the next creation would take: the lowest of the range no server holds and Proxmox calls free.
+    const { min, max } = t.config.values.VMID_RANGE;
+    const held = new Set(
+      (
+        await t.app
+          .get(DataSource)
+          .query<{ vmid: number }[]>('SELECT vmid FROM servers WHERE vmid IS NOT NULL')
+      ).map((row) => row.vmid),
+    );
+    let next = min;
+    while (held.has(next) || simulator.state.vms.some((vm) => vm.vmid === next)) next += 1;
+    expect(next).toBeLessThan(max);
+    // A VM destroyed by hand without its unreferenced disks left these on a node's own and on shared storage.
+    const leftovers = [
+      { volid: `local-lvm:vm-${String(next)}-disk-0`, storage: 'local-lvm', node: 'pve2' },
+      { volid: `ssd-pool:vm-${String(next)}-disk-1`, storage: 'ssd-pool' },
+    ];
+    for (const leftover of leftovers)
+      simulator.state.volumes.push({
+        ...leftover,
+        content: 'images',
+        format: 'raw',
+        size: 8 * 1024 ** 3,
+        vmid: next,
+        ctime: Math.floor(Date.now() / 1000),
+      });
+    try {
+      const task = await finished(
+        accepted(
+          await admin.request('POST', '/api/servers', {
+            body: { name: `after-leftover-${tag}`, cpu: 1, memory: 1024, vm_password: 'a-long-password' },
+          }),
+        ),
+      );
+      expect(task.status).toBe('completed');
+      const vmid = vmNamed(`after-leftover-${tag}`)?.vmid;
+      expect(vmid).toBeGreaterThan(next);
+      expect(simulator.state.vms.some((vm) => vm.vmid === next)).toBe(false);
+      expect(
+        simulator.state.volumes.filter((volume) => volume.vmid === next).map((volume) => volume.volid),
+      ).toEqual(leftovers.map((leftover) => leftover.volid));
+    } finally {
+      simulator.state.volumes = simulator.state.volumes.filter((volume) => volume.vmid !== next);
+    }
+  });
+
   it('keeps Proxmox’s error text when a clone fails, and the server is failed', async () => {
     simulator.setFaults({ failTasks: { qmclone: 'clone failed: injected storage error' } });
     try {

@@ -11,7 +11,7 @@ import type { ItemContext, JsonValue } from '../../platform/queue/job-context';
 import { JobQueue } from '../../platform/queue/job-queue';
 import type { BackupRestorePayload, BackupRunPayload } from '../../platform/queue/jobs';
 import { Task } from '../../platform/queue/task.entity';
-import { DatastoreCatalog } from '../datastores';
+import { DatastoreCatalog, storageReads, type StorageRead } from '../datastores';
 import { CreationPipeline, ServersRepository } from '../servers';
 import type {
   BackupDto,
@@ -250,29 +250,12 @@ export class BackupsService {
    */
   private async collect(filter: { node?: string; vmid?: number }): Promise<BackupOverviewDto> {
     const pve = this.proxmox.pve();
-    let reads: { node: string; storage: string; shared: boolean }[];
+    let reads: StorageRead[];
     try {
       const [config, nodes] = await Promise.all([pve.storageConfig(), pve.nodes()]);
-      const online = nodes
-        .filter((n) => n.status === 'online')
-        .map((n) => n.node)
-        .sort();
       if (filter.node !== undefined && !nodes.some((n) => n.node === filter.node))
         throw new NotFoundError(`Node ${filter.node}`);
-      reads = [];
-      for (const storage of config) {
-        if (!storage.content.split(',').includes('backup') || storage.disable === 1) continue;
-        const allowed = storage.nodes ? storage.nodes.split(',').map((n) => n.trim()) : null;
-        const candidates = online.filter((n) => allowed === null || allowed.includes(n));
-        const shared = storage.shared === 1;
-        const on =
-          filter.node !== undefined
-            ? candidates.filter((n) => n === filter.node)
-            : shared
-              ? candidates.slice(0, 1)
-              : candidates;
-        for (const node of on) reads.push({ node, storage: storage.storage, shared });
-      }
+      reads = storageReads(config, nodes, 'backup', filter.node);
     } catch (error) {
       throw pveFailure(error);
     }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PveApiError, type PveClient, type PveVmConfig } from '@proxdeck/pve-client';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventsService } from '../../platform/events/events.service';
@@ -13,6 +14,7 @@ import { ipOwner, type PlannedServer } from './creation-plan';
 import type { ServerNetwork } from './server.entity';
 import { ServerRoles } from './server-roles';
 import { ServersRepository } from './servers.repository';
+import { VolumeOwners } from './volume-owners';
 
 /** Polling while waiting for Proxmox to finish something it gives no task for (a clone's lock, a boot). */
 const POLL_MS = 500;
@@ -67,6 +69,8 @@ export function failureText(error: unknown): string {
  */
 @Injectable()
 export class CreationPipeline {
+  private readonly logger = new Logger(CreationPipeline.name);
+
   constructor(
     private readonly repository: ServersRepository,
     private readonly proxmox: ProxmoxConnection,
@@ -75,6 +79,7 @@ export class CreationPipeline {
     private readonly events: EventsService,
     private readonly config: AppConfig,
     private readonly roles: ServerRoles,
+    private readonly volumeOwners: VolumeOwners,
   ) {}
 
   async run(item: ItemContext, plan: PlannedServer, task: CreationTask): Promise<void> {
@@ -99,7 +104,7 @@ export class CreationPipeline {
     const boot = plan.disks[0];
     if (!boot) throw new Error(`server ${plan.name} has no boot disk`);
 
-    const reserved = await item.step('reserve', () => this.reserve(plan));
+    const reserved = await item.step('reserve', () => this.reserve(plan, task.taskId));
     const { vmid } = reserved;
     await item.update({ progress: 10 });
 
@@ -309,22 +314,32 @@ export class CreationPipeline {
   }
 
   /** The VMID and the addresses of every NIC: the ones held already, or new ones. */
-  private async reserve(plan: PlannedServer): Promise<Reservation> {
-    const vmid = await this.reserveVmid(plan.name);
+  private async reserve(plan: PlannedServer, taskId: string): Promise<Reservation> {
+    const vmid = await this.reserveVmid(plan.name, taskId);
     return { vmid, networks: await this.reserveNics(plan.name, plan.nics) };
   }
 
-  /** The server's VMID: the one it holds, or the lowest free one of VMID_RANGE. */
-  private async reserveVmid(name: string): Promise<number> {
+  /**
+   * The server's VMID: the one it holds, or the lowest of VMID_RANGE that no server holds, Proxmox calls free
+   * and no volume is named for (see VolumeOwners), the cluster's volumes read once for the `batch` (a task).
+   */
+  private async reserveVmid(name: string, batch: string = randomUUID()): Promise<number> {
     const pve = this.proxmox.pve();
     return this.repository.reserveVmid(name, this.config.values.VMID_RANGE, async (candidate) => {
       try {
         await pve.nextId(candidate);
-        return true;
       } catch (error) {
         if (error instanceof PveApiError && error.status === 400) return false; // in use in Proxmox
         throw error;
       }
+      const leftovers = await this.volumeOwners.volumesOf(candidate, batch);
+      if (leftovers.length > 0) {
+        this.logger.warn(
+          `VMID ${String(candidate)} passed over for ${name}: volumes of a former guest remain (${leftovers.join(', ')})`,
+        );
+        return false;
+      }
+      return true;
     });
   }
 

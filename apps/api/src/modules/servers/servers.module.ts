@@ -24,6 +24,7 @@ import { ServerSync } from './server-sync';
 import { ServersController } from './servers.controller';
 import { ServersJobs } from './servers.jobs';
 import { ServersRepository } from './servers.repository';
+import { VolumeOwners } from './volume-owners';
 import { ServersService } from './servers.service';
 
 /** The server inventory, its sync with Proxmox, and every server's life: creation to deletion (docs/api.md §3). */
@@ -54,6 +55,7 @@ import { ServersService } from './servers.service';
     ServerDisks,
     ServerLogs,
     ServerRoles,
+    VolumeOwners,
   ],
   exports: [ServersRepository, ServersService, ServerSync, ServerHistory, ServerRoles, CreationPipeline],
 })
