@@ -462,6 +462,54 @@ describe('roles: run ansible-playbook against servers', () => {
     expect(await roleOf(name(3))).toBeNull();
   }, 180_000);
 
+  it('replacing runs the other role’s removal first, then the new role (its secret intact); a removal replaces nothing', async () => {
+    expect(await roleOf(name(1))).toBe('proxdeck_marker'); // from the bulk assignment
+    const removing = await assign(name(1), { role: '', replace: true });
+    expect(removing.status).toBe(400);
+    expect(fields(removing)).toEqual({ replace: 'not used when removing a role' });
+    const notBoolean = await assign(name(1), { role: 'proxdeck_sleep', replace: 'yes' });
+    expect(notBoolean.status).toBe(400);
+    expect(fields(notBoolean)).toEqual({ replace: 'must be true or false' });
+
+    const task = await finished(
+      acceptedTaskId(
+        await assign(name(1), { role: 'proxdeck_sleep', variables: { sleep_seconds: 1 }, replace: true }),
+      ),
+    );
+    expect(task.status).toBe('completed');
+    expect(existsSync(marker(1))).toBe(false); // proxdeck_marker's removal tasks ran
+    expect(await roleOf(name(1))).toBe('proxdeck_sleep');
+    const ofTask = async (taskId: string) =>
+      (await runsOf(name(1)))
+        .filter((run) => run.task_id === taskId)
+        .map((run) => [run.action, run.role, run.status]);
+    expect(await ofTask(task.task_id)).toEqual([
+      ['apply', 'proxdeck_sleep', 'succeeded'],
+      ['remove', 'proxdeck_marker', 'succeeded'],
+    ]);
+
+    // Back again over a role without removal tasks: it is unassigned without running anything, and the secret,
+    // kept for the apply, outlives the removal before it.
+    const back = await finished(
+      acceptedTaskId(
+        await assign(name(1), {
+          role: 'proxdeck_marker',
+          variables: { marker_text: `replaced-${tag}`, marker_secret: SECRET },
+          replace: true,
+        }),
+      ),
+    );
+    expect(back.status).toBe('completed');
+    expect(await roleOf(name(1))).toBe('proxdeck_marker');
+    expect(readFileSync(marker(1), 'utf8')).toBe(`replaced-${tag}\n${sha(SECRET)}\n`);
+    expect(await ofTask(back.task_id)).toEqual([
+      ['apply', 'proxdeck_marker', 'succeeded'],
+      ['remove', 'proxdeck_sleep', 'succeeded'],
+    ]);
+    const [, removal] = (await runsOf(name(1))).filter((run) => run.task_id === back.task_id);
+    expect(removal?.log).toContain('Role proxdeck_sleep has no removal tasks');
+  }, 180_000);
+
   it('a role in a creation request is the pipeline’s last step, its secret kept out of the task', async () => {
     const server = name(5);
     const body = {

@@ -190,7 +190,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Runs a role on a server with ansible-playbook (a task; its output is kept as a run and streamed as role_run events); the server's role is recorded only when the run succeeds. role "" or "none" removes the current role */
+        /** Runs a role on a server with ansible-playbook (a task; its output is kept as a run and streamed as role_run events); the server's role is recorded only when the run succeeds. role "" or "none" removes the current role; replace: true first removes another role the server has */
         post: operations["Roles_assign"];
         delete?: never;
         options?: never;
@@ -2308,17 +2308,6 @@ export interface components {
             security_group: string;
             server_names: string[];
         };
-        AssignRoleDto: {
-            /**
-             * @description A role from /api/roles/available; "" or "none" removes
-             * @example web
-             */
-            role: string;
-            /** @description The role's variables by name; secret ones are never stored in clear */
-            variables?: {
-                [key: string]: unknown;
-            };
-        };
         AuditEntryDto: {
             /** @example POST /api/users */
             action: string;
@@ -2486,6 +2475,11 @@ export interface components {
             task_id: string;
         };
         BulkAssignRoleDto: {
+            /**
+             * @description When the server has another role, run that role's removal tasks first (its service and configuration go), then apply the new one; the old role stays recorded when its removal fails. Without it, the new role is applied over the old one
+             * @default false
+             */
+            replace?: boolean;
             /**
              * @description A role from /api/roles/available; "" or "none" removes
              * @example web
@@ -3475,6 +3469,22 @@ export interface components {
              * @default false
              */
             force?: boolean;
+        };
+        ReplacingAssignRoleDto: {
+            /**
+             * @description When the server has another role, run that role's removal tasks first (its service and configuration go), then apply the new one; the old role stays recorded when its removal fails. Without it, the new role is applied over the old one
+             * @default false
+             */
+            replace?: boolean;
+            /**
+             * @description A role from /api/roles/available; "" or "none" removes
+             * @example web
+             */
+            role: string;
+            /** @description The role's variables by name; secret ones are never stored in clear */
+            variables?: {
+                [key: string]: unknown;
+            };
         };
         ResetPasswordDto: {
             /**
@@ -5059,7 +5069,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignRoleDto"];
+                "application/json": components["schemas"]["ReplacingAssignRoleDto"];
             };
         };
         responses: {

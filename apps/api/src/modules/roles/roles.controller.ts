@@ -17,7 +17,7 @@ import type { Page, TaskAccepted } from '../../platform/http/envelope';
 import { ApiEnvelope, ApiListEnvelope, ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
 import { SERVER_NAME } from '../servers';
 import {
-  AssignRoleDto,
+  ReplacingAssignRoleDto,
   BulkAssignRoleDto,
   DryRunDto,
   RoleDto,
@@ -65,13 +65,13 @@ export class RolesController {
   @RequirePermission('assign_roles')
   @ApiOperation({
     summary:
-      'Runs a role on a server with ansible-playbook (a task; its output is kept as a run and streamed as role_run events); the server\'s role is recorded only when the run succeeds. role "" or "none" removes the current role',
+      'Runs a role on a server with ansible-playbook (a task; its output is kept as a run and streamed as role_run events); the server\'s role is recorded only when the run succeeds. role "" or "none" removes the current role; replace: true first removes another role the server has',
   })
   @ApiTaskAccepted()
   async assign(
     @CurrentPrincipal() principal: Principal,
     @Param('server_name') name: string,
-    @Body() body: AssignRoleDto,
+    @Body() body: ReplacingAssignRoleDto,
   ): Promise<TaskAccepted> {
     return this.roles.assign(principal, serverName(name), body);
   }

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsObject,
   IsOptional,
@@ -78,7 +79,19 @@ export class AssignRoleDto {
 
 export class DryRunDto extends AssignRoleDto {}
 
-export class BulkAssignRoleDto extends AssignRoleDto {
+/** An assignment may first remove the role the server has (not for a dry run, which changes nothing). */
+export class ReplacingAssignRoleDto extends AssignRoleDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "When the server has another role, run that role's removal tasks first (its service and configuration go), then apply the new one; the old role stays recorded when its removal fails. Without it, the new role is applied over the old one",
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  replace?: boolean;
+}
+
+export class BulkAssignRoleDto extends ReplacingAssignRoleDto {
   @ApiProperty({ type: [String], minItems: 1, maxItems: 100 })
   @IsArray()
   @ArrayMinSize(1)

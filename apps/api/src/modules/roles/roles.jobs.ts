@@ -4,7 +4,10 @@ import type { JobContext, JobResult } from '../../platform/queue/job-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { RolesService } from './roles.service';
 
-/** Role runs: one item per server, ROLE_RUN_CONCURRENCY at a time. */
+/**
+ * Role runs: one item per server, ROLE_RUN_CONCURRENCY at a time; an apply that replaces first removes the
+ * server's other role, as a step of its own (a retry after a crash does not remove it twice).
+ */
 @Injectable()
 export class RolesJobs {
   constructor(
@@ -17,6 +20,10 @@ export class RolesJobs {
     const runs: Record<string, number> = {};
     await context.forEachItem(
       async (item) => {
+        if (context.payload.replace === true)
+          await item.step('remove-previous', () =>
+            this.roles.removePrevious(item.name, context.payload, context.taskId, context.createdBy),
+          );
         const outcome = await item.step('ansible', () =>
           this.roles.perform(item.name, context.payload, context.taskId, context.createdBy),
         );

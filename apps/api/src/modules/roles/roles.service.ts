@@ -107,11 +107,10 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
   async assign(
     principal: Principal,
     name: string,
-    body: { role: string; variables?: Record<string, unknown> },
+    body: { role: string; variables?: Record<string, unknown>; replace?: boolean },
   ): Promise<TaskAccepted> {
     if (isRemoval(body.role)) {
-      if (body.variables !== undefined && Object.keys(body.variables).length > 0)
-        throw new ValidationFailedError({ variables: 'not used when removing a role' });
+      notUsedByRemoval(body);
       return this.remove(principal, name);
     }
     return this.queue(principal, 'apply', [name], body);
@@ -134,11 +133,10 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
 
   async bulk(
     principal: Principal,
-    body: { server_names: string[]; role: string; variables?: Record<string, unknown> },
+    body: { server_names: string[]; role: string; variables?: Record<string, unknown>; replace?: boolean },
   ): Promise<TaskAccepted> {
     const removal = isRemoval(body.role);
-    if (removal && body.variables !== undefined && Object.keys(body.variables).length > 0)
-      throw new ValidationFailedError({ variables: 'not used when removing a role' });
+    if (removal) notUsedByRemoval(body);
     return this.queue(principal, removal ? 'remove' : 'apply', body.server_names, body, 'server_names');
   }
 
@@ -146,7 +144,7 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
     principal: Principal,
     action: RoleRunAction,
     names: readonly string[],
-    body: { role: string; variables?: Record<string, unknown> },
+    body: { role: string; variables?: Record<string, unknown>; replace?: boolean },
     field?: 'server_names',
   ): Promise<TaskAccepted> {
     const problems: Record<string, string> = {};
@@ -200,6 +198,7 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
       servers: servers.map((server) => server.name),
       variables: plain,
       secret_names: Object.keys(secret).sort(),
+      ...(action === 'apply' && body.replace === true ? { replace: true } : {}),
     };
     const task = await this.jobs.enqueue('roles.run', payload, {
       createdBy: principal.user.id,
@@ -317,6 +316,35 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
   // ---- the work -------------------------------------------------------------------------------------------
 
   /** One item of a `roles.run` task: the run on one server. */
+  /**
+   * For an apply that replaces: removes the role the server has when it is another one (its removal run kept
+   * like any other); nothing when it has none or the same. Throws when the removal fails: the apply is not run.
+   */
+  async removePrevious(
+    server: string,
+    payload: Readonly<RoleRunPayload>,
+    taskId: string,
+    createdBy: number | null,
+  ): Promise<{ run_id: number; role: string; status: string }> {
+    const current = (await this.servers.findByName(server))?.role ?? null;
+    if (
+      payload.action !== 'apply' ||
+      payload.replace !== true ||
+      current === null ||
+      current === payload.role
+    )
+      return { run_id: 0, role: current ?? '', status: 'nothing to replace' };
+    return this.execute({
+      action: 'remove',
+      role: null,
+      server,
+      plain: {},
+      secretNames: [],
+      taskId,
+      createdBy,
+    });
+  }
+
   async perform(server: string, payload: Readonly<RoleRunPayload>, taskId: string, createdBy: number | null) {
     return this.execute({
       action: payload.action,
@@ -431,7 +459,8 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
           { userId: null, broadcast: true },
         );
     }
-    await this.secrets.forget(request.taskId, request.server);
+    // The secrets wait for the apply when this was the removal before it.
+    if (request.action !== 'remove') await this.secrets.forget(request.taskId, request.server);
     await publish('succeeded', []);
     await this.history.record([request.server], {
       action: `role.${request.action}`,
@@ -480,4 +509,11 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
 
 function isRemoval(role: string): boolean {
   return role === '' || role === 'none';
+}
+
+/** A removal takes no variables and replaces nothing: a request that gives them is refused, the field named. */
+function notUsedByRemoval(body: { variables?: Record<string, unknown>; replace?: boolean }): void {
+  if (body.variables !== undefined && Object.keys(body.variables).length > 0)
+    throw new ValidationFailedError({ variables: 'not used when removing a role' });
+  if (body.replace === true) throw new ValidationFailedError({ replace: 'not used when removing a role' });
 }

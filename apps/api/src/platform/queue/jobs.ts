@@ -36,6 +36,8 @@ export interface RoleRunPayload {
   servers: string[];
   variables: Record<string, string | number | boolean | (string | number | boolean)[]>;
   secret_names: string[];
+  /** For an apply: first remove the role each server has, when it is another one. */
+  replace?: boolean;
 }
 
 /**
