@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconRefresh } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { QueryState } from '../../components/query-state';
+import { EmptyState, QueryState } from '../../components/query-state';
 import { Can, usePermission } from '../../lib/permissions';
 import { formatBytes, usedPercent } from './byte-size';
 import { DatastoreDefaultsForm } from './datastore-defaults-form';
@@ -77,14 +77,7 @@ function DatastoreRow({ row }: { row: Datastore }) {
 
 function DatastoreTable({ list }: { list: DatastoreList }) {
   const { t } = useTranslation();
-  if (list.datastores.length === 0)
-    return (
-      <Paper withBorder radius="md" p="xl">
-        <Text c="dimmed" ta="center">
-          {t('datastores.empty')}
-        </Text>
-      </Paper>
-    );
+  if (list.datastores.length === 0) return <EmptyState>{t('datastores.empty')}</EmptyState>;
   return (
     <Paper withBorder radius="md">
       <Table.ScrollContainer minWidth={860}>
