@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -8,20 +7,19 @@ import {
   Paper,
   Select,
   SimpleGrid,
-  Skeleton,
   Stack,
   Table,
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconAlertCircle, IconDownload } from '@tabler/icons-react';
+import { IconDownload } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import type { AuditListQuery } from '../../lib/query-keys';
 import { auditExportHref, auditQueryOptions, type AuditEntry } from './admin.queries';
@@ -187,65 +185,50 @@ export function AuditPage() {
         </SimpleGrid>
       </form>
 
-      {list.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('audit.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{list.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void list.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : list.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1, 2].map((row) => (
-            <Skeleton key={row} h={48} radius="md" />
-          ))}
-        </Stack>
-      ) : list.data.entries.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('audit.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <>
-          <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={900}>
-              <Table verticalSpacing="xs" highlightOnHover aria-label={t('audit.table.label')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('audit.table.at')}</Table.Th>
-                    <Table.Th>{t('audit.table.actor')}</Table.Th>
-                    <Table.Th>{t('audit.table.action')}</Table.Th>
-                    <Table.Th>{t('audit.table.target')}</Table.Th>
-                    <Table.Th>{t('audit.table.result')}</Table.Th>
-                    <Table.Th>{t('audit.table.task')}</Table.Th>
-                    <Table.Th>{t('audit.table.address')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.data.entries.map((entry) => (
-                    <EntryRow key={entry.id} entry={entry} />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Paper>
-          <Pager
-            label={t('audit.table.label')}
-            summary={t('audit.pageOf', {
-              page: String(list.data.pagination.page),
-              pages: String(list.data.pagination.pages),
-              total: String(list.data.pagination.total),
-            })}
-            page={page}
-            pages={list.data.pagination.pages}
-            onChange={setPage}
-          />
-        </>
-      )}
+      <QueryState
+        query={list}
+        errorTitle={t('audit.loadFailed')}
+        isEmpty={(data) => data.entries.length === 0}
+        empty={t('audit.empty')}
+      >
+        {(data) => (
+          <>
+            <Paper withBorder radius="md">
+              <Table.ScrollContainer minWidth={900}>
+                <Table verticalSpacing="xs" highlightOnHover aria-label={t('audit.table.label')}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('audit.table.at')}</Table.Th>
+                      <Table.Th>{t('audit.table.actor')}</Table.Th>
+                      <Table.Th>{t('audit.table.action')}</Table.Th>
+                      <Table.Th>{t('audit.table.target')}</Table.Th>
+                      <Table.Th>{t('audit.table.result')}</Table.Th>
+                      <Table.Th>{t('audit.table.task')}</Table.Th>
+                      <Table.Th>{t('audit.table.address')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.entries.map((entry) => (
+                      <EntryRow key={entry.id} entry={entry} />
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Paper>
+            <Pager
+              label={t('audit.table.label')}
+              summary={t('audit.pageOf', {
+                page: String(data.pagination.page),
+                pages: String(data.pagination.pages),
+                total: String(data.pagination.total),
+              })}
+              page={page}
+              pages={data.pagination.pages}
+              onChange={setPage}
+            />
+          </>
+        )}
+      </QueryState>
     </Stack>
   );
 }

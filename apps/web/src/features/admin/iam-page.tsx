@@ -1,10 +1,8 @@
 import {
-  Alert,
   Button,
   Checkbox,
   Paper,
   Select,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -14,10 +12,11 @@ import {
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconCheck } from '@tabler/icons-react';
+import { IconCheck } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { useCurrentUser } from '../auth/auth.queries';
 import { iamQueryOptions, useSetAccess, type AdminUser, type IamData } from './admin.queries';
 
@@ -158,65 +157,50 @@ export function IamPage() {
         </Title>
         <Text c="dimmed">{t('iam.description')}</Text>
       </div>
-      {data.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('iam.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{data.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void data.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : data.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1, 2].map((row) => (
-            <Skeleton key={row} h={48} radius="md" />
-          ))}
-        </Stack>
-      ) : data.data.users.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('iam.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={960}>
-            <Table verticalSpacing="xs" highlightOnHover stickyHeader aria-label={t('iam.table.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('iam.table.user')}</Table.Th>
-                  <Table.Th>{t('iam.table.role')}</Table.Th>
-                  {data.data.permissions.map((permission) => (
-                    <Table.Th key={permission.name} ta="center">
-                      <Tooltip label={permission.description} multiline w={240}>
-                        <Text size="xs" fw={600} tabIndex={0}>
-                          {t(`permissions.${permission.name}`)}
-                        </Text>
-                      </Tooltip>
+      <QueryState
+        query={data}
+        errorTitle={t('iam.loadFailed')}
+        isEmpty={(matrix) => matrix.users.length === 0}
+        empty={t('iam.empty')}
+      >
+        {(matrix) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={960}>
+              <Table verticalSpacing="xs" highlightOnHover stickyHeader aria-label={t('iam.table.label')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('iam.table.user')}</Table.Th>
+                    <Table.Th>{t('iam.table.role')}</Table.Th>
+                    {matrix.permissions.map((permission) => (
+                      <Table.Th key={permission.name} ta="center">
+                        <Tooltip label={permission.description} multiline w={240}>
+                          <Text size="xs" fw={600} tabIndex={0}>
+                            {t(`permissions.${permission.name}`)}
+                          </Text>
+                        </Tooltip>
+                      </Table.Th>
+                    ))}
+                    <Table.Th>
+                      <VisuallyHidden>{t('iam.table.save')}</VisuallyHidden>
                     </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {matrix.users.map((user) => (
+                    <MatrixRow
+                      key={`${user.username}:${user.role}:${user.permissions.join(',')}`}
+                      user={user}
+                      isSelf={user.username === me?.username}
+                      catalogue={matrix.permissions.map((permission) => permission.name)}
+                      roles={Object.keys(matrix.roles) as AdminUser['role'][]}
+                    />
                   ))}
-                  <Table.Th>
-                    <VisuallyHidden>{t('iam.table.save')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.data.users.map((user) => (
-                  <MatrixRow
-                    key={`${user.username}:${user.role}:${user.permissions.join(',')}`}
-                    user={user}
-                    isSelf={user.username === me?.username}
-                    catalogue={data.data.permissions.map((permission) => permission.name)}
-                    roles={Object.keys(data.data.roles) as AdminUser['role'][]}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
     </Stack>
   );
 }

@@ -1,12 +1,10 @@
 import {
   ActionIcon,
-  Alert,
   Badge,
   Button,
   Group,
   Menu,
   Paper,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -18,7 +16,6 @@ import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import {
-  IconAlertCircle,
   IconCheck,
   IconDotsVertical,
   IconKey,
@@ -31,6 +28,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import { useCurrentUser } from '../auth/auth.queries';
 import { useResetPassword, useUserAction, usersQueryOptions, type AdminUser } from './admin.queries';
@@ -221,79 +219,59 @@ export function UsersPage() {
         }}
       />
 
-      {list.isError ? (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle size={18} />}
-          title={t('adminUsers.loadFailed')}
-          role="alert"
-        >
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{list.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void list.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : list.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1, 2].map((row) => (
-            <Skeleton key={row} h={48} radius="md" />
-          ))}
-        </Stack>
-      ) : list.data.users.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('adminUsers.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <>
-          <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={420}>
-              <Table verticalSpacing="sm" highlightOnHover aria-label={t('adminUsers.table.label')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('adminUsers.table.username')}</Table.Th>
-                    <Table.Th visibleFrom="sm">{t('adminUsers.table.name')}</Table.Th>
-                    <Table.Th>{t('adminUsers.table.role')}</Table.Th>
-                    <Table.Th>{t('adminUsers.table.status')}</Table.Th>
-                    <Table.Th visibleFrom="md">{t('adminUsers.table.lastLogin')}</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>{t('adminUsers.table.actions')}</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.data.users.map((user) => (
-                    <UserRow
-                      key={user.id}
-                      user={user}
-                      isSelf={user.id === me?.id}
-                      actions={actions}
-                      onReset={() => {
-                        setResetting(user);
-                      }}
-                    />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Paper>
-          <Pager
-            label={t('adminUsers.table.label')}
-            summary={t('adminUsers.pageOf', {
-              page: String(list.data.pagination.page),
-              pages: String(list.data.pagination.pages),
-              total: String(list.data.pagination.total),
-            })}
-            page={page}
-            pages={list.data.pagination.pages}
-            onChange={setPage}
-          />
-        </>
-      )}
+      <QueryState
+        query={list}
+        errorTitle={t('adminUsers.loadFailed')}
+        isEmpty={(data) => data.users.length === 0}
+        empty={t('adminUsers.empty')}
+      >
+        {(data) => (
+          <>
+            <Paper withBorder radius="md">
+              <Table.ScrollContainer minWidth={420}>
+                <Table verticalSpacing="sm" highlightOnHover aria-label={t('adminUsers.table.label')}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('adminUsers.table.username')}</Table.Th>
+                      <Table.Th visibleFrom="sm">{t('adminUsers.table.name')}</Table.Th>
+                      <Table.Th>{t('adminUsers.table.role')}</Table.Th>
+                      <Table.Th>{t('adminUsers.table.status')}</Table.Th>
+                      <Table.Th visibleFrom="md">{t('adminUsers.table.lastLogin')}</Table.Th>
+                      <Table.Th>
+                        <VisuallyHidden>{t('adminUsers.table.actions')}</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.users.map((user) => (
+                      <UserRow
+                        key={user.id}
+                        user={user}
+                        isSelf={user.id === me?.id}
+                        actions={actions}
+                        onReset={() => {
+                          setResetting(user);
+                        }}
+                      />
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Paper>
+            <Pager
+              label={t('adminUsers.table.label')}
+              summary={t('adminUsers.pageOf', {
+                page: String(data.pagination.page),
+                pages: String(data.pagination.pages),
+                total: String(data.pagination.total),
+              })}
+              page={page}
+              pages={data.pagination.pages}
+              onChange={setPage}
+            />
+          </>
+        )}
+      </QueryState>
 
       {creating ? (
         <UserForm

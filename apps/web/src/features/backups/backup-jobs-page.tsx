@@ -26,20 +26,13 @@ import {
 import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import {
-  IconAlertCircle,
-  IconArchive,
-  IconCheck,
-  IconPencil,
-  IconPlayerPlay,
-  IconPlus,
-  IconTrash,
-} from '@tabler/icons-react';
+import { IconArchive, IconCheck, IconPencil, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { TFunction } from 'i18next';
+import { QueryState } from '../../components/query-state';
 import { ApiError } from '../../lib/api';
 import { Can, usePermission } from '../../lib/permissions';
 import { datastoresQueryOptions } from '../datastores/datastores.queries';
@@ -569,66 +562,48 @@ export function BackupJobsPage() {
         </Group>
       </Group>
 
-      {jobs.isError ? (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle size={18} />}
-          title={t('backupJobs.loadFailed')}
-          role="alert"
-        >
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{jobs.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void jobs.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : jobs.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1].map((row) => (
-            <Skeleton key={row} h={56} radius="md" />
-          ))}
-        </Stack>
-      ) : jobs.data.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('backupJobs.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={980}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label={t('backupJobs.table.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('backupJobs.table.schedule')}</Table.Th>
-                  <Table.Th>{t('backupJobs.table.selection')}</Table.Th>
-                  <Table.Th>{t('backupJobs.table.storage')}</Table.Th>
-                  <Table.Th>{t('backupJobs.table.retention')}</Table.Th>
-                  <Table.Th>{t('backupJobs.table.nextRun')}</Table.Th>
-                  <Table.Th>{t('backupJobs.table.lastRun')}</Table.Th>
-                  <Table.Th>{t('backupJobs.table.enabled')}</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>{t('backupJobs.table.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {jobs.data.map((job) => (
-                  <JobRow
-                    key={job.id}
-                    job={job}
-                    onEdit={() => {
-                      setEditing(job);
-                    }}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <QueryState
+        query={jobs}
+        errorTitle={t('backupJobs.loadFailed')}
+        rows={2}
+        rowHeight={56}
+        isEmpty={(data) => data.length === 0}
+        empty={t('backupJobs.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={980}>
+              <Table verticalSpacing="sm" highlightOnHover aria-label={t('backupJobs.table.label')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('backupJobs.table.schedule')}</Table.Th>
+                    <Table.Th>{t('backupJobs.table.selection')}</Table.Th>
+                    <Table.Th>{t('backupJobs.table.storage')}</Table.Th>
+                    <Table.Th>{t('backupJobs.table.retention')}</Table.Th>
+                    <Table.Th>{t('backupJobs.table.nextRun')}</Table.Th>
+                    <Table.Th>{t('backupJobs.table.lastRun')}</Table.Th>
+                    <Table.Th>{t('backupJobs.table.enabled')}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t('backupJobs.table.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((job) => (
+                    <JobRow
+                      key={job.id}
+                      job={job}
+                      onEdit={() => {
+                        setEditing(job);
+                      }}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
 
       <NotCovered />
 

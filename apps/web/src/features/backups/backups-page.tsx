@@ -1,22 +1,11 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Paper,
-  Select,
-  Skeleton,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconAlertCircle, IconCalendarTime, IconDeviceFloppy } from '@tabler/icons-react';
+import { IconCalendarTime, IconDeviceFloppy } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { Can } from '../../lib/permissions';
 import { formatBytes } from '../servers/server-format';
 import { serverListQueryOptions } from '../servers/servers.queries';
@@ -117,33 +106,18 @@ export function BackupsPage() {
         ) : null}
       </Group>
 
-      {overview.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('backups.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{overview.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void overview.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : overview.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1, 2].map((row) => (
-            <Skeleton key={row} h={48} radius="md" />
-          ))}
-        </Stack>
-      ) : shown.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('backups.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <BackupTable backups={shown} />
-        </Paper>
-      )}
+      <QueryState
+        query={overview}
+        errorTitle={t('backups.loadFailed')}
+        isEmpty={() => shown.length === 0}
+        empty={t('backups.empty')}
+      >
+        {() => (
+          <Paper withBorder radius="md">
+            <BackupTable backups={shown} />
+          </Paper>
+        )}
+      </QueryState>
 
       {running ? (
         <RunBackupModal

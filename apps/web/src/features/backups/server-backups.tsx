@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { IconAlertCircle, IconDeviceFloppy } from '@tabler/icons-react';
+import { Button, Group, Paper, Stack, Title } from '@mantine/core';
+import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { Can } from '../../lib/permissions';
 import { BackupTable, RunBackupModal } from './backup-table';
 import { serverBackupsQueryOptions } from './backups.queries';
@@ -29,28 +30,20 @@ export function ServerBackups({ name }: { name: string }) {
           </Button>
         </Can>
       </Group>
-      {backups.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('backups.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{backups.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void backups.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : backups.isPending ? (
-        <Skeleton h={80} radius="md" aria-busy="true" />
-      ) : backups.data.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('backups.server.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <BackupTable backups={backups.data} showServer={false} />
-        </Paper>
-      )}
+      <QueryState
+        query={backups}
+        errorTitle={t('backups.loadFailed')}
+        rows={1}
+        rowHeight={80}
+        isEmpty={(data) => data.length === 0}
+        empty={t('backups.server.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <BackupTable backups={data} showServer={false} />
+          </Paper>
+        )}
+      </QueryState>
       {running ? (
         <RunBackupModal
           server={name}

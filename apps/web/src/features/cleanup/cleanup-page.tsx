@@ -1,18 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { IconAlertCircle, IconTrash } from '@tabler/icons-react';
@@ -20,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import { usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
@@ -105,109 +92,98 @@ export function CleanupPage() {
           </Button>
         </Group>
       ) : null}
-      {list.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('cleanup.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{list.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void list.refetch()}>
-              {t('cleanup.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : list.isPending ? (
-        <Stack aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          <Skeleton h={120} radius="md" />
-        </Stack>
-      ) : candidates.length === 0 ? (
-        <Paper withBorder p="xl" radius="md">
-          <Text c="dimmed" ta="center">
-            {t('cleanup.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                {canClean ? (
-                  <Table.Th w={40}>
-                    <Checkbox
-                      aria-label={t('cleanup.selectAll')}
-                      checked={selected.size === candidates.length}
-                      indeterminate={selected.size > 0 && selected.size < candidates.length}
-                      onChange={() => {
-                        setSelected(
-                          selected.size === candidates.length
-                            ? new Set()
-                            : new Set(candidates.map((c) => c.server_name)),
-                        );
-                      }}
-                    />
-                  </Table.Th>
-                ) : null}
-                <Table.Th>{t('cleanup.columns.name')}</Table.Th>
-                <Table.Th>{t('cleanup.columns.kind')}</Table.Th>
-                <Table.Th>{t('cleanup.columns.vm')}</Table.Th>
-                <Table.Th>{t('cleanup.columns.error')}</Table.Th>
-                <Table.Th>{t('cleanup.columns.since')}</Table.Th>
-                {canClean ? <Table.Th /> : null}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {candidates.map((candidate) => (
-                <Table.Tr
-                  key={`${candidate.kind}:${candidate.server_name}`}
-                  data-testid={`candidate-${candidate.server_name}`}
-                >
+      <QueryState
+        query={list}
+        errorTitle={t('cleanup.loadFailed')}
+        rows={1}
+        rowHeight={120}
+        isEmpty={() => candidates.length === 0}
+        empty={t('cleanup.empty')}
+      >
+        {() => (
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
                   {canClean ? (
-                    <Table.Td>
+                    <Table.Th w={40}>
                       <Checkbox
-                        aria-label={t('cleanup.select', { name: candidate.server_name })}
-                        checked={selected.has(candidate.server_name)}
+                        aria-label={t('cleanup.selectAll')}
+                        checked={selected.size === candidates.length}
+                        indeterminate={selected.size > 0 && selected.size < candidates.length}
                         onChange={() => {
-                          toggle(candidate.server_name);
+                          setSelected(
+                            selected.size === candidates.length
+                              ? new Set()
+                              : new Set(candidates.map((c) => c.server_name)),
+                          );
                         }}
                       />
-                    </Table.Td>
+                    </Table.Th>
                   ) : null}
-                  <Table.Td>
-                    <Text fw={500}>{candidate.server_name}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={KIND_COLOR[candidate.kind]} variant="light">
-                      {t(`cleanup.kinds.${candidate.kind}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {candidate.vmid !== null ? `${String(candidate.vmid)} · ${candidate.node ?? '—'}` : '—'}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                      {candidate.error ?? '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{candidate.since ? formatDateTime(candidate.since) : '—'}</Table.Td>
-                  {canClean ? (
-                    <Table.Td>
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
-                        onClick={() => {
-                          confirm([candidate.server_name]);
-                        }}
-                      >
-                        {t('cleanup.clean')}
-                      </Button>
-                    </Table.Td>
-                  ) : null}
+                  <Table.Th>{t('cleanup.columns.name')}</Table.Th>
+                  <Table.Th>{t('cleanup.columns.kind')}</Table.Th>
+                  <Table.Th>{t('cleanup.columns.vm')}</Table.Th>
+                  <Table.Th>{t('cleanup.columns.error')}</Table.Th>
+                  <Table.Th>{t('cleanup.columns.since')}</Table.Th>
+                  {canClean ? <Table.Th /> : null}
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {candidates.map((candidate) => (
+                  <Table.Tr
+                    key={`${candidate.kind}:${candidate.server_name}`}
+                    data-testid={`candidate-${candidate.server_name}`}
+                  >
+                    {canClean ? (
+                      <Table.Td>
+                        <Checkbox
+                          aria-label={t('cleanup.select', { name: candidate.server_name })}
+                          checked={selected.has(candidate.server_name)}
+                          onChange={() => {
+                            toggle(candidate.server_name);
+                          }}
+                        />
+                      </Table.Td>
+                    ) : null}
+                    <Table.Td>
+                      <Text fw={500}>{candidate.server_name}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={KIND_COLOR[candidate.kind]} variant="light">
+                        {t(`cleanup.kinds.${candidate.kind}`)}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {candidate.vmid !== null ? `${String(candidate.vmid)} · ${candidate.node ?? '—'}` : '—'}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" style={{ wordBreak: 'break-word' }}>
+                        {candidate.error ?? '—'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{candidate.since ? formatDateTime(candidate.since) : '—'}</Table.Td>
+                    {canClean ? (
+                      <Table.Td>
+                        <Button
+                          size="xs"
+                          color="red"
+                          variant="light"
+                          onClick={() => {
+                            confirm([candidate.server_name]);
+                          }}
+                        >
+                          {t('cleanup.clean')}
+                        </Button>
+                      </Table.Td>
+                    ) : null}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryState>
     </Stack>
   );
 }

@@ -6,7 +6,6 @@ const en = {
     description:
       'What failed creations, stalled ones and vanished VMs left behind. Cleaning removes only what Proxdeck made.',
     loadFailed: 'The list could not be loaded.',
-    retry: 'Try again',
     empty: 'Nothing to clean up.',
     select: 'Select {{name}}',
     selectAll: 'Select all',
@@ -36,7 +35,6 @@ const ko: Texts<typeof en> = {
     title: '정리',
     description: '실패한 생성, 멈춘 생성, 사라진 VM이 남긴 것입니다. 정리는 Proxdeck이 만든 것만 지웁니다.',
     loadFailed: '목록을 불러오지 못했습니다.',
-    retry: '다시 시도',
     empty: '정리할 것이 없습니다.',
     select: '{{name}} 선택',
     selectAll: '모두 선택',

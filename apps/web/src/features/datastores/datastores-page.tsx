@@ -1,22 +1,10 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  Progress,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Badge, Button, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconCheck, IconRefresh } from '@tabler/icons-react';
+import { IconCheck, IconRefresh } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { EmptyState, QueryState } from '../../components/query-state';
 import { Can, usePermission } from '../../lib/permissions';
 import { formatBytes, usedPercent } from './byte-size';
 import { DatastoreDefaultsForm } from './datastore-defaults-form';
@@ -89,14 +77,7 @@ function DatastoreRow({ row }: { row: Datastore }) {
 
 function DatastoreTable({ list }: { list: DatastoreList }) {
   const { t } = useTranslation();
-  if (list.datastores.length === 0)
-    return (
-      <Paper withBorder radius="md" p="xl">
-        <Text c="dimmed" ta="center">
-          {t('datastores.empty')}
-        </Text>
-      </Paper>
-    );
+  if (list.datastores.length === 0) return <EmptyState>{t('datastores.empty')}</EmptyState>;
   return (
     <Paper withBorder radius="md">
       <Table.ScrollContainer minWidth={860}>
@@ -177,43 +158,24 @@ export function DatastoresPage() {
         </Can>
       </Group>
 
-      {list.isError ? (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle size={18} />}
-          title={t('datastores.loadFailed')}
-          role="alert"
-        >
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{list.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void list.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : list.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1, 2].map((row) => (
-            <Skeleton key={row} h={48} radius="md" />
-          ))}
-        </Stack>
-      ) : (
-        <>
-          <DatastoreTable list={list.data} />
-          {canChooseDefaults ? (
-            <DatastoreDefaultsForm list={list.data} />
-          ) : (
-            <Text size="sm">
-              {t('datastores.defaults.title')}:{' '}
-              {t('datastores.defaults.current', {
-                hdd: list.data.default_hdd ?? t('datastores.defaults.unset'),
-                ssd: list.data.default_ssd ?? t('datastores.defaults.unset'),
-              })}
-            </Text>
-          )}
-        </>
-      )}
+      <QueryState query={list} errorTitle={t('datastores.loadFailed')}>
+        {(data) => (
+          <>
+            <DatastoreTable list={data} />
+            {canChooseDefaults ? (
+              <DatastoreDefaultsForm list={data} />
+            ) : (
+              <Text size="sm">
+                {t('datastores.defaults.title')}:{' '}
+                {t('datastores.defaults.current', {
+                  hdd: data.default_hdd ?? t('datastores.defaults.unset'),
+                  ssd: data.default_ssd ?? t('datastores.defaults.unset'),
+                })}
+              </Text>
+            )}
+          </>
+        )}
+      </QueryState>
     </Stack>
   );
 }

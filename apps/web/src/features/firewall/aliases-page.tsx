@@ -17,9 +17,10 @@ import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { ApiError } from '../../lib/api';
 import { Can, usePermission } from '../../lib/permissions';
-import { FirewallHeader, ListState, notifyDone, notifyFailed } from './firewall-shared';
+import { FirewallHeader, notifyDone, notifyFailed } from './firewall-shared';
 import { aliasesQueryOptions, useDeleteAlias, useSaveAlias, type Alias } from './firewall.queries';
 
 function AliasForm({ alias, onClose }: { alias: Alias | null; onClose: () => void }) {
@@ -152,64 +153,72 @@ export function AliasesPage() {
           </Can>
         }
       />
-      <ListState query={aliases} empty={t('firewall.aliases.empty')} isEmpty={aliases.data?.length === 0}>
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={480}>
-            <Table verticalSpacing="sm" aria-label={t('firewall.tabs.aliases')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('firewall.aliases.name')}</Table.Th>
-                  <Table.Th>{t('firewall.aliases.cidr')}</Table.Th>
-                  <Table.Th>{t('firewall.aliases.comment')}</Table.Th>
-                  {canEdit ? (
-                    <Table.Th>
-                      <VisuallyHidden>{t('firewall.group.columns.actions')}</VisuallyHidden>
-                    </Table.Th>
-                  ) : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(aliases.data ?? []).map((alias) => (
-                  <Table.Tr key={alias.name}>
-                    <Table.Th scope="row">{alias.name}</Table.Th>
-                    <Table.Td>{alias.cidr}</Table.Td>
-                    <Table.Td>{alias.comment ?? ''}</Table.Td>
+      <QueryState
+        query={aliases}
+        errorMessage={(error) => t('firewall.loadFailed', { error: error.message })}
+        rows={2}
+        isEmpty={(data) => data.length === 0}
+        empty={t('firewall.aliases.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={480}>
+              <Table verticalSpacing="sm" aria-label={t('firewall.tabs.aliases')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('firewall.aliases.name')}</Table.Th>
+                    <Table.Th>{t('firewall.aliases.cidr')}</Table.Th>
+                    <Table.Th>{t('firewall.aliases.comment')}</Table.Th>
                     {canEdit ? (
-                      <Table.Td>
-                        <Group gap={2} wrap="nowrap">
-                          <Tooltip label={t('firewall.aliases.edit', { name: alias.name })}>
-                            <ActionIcon
-                              variant="subtle"
-                              aria-label={t('firewall.aliases.edit', { name: alias.name })}
-                              onClick={() => {
-                                setDialog(alias);
-                              }}
-                            >
-                              <IconPencil size={16} />
-                            </ActionIcon>
-                          </Tooltip>
-                          <Tooltip label={t('firewall.aliases.delete', { name: alias.name })}>
-                            <ActionIcon
-                              variant="subtle"
-                              color="red"
-                              aria-label={t('firewall.aliases.delete', { name: alias.name })}
-                              onClick={() => {
-                                confirmDelete(alias);
-                              }}
-                            >
-                              <IconTrash size={16} />
-                            </ActionIcon>
-                          </Tooltip>
-                        </Group>
-                      </Table.Td>
+                      <Table.Th>
+                        <VisuallyHidden>{t('firewall.group.columns.actions')}</VisuallyHidden>
+                      </Table.Th>
                     ) : null}
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      </ListState>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((alias) => (
+                    <Table.Tr key={alias.name}>
+                      <Table.Th scope="row">{alias.name}</Table.Th>
+                      <Table.Td>{alias.cidr}</Table.Td>
+                      <Table.Td>{alias.comment ?? ''}</Table.Td>
+                      {canEdit ? (
+                        <Table.Td>
+                          <Group gap={2} wrap="nowrap">
+                            <Tooltip label={t('firewall.aliases.edit', { name: alias.name })}>
+                              <ActionIcon
+                                variant="subtle"
+                                aria-label={t('firewall.aliases.edit', { name: alias.name })}
+                                onClick={() => {
+                                  setDialog(alias);
+                                }}
+                              >
+                                <IconPencil size={16} />
+                              </ActionIcon>
+                            </Tooltip>
+                            <Tooltip label={t('firewall.aliases.delete', { name: alias.name })}>
+                              <ActionIcon
+                                variant="subtle"
+                                color="red"
+                                aria-label={t('firewall.aliases.delete', { name: alias.name })}
+                                onClick={() => {
+                                  confirmDelete(alias);
+                                }}
+                              >
+                                <IconTrash size={16} />
+                              </ActionIcon>
+                            </Tooltip>
+                          </Group>
+                        </Table.Td>
+                      ) : null}
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
       {dialog !== null ? (
         <AliasForm
           alias={dialog === 'new' ? null : dialog}

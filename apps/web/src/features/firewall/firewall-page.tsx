@@ -5,9 +5,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { ApiError } from '../../lib/api';
 import { Can } from '../../lib/permissions';
-import { FirewallHeader, ListState, notifyDone } from './firewall-shared';
+import { FirewallHeader, notifyDone } from './firewall-shared';
 import { groupsQueryOptions, useSaveGroup } from './firewall.queries';
 
 /** Creating a group: the server's messages land on their fields. */
@@ -103,38 +104,46 @@ export function FirewallPage() {
           </Can>
         }
       />
-      <ListState query={groups} empty={t('firewall.groups.empty')} isEmpty={groups.data?.length === 0}>
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={560}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label={t('firewall.groups.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('firewall.groups.name')}</Table.Th>
-                  <Table.Th>{t('firewall.groups.comment')}</Table.Th>
-                  <Table.Th>{t('firewall.groups.rules')}</Table.Th>
-                  <Table.Th>{t('firewall.groups.servers')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(groups.data ?? []).map((group) => (
-                  <Table.Tr key={group.name}>
-                    <Table.Th scope="row">
-                      <Anchor component={Link} to={`/firewall/groups/${encodeURIComponent(group.name)}`}>
-                        {group.name}
-                      </Anchor>
-                    </Table.Th>
-                    <Table.Td>{group.comment ?? ''}</Table.Td>
-                    <Table.Td>{group.rules_count}</Table.Td>
-                    <Table.Td>
-                      {group.servers.length > 0 ? group.servers.join(', ') : t('firewall.groups.none')}
-                    </Table.Td>
+      <QueryState
+        query={groups}
+        errorMessage={(error) => t('firewall.loadFailed', { error: error.message })}
+        rows={2}
+        isEmpty={(data) => data.length === 0}
+        empty={t('firewall.groups.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={560}>
+              <Table verticalSpacing="sm" highlightOnHover aria-label={t('firewall.groups.label')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('firewall.groups.name')}</Table.Th>
+                    <Table.Th>{t('firewall.groups.comment')}</Table.Th>
+                    <Table.Th>{t('firewall.groups.rules')}</Table.Th>
+                    <Table.Th>{t('firewall.groups.servers')}</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      </ListState>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((group) => (
+                    <Table.Tr key={group.name}>
+                      <Table.Th scope="row">
+                        <Anchor component={Link} to={`/firewall/groups/${encodeURIComponent(group.name)}`}>
+                          {group.name}
+                        </Anchor>
+                      </Table.Th>
+                      <Table.Td>{group.comment ?? ''}</Table.Td>
+                      <Table.Td>{group.rules_count}</Table.Td>
+                      <Table.Td>
+                        {group.servers.length > 0 ? group.servers.join(', ') : t('firewall.groups.none')}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
       {creating ? (
         <CreateGroup
           onClose={() => {

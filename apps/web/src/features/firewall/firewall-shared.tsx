@@ -1,17 +1,6 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Paper,
-  Skeleton,
-  Stack,
-  Tabs,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconCheck } from '@tabler/icons-react';
+import { IconCheck } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -54,49 +43,6 @@ export function FirewallHeader({ action }: { action?: ReactNode }) {
       </Tabs>
     </Stack>
   );
-}
-
-/** Loading, error and empty states around a list. */
-export function ListState({
-  query,
-  empty,
-  isEmpty,
-  children,
-}: {
-  query: { isPending: boolean; isError: boolean; error: Error | null; refetch: () => unknown };
-  empty: string;
-  isEmpty: boolean;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  if (query.isError)
-    return (
-      <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
-        <Stack gap="xs" align="flex-start">
-          <Text size="sm">{t('firewall.loadFailed', { error: query.error?.message ?? '' })}</Text>
-          <Button size="xs" variant="light" color="red" onClick={() => void query.refetch()}>
-            {t('common.retry')}
-          </Button>
-        </Stack>
-      </Alert>
-    );
-  if (query.isPending)
-    return (
-      <Stack gap="sm" aria-busy="true">
-        <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-        <Skeleton h={48} radius="md" />
-        <Skeleton h={48} radius="md" />
-      </Stack>
-    );
-  if (isEmpty)
-    return (
-      <Paper withBorder radius="md" p="xl">
-        <Text c="dimmed" ta="center">
-          {empty}
-        </Text>
-      </Paper>
-    );
-  return <>{children}</>;
 }
 
 export function notifyDone(message: string): void {

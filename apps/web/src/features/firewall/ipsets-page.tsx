@@ -19,9 +19,10 @@ import { IconPlus, IconTrash, IconX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { ApiError } from '../../lib/api';
 import { Can, usePermission } from '../../lib/permissions';
-import { FirewallHeader, ListState, notifyDone, notifyFailed } from './firewall-shared';
+import { FirewallHeader, notifyDone, notifyFailed } from './firewall-shared';
 import {
   ipsetsQueryOptions,
   useAddIpsetEntry,
@@ -257,13 +258,21 @@ export function IpsetsPage() {
           </Can>
         }
       />
-      <ListState query={sets} empty={t('firewall.ipsets.empty')} isEmpty={sets.data?.length === 0}>
-        <SimpleGrid cols={{ base: 1, md: 2 }}>
-          {(sets.data ?? []).map((set) => (
-            <IpsetCard key={set.name} set={set} />
-          ))}
-        </SimpleGrid>
-      </ListState>
+      <QueryState
+        query={sets}
+        errorMessage={(error) => t('firewall.loadFailed', { error: error.message })}
+        rows={2}
+        isEmpty={(data) => data.length === 0}
+        empty={t('firewall.ipsets.empty')}
+      >
+        {(data) => (
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            {data.map((set) => (
+              <IpsetCard key={set.name} set={set} />
+            ))}
+          </SimpleGrid>
+        )}
+      </QueryState>
       {creating ? (
         <CreateIpset
           onClose={() => {

@@ -1,7 +1,7 @@
-import { Alert, Button, Group, Modal, Skeleton, Stack, Table, Text } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { ipPoolQueryOptions, type IpPool } from './ip-pools.queries';
 
 /** The addresses held in one pool, and by whom, in a modal. */
@@ -11,46 +11,34 @@ export function IpPoolAddresses({ pool, onClose }: { pool: IpPool; onClose: () =
   return (
     <Modal opened onClose={onClose} size="lg" title={t('ipPools.addressesOf', { cidr: pool.cidr })}>
       <Stack gap="md">
-        {detail.isError ? (
-          <Alert
-            color="red"
-            icon={<IconAlertCircle size={18} />}
-            title={t('ipPools.allocations.loadFailed')}
-            role="alert"
-          >
-            <Stack gap="xs" align="flex-start">
-              <Text size="sm">{detail.error.message}</Text>
-              <Button size="xs" variant="light" color="red" onClick={() => void detail.refetch()}>
-                {t('common.retry')}
-              </Button>
-            </Stack>
-          </Alert>
-        ) : detail.isPending ? (
-          <Skeleton h={96} radius="md" aria-busy="true" aria-label={t('common.loading')} />
-        ) : detail.data.allocations.length === 0 ? (
-          <Text c="dimmed">{t('ipPools.allocations.empty')}</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={360}>
-            <Table aria-label={t('ipPools.allocations.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('ipPools.allocations.address')}</Table.Th>
-                  <Table.Th>{t('ipPools.allocations.owner')}</Table.Th>
-                  <Table.Th>{t('ipPools.allocations.nic')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {detail.data.allocations.map((allocation) => (
-                  <Table.Tr key={allocation.address}>
-                    <Table.Td>{allocation.address}</Table.Td>
-                    <Table.Td>{allocation.owner}</Table.Td>
-                    <Table.Td>{`net${String(allocation.nic)}`}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <QueryState query={detail} errorTitle={t('ipPools.allocations.loadFailed')} rows={1} rowHeight={96}>
+          {({ allocations }) =>
+            allocations.length === 0 ? (
+              <Text c="dimmed">{t('ipPools.allocations.empty')}</Text>
+            ) : (
+              <Table.ScrollContainer minWidth={360}>
+                <Table aria-label={t('ipPools.allocations.label')}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('ipPools.allocations.address')}</Table.Th>
+                      <Table.Th>{t('ipPools.allocations.owner')}</Table.Th>
+                      <Table.Th>{t('ipPools.allocations.nic')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {allocations.map((allocation) => (
+                      <Table.Tr key={allocation.address}>
+                        <Table.Td>{allocation.address}</Table.Td>
+                        <Table.Td>{allocation.owner}</Table.Td>
+                        <Table.Td>{`net${String(allocation.nic)}`}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryState>
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('ipPools.allocations.close')}

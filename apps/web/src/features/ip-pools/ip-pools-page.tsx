@@ -1,11 +1,9 @@
 import {
   ActionIcon,
-  Alert,
   Button,
   Group,
   Paper,
   Progress,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -16,10 +14,11 @@ import {
 import { useDocumentTitle } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconCheck, IconList, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconCheck, IconList, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { IpPoolAddresses } from './ip-pool-addresses';
 import { IpPoolForm } from './ip-pool-form';
 import { ipPoolsQueryOptions, useDeleteIpPool, type IpPool } from './ip-pools.queries';
@@ -185,66 +184,53 @@ export function IpPoolsPage() {
         </Button>
       </Group>
 
-      {pools.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('ipPools.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{pools.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void pools.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : pools.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1].map((row) => (
-            <Skeleton key={row} h={56} radius="md" />
-          ))}
-        </Stack>
-      ) : pools.data.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('ipPools.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={900}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label={t('ipPools.table.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('ipPools.table.bridge')}</Table.Th>
-                  <Table.Th>{t('ipPools.table.network')}</Table.Th>
-                  <Table.Th>{t('ipPools.table.gateway')}</Table.Th>
-                  <Table.Th>{t('ipPools.table.range')}</Table.Th>
-                  <Table.Th>{t('ipPools.table.dns')}</Table.Th>
-                  <Table.Th>{t('ipPools.table.usage')}</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>{t('ipPools.table.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {pools.data.map((pool) => (
-                  <PoolRow
-                    key={pool.id}
-                    pool={pool}
-                    onAddresses={() => {
-                      setDialog({ kind: 'addresses', pool });
-                    }}
-                    onEdit={() => {
-                      setDialog({ kind: 'edit', pool });
-                    }}
-                    onDelete={() => {
-                      confirmDelete(pool);
-                    }}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <QueryState
+        query={pools}
+        errorTitle={t('ipPools.loadFailed')}
+        rows={2}
+        rowHeight={56}
+        isEmpty={(data) => data.length === 0}
+        empty={t('ipPools.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={900}>
+              <Table verticalSpacing="sm" highlightOnHover aria-label={t('ipPools.table.label')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('ipPools.table.bridge')}</Table.Th>
+                    <Table.Th>{t('ipPools.table.network')}</Table.Th>
+                    <Table.Th>{t('ipPools.table.gateway')}</Table.Th>
+                    <Table.Th>{t('ipPools.table.range')}</Table.Th>
+                    <Table.Th>{t('ipPools.table.dns')}</Table.Th>
+                    <Table.Th>{t('ipPools.table.usage')}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t('ipPools.table.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((pool) => (
+                    <PoolRow
+                      key={pool.id}
+                      pool={pool}
+                      onAddresses={() => {
+                        setDialog({ kind: 'addresses', pool });
+                      }}
+                      onEdit={() => {
+                        setDialog({ kind: 'edit', pool });
+                      }}
+                      onDelete={() => {
+                        confirmDelete(pool);
+                      }}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
 
       {dialog?.kind === 'create' ? <IpPoolForm pool={null} onClose={close} /> : null}
       {dialog?.kind === 'edit' ? <IpPoolForm pool={dialog.pool} onClose={close} /> : null}

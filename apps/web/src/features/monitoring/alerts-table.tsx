@@ -1,14 +1,14 @@
-import { Alert as Callout, Anchor, Badge, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Alert as Callout, Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { IconAlertCircle, IconCheck, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { EmptyState, LoadError, LoadingRows } from '../../components/query-state';
 import { SectionHeading } from '../../components/section-heading';
 import { formatDateTime } from '../../lib/i18n';
 import { usePermission } from '../../lib/permissions';
-import { LoadError, Loading } from './monitoring-states';
 import { alertsQueryOptions, useAcknowledgeAlert, useClearAlerts, type Alert } from './monitoring.queries';
 
 const LEVEL_COLOR: Record<Alert['level'], string> = { warning: 'yellow', critical: 'red' };
@@ -62,7 +62,7 @@ export function AlertsTable() {
     return (
       <Stack gap="sm">
         {heading}
-        <Loading />
+        <LoadingRows rows={1} height={120} />
       </Stack>
     );
   }
@@ -126,11 +126,7 @@ export function AlertsTable() {
         </Callout>
       ) : null}
       {alerts.length === 0 ? (
-        <Paper withBorder p="xl" radius="md">
-          <Text c="dimmed" ta="center">
-            {t('monitoring.alerts.empty')}
-          </Text>
-        </Paper>
+        <EmptyState>{t('monitoring.alerts.empty')}</EmptyState>
       ) : (
         <Table.ScrollContainer minWidth={820}>
           <Table striped highlightOnHover aria-labelledby="alerts-title">

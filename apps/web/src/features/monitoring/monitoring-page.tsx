@@ -4,10 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import { IconExternalLink, IconSettings } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { LoadError, LoadingRows } from '../../components/query-state';
 import { Can } from '../../lib/permissions';
 import { formatDateTime } from '../../lib/i18n';
 import { AlertsTable } from './alerts-table';
-import { LoadError, Loading } from './monitoring-states';
 import { grafanaDashboardQueryOptions, monitoringSummaryQueryOptions } from './monitoring.queries';
 import { ProblemServers } from './problem-servers';
 import { ServerMetrics } from './server-metrics';
@@ -89,7 +89,7 @@ function SummaryCounts() {
         onRetry={() => void summary.refetch()}
       />
     );
-  if (summary.isPending) return <Loading height={80} />;
+  if (summary.isPending) return <LoadingRows rows={1} height={80} />;
   const data = summary.data;
   const counts: [SummaryKey, number][] = [
     ['total', data.total_servers],

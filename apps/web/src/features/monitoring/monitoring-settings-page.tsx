@@ -18,8 +18,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { LoadError, LoadingRows } from '../../components/query-state';
 import { ApiError } from '../../lib/api';
-import { LoadError, Loading } from './monitoring-states';
 import {
   configPageQueryOptions,
   useUpdateMonitoringConfig,
@@ -74,7 +74,7 @@ export function MonitoringSettingsPage() {
           onRetry={() => void page.refetch()}
         />
       ) : page.isPending ? (
-        <Loading height={400} />
+        <LoadingRows rows={1} height={400} />
       ) : (
         // Keyed by the values, so that a saved change starts the form afresh from what the server now holds.
         <SettingsForm key={JSON.stringify(page.data.fields.map((f) => f.value))} fields={page.data.fields} />

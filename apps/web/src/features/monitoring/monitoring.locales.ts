@@ -15,7 +15,6 @@ const en = {
       updated: 'Updated {{time}}',
     },
     loadFailed: 'The monitoring data could not be loaded.',
-    retry: 'Try again',
     alerts: {
       title: 'Alerts',
       description: 'Active alerts first, then acknowledged and resolved ones.',
@@ -163,7 +162,6 @@ const ko: Texts<typeof en> = {
       updated: '{{time}} 갱신',
     },
     loadFailed: '모니터링 정보를 불러오지 못했습니다.',
-    retry: '다시 시도',
     alerts: {
       title: '알림',
       description: '활성 알림을 먼저, 그다음 확인했거나 해결된 알림을 보여 줍니다.',

@@ -16,8 +16,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { LoadError, LoadingRows } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
-import { LoadError, Loading } from './monitoring-states';
 import {
   grafanaEmbedQueryOptions,
   metricsQueryOptions,
@@ -196,7 +196,7 @@ export function ServerCharts({ name }: { name: string }) {
             onRetry={() => void rrd.refetch()}
           />
         ) : rrd.isPending ? (
-          <Loading height={200} />
+          <LoadingRows rows={1} height={200} />
         ) : (
           <SimpleGrid cols={{ base: 1, lg: 3 }}>
             <MetricChart
@@ -233,7 +233,7 @@ export function ServerCharts({ name }: { name: string }) {
           {t('monitoring.charts.nodeExporter')}
         </Title>
         {config.isPending ? (
-          <Loading height={60} />
+          <LoadingRows rows={1} height={60} />
         ) : !prometheus ? (
           <Alert color="gray" icon={<IconInfoCircle size={18} />}>
             {t('monitoring.charts.prometheusOff')}
@@ -245,7 +245,7 @@ export function ServerCharts({ name }: { name: string }) {
             onRetry={() => void nodeExporter.refetch()}
           />
         ) : nodeExporter.isPending ? (
-          <Loading height={200} />
+          <LoadingRows rows={1} height={200} />
         ) : (
           <>
             {nodeExporter.data.node_exporter_target ? (
@@ -319,7 +319,7 @@ function GrafanaEmbed({ name, from }: { name: string; from: string }) {
           onRetry={() => void embed.refetch()}
         />
       ) : embed.isPending ? (
-        <Loading height={300} />
+        <LoadingRows rows={1} height={300} />
       ) : (
         <iframe
           src={embed.data.embed_url}

@@ -2,9 +2,9 @@ import { Group, Paper, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError, LoadingRows } from '../../components/query-state';
 import { SectionHeading } from '../../components/section-heading';
 import { serverListQueryOptions } from '../servers/servers.queries';
-import { LoadError, Loading } from './monitoring-states';
 import { metricsQueryOptions, type MetricSeries, type MetricsTimeframe } from './monitoring.queries';
 
 const TIMEFRAMES: readonly MetricsTimeframe[] = ['hour', 'day', 'week', 'month'];
@@ -104,7 +104,7 @@ export function ServerMetrics() {
           onRetry={() => void metrics.refetch()}
         />
       ) : metrics.isPending ? (
-        <Loading />
+        <LoadingRows rows={1} height={120} />
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
           {SERIES.map((series) => {

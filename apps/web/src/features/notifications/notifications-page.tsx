@@ -1,23 +1,21 @@
 import {
-  Alert,
   Button,
   Group,
   NativeSelect,
   Pagination,
   Paper,
   SegmentedControl,
-  Skeleton,
   Stack,
   Text,
   Title,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconAlertCircle, IconTrash } from '@tabler/icons-react';
+import { IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { useConfirmClearAll } from './clear-all';
 import { NotificationItem } from './notification-item';
 import classes from './notifications.module.css';
@@ -65,18 +63,6 @@ export function listQuery({ show, severity, page }: NotificationFilters): Notifi
     ...(show === 'all' ? {} : { unread: show === 'unread' }),
     ...(severity ? { severity } : {}),
   };
-}
-
-function LoadingRows() {
-  const { t } = useTranslation();
-  return (
-    <Stack gap="sm" aria-busy="true">
-      <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-      {[0, 1, 2].map((row) => (
-        <Skeleton key={row} h={72} radius="md" />
-      ))}
-    </Stack>
-  );
 }
 
 /** Every notification of the user, filtered by read state and severity, a page at a time. */
@@ -176,37 +162,23 @@ export function NotificationsPage() {
         />
       </Group>
 
-      {list.isError ? (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle size={18} />}
-          title={t('notifications.loadFailed')}
-          role="alert"
-        >
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{list.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void list.refetch()}>
-              {t('notifications.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : list.isPending ? (
-        <LoadingRows />
-      ) : list.data.items.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {filtered ? t('notifications.page.emptyFiltered') : t('notifications.page.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md" style={{ overflow: 'hidden' }} aria-busy={list.isPlaceholderData}>
-          <ul className={classes.list} aria-label={t('notifications.title')}>
-            {list.data.items.map((notification) => (
-              <NotificationItem key={notification.id} notification={notification} />
-            ))}
-          </ul>
-        </Paper>
-      )}
+      <QueryState
+        query={list}
+        errorTitle={t('notifications.loadFailed')}
+        rowHeight={72}
+        isEmpty={(data) => data.items.length === 0}
+        empty={filtered ? t('notifications.page.emptyFiltered') : t('notifications.page.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md" style={{ overflow: 'hidden' }} aria-busy={list.isPlaceholderData}>
+            <ul className={classes.list} aria-label={t('notifications.title')}>
+              {data.items.map((notification) => (
+                <NotificationItem key={notification.id} notification={notification} />
+              ))}
+            </ul>
+          </Paper>
+        )}
+      </QueryState>
 
       {list.data && list.data.pagination.total > 0 ? (
         <Group justify="space-between" gap="sm">

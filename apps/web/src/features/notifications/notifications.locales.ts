@@ -19,7 +19,6 @@ const en = {
     viewTask: 'View the task',
     actionFailed: 'The notification could not be changed',
     loadFailed: 'The notifications could not be loaded.',
-    retry: 'Try again',
     severity: {
       info: 'Information',
       success: 'Success',
@@ -88,7 +87,6 @@ const ko: Texts<typeof en> = {
     viewTask: '작업 보기',
     actionFailed: '알림을 변경하지 못했습니다',
     loadFailed: '알림을 불러오지 못했습니다.',
-    retry: '다시 시도',
     severity: {
       info: '정보',
       success: '성공',

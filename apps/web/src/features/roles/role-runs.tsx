@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Button,
   Group,
@@ -7,10 +6,8 @@ import {
   Pagination,
   Paper,
   Select,
-  Skeleton,
   Stack,
   Table,
-  Text,
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
@@ -18,6 +15,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import { usePermission } from '../../lib/permissions';
 import { RoleAssignModal, type StartedRun } from './role-assign-modal';
@@ -104,107 +102,95 @@ export function RoleRunsTable({ server }: { server?: string }) {
           }}
         />
       </Group>
-      {runs.isError ? (
-        <Alert color="red" role="alert">
-          <Group gap="sm" justify="space-between">
-            <Text size="sm">{t('ansibleRoles.loadFailed', { error: runs.error.message })}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void runs.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Group>
-        </Alert>
-      ) : runs.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          <Skeleton h={40} radius="md" />
-          <Skeleton h={40} radius="md" />
-        </Stack>
-      ) : runs.data.items.length === 0 ? (
-        <Paper withBorder radius="md" p="lg">
-          <Text c="dimmed" ta="center">
-            {filtered ? t('ansibleRoles.history.emptyFiltered') : t('ansibleRoles.history.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={640}>
-            <Table verticalSpacing="xs" highlightOnHover aria-label={t('ansibleRoles.history.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>#</Table.Th>
-                  {server === undefined ? <Table.Th>{t('ansibleRoles.history.server')}</Table.Th> : null}
-                  <Table.Th>{t('ansibleRoles.history.role')}</Table.Th>
-                  <Table.Th>{t('ansibleRoles.history.action')}</Table.Th>
-                  <Table.Th>{t('ansibleRoles.history.status')}</Table.Th>
-                  <Table.Th>{t('ansibleRoles.history.started')}</Table.Th>
-                  <Table.Th>{t('ansibleRoles.history.finished')}</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>{t('ansibleRoles.history.showLog', { id: '' })}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {runs.data.items.map((run) => (
-                  <Table.Tr key={run.id} data-testid={`role-run-row-${String(run.id)}`}>
-                    <Table.Td>{run.id}</Table.Td>
-                    {server === undefined ? (
+      <QueryState
+        query={runs}
+        errorMessage={(error) => t('ansibleRoles.loadFailed', { error: error.message })}
+        rows={2}
+        rowHeight={40}
+        isEmpty={(data) => data.items.length === 0}
+        empty={filtered ? t('ansibleRoles.history.emptyFiltered') : t('ansibleRoles.history.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={640}>
+              <Table verticalSpacing="xs" highlightOnHover aria-label={t('ansibleRoles.history.label')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>#</Table.Th>
+                    {server === undefined ? <Table.Th>{t('ansibleRoles.history.server')}</Table.Th> : null}
+                    <Table.Th>{t('ansibleRoles.history.role')}</Table.Th>
+                    <Table.Th>{t('ansibleRoles.history.action')}</Table.Th>
+                    <Table.Th>{t('ansibleRoles.history.status')}</Table.Th>
+                    <Table.Th>{t('ansibleRoles.history.started')}</Table.Th>
+                    <Table.Th>{t('ansibleRoles.history.finished')}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t('ansibleRoles.history.showLog', { id: '' })}</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.items.map((run) => (
+                    <Table.Tr key={run.id} data-testid={`role-run-row-${String(run.id)}`}>
+                      <Table.Td>{run.id}</Table.Td>
+                      {server === undefined ? (
+                        <Table.Td>
+                          <Anchor component={Link} to={`/servers/${encodeURIComponent(run.server)}?tab=role`}>
+                            {run.server}
+                          </Anchor>
+                        </Table.Td>
+                      ) : null}
+                      <Table.Td>{run.role}</Table.Td>
+                      <Table.Td>{t(`ansibleRoles.actions.${run.action}`)}</Table.Td>
                       <Table.Td>
-                        <Anchor component={Link} to={`/servers/${encodeURIComponent(run.server)}?tab=role`}>
-                          {run.server}
-                        </Anchor>
+                        <RoleRunStatusBadge status={run.status} />
                       </Table.Td>
-                    ) : null}
-                    <Table.Td>{run.role}</Table.Td>
-                    <Table.Td>{t(`ansibleRoles.actions.${run.action}`)}</Table.Td>
-                    <Table.Td>
-                      <RoleRunStatusBadge status={run.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      <time dateTime={run.started_at}>{formatDateTime(run.started_at)}</time>
-                    </Table.Td>
-                    <Table.Td>
-                      {run.finished_at ? (
-                        <time dateTime={run.finished_at}>{formatDateTime(run.finished_at)}</time>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap" justify="flex-end">
-                        <Button
-                          size="compact-xs"
-                          variant="light"
-                          aria-label={t('ansibleRoles.history.showLog', { id: run.id })}
-                          onClick={() => {
-                            setShown(run.id);
-                          }}
-                        >
-                          {t('ansibleRoles.history.showLog', { id: run.id })}
-                        </Button>
-                        {canAssign && run.action !== 'remove' && run.status !== 'running' ? (
+                      <Table.Td>
+                        <time dateTime={run.started_at}>{formatDateTime(run.started_at)}</time>
+                      </Table.Td>
+                      <Table.Td>
+                        {run.finished_at ? (
+                          <time dateTime={run.finished_at}>{formatDateTime(run.finished_at)}</time>
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap" justify="flex-end">
                           <Button
                             size="compact-xs"
-                            variant="default"
-                            aria-label={t('ansibleRoles.history.rerunOf', {
-                              role: run.role,
-                              server: run.server,
-                            })}
+                            variant="light"
+                            aria-label={t('ansibleRoles.history.showLog', { id: run.id })}
                             onClick={() => {
-                              setAgain(run);
+                              setShown(run.id);
                             }}
                           >
-                            {t('ansibleRoles.history.rerun')}
+                            {t('ansibleRoles.history.showLog', { id: run.id })}
                           </Button>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+                          {canAssign && run.action !== 'remove' && run.status !== 'running' ? (
+                            <Button
+                              size="compact-xs"
+                              variant="default"
+                              aria-label={t('ansibleRoles.history.rerunOf', {
+                                role: run.role,
+                                server: run.server,
+                              })}
+                              onClick={() => {
+                                setAgain(run);
+                              }}
+                            >
+                              {t('ansibleRoles.history.rerun')}
+                            </Button>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
       {pages > 1 ? (
         <nav aria-label={t('ansibleRoles.history.label')}>
           <Pagination

@@ -1,12 +1,9 @@
 import {
   Accordion,
-  Alert,
   Anchor,
   Badge,
-  Button,
   Card,
   Group,
-  Paper,
   SimpleGrid,
   Skeleton,
   Stack,
@@ -18,6 +15,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { SectionHeading } from '../../components/section-heading';
 import { serverListQueryOptions } from '../servers/servers.queries';
 import { RoleRunsTable } from './role-runs';
@@ -163,34 +161,27 @@ export function RolesPage() {
           <Title order={2} size="h3" id="roles-catalogue">
             {t('ansibleRoles.catalogue.title')}
           </Title>
-          {roles.isError ? (
-            <Alert color="red" role="alert">
-              <Group gap="sm" justify="space-between">
-                <Text size="sm">{t('ansibleRoles.loadFailed', { error: roles.error.message })}</Text>
-                <Button size="xs" variant="light" color="red" onClick={() => void roles.refetch()}>
-                  {t('common.retry')}
-                </Button>
-              </Group>
-            </Alert>
-          ) : roles.isPending ? (
-            <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} aria-busy="true">
-              <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-              <Skeleton h={180} radius="md" />
-              <Skeleton h={180} radius="md" />
-            </SimpleGrid>
-          ) : roles.data.length === 0 ? (
-            <Paper withBorder radius="md" p="lg">
-              <Text c="dimmed" ta="center">
-                {t('ansibleRoles.catalogue.empty')}
-              </Text>
-            </Paper>
-          ) : (
-            <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
-              {roles.data.map((role) => (
-                <RoleCard key={role.name} role={role} />
-              ))}
-            </SimpleGrid>
-          )}
+          <QueryState
+            query={roles}
+            errorMessage={(error) => t('ansibleRoles.loadFailed', { error: error.message })}
+            loading={
+              <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} aria-busy="true">
+                <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
+                <Skeleton h={180} radius="md" />
+                <Skeleton h={180} radius="md" />
+              </SimpleGrid>
+            }
+            isEmpty={(data) => data.length === 0}
+            empty={t('ansibleRoles.catalogue.empty')}
+          >
+            {(data) => (
+              <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
+                {data.map((role) => (
+                  <RoleCard key={role.name} role={role} />
+                ))}
+              </SimpleGrid>
+            )}
+          </QueryState>
         </Stack>
       </section>
       <section aria-labelledby="roles-history">

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Button,
   Card,
@@ -8,7 +7,6 @@ import {
   NativeSelect,
   Pagination,
   Progress,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -18,19 +16,12 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedCallback, useDocumentTitle, useMediaQuery } from '@mantine/hooks';
-import {
-  IconAlertCircle,
-  IconChevronDown,
-  IconChevronUp,
-  IconPlus,
-  IconRefresh,
-  IconSearch,
-  IconSelector,
-} from '@tabler/icons-react';
+import { IconChevronDown, IconChevronUp, IconPlus, IconSearch, IconSelector } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { Can, usePermission } from '../../lib/permissions';
 import { usePollInterval } from '../../lib/sse';
 import { BulkRoleButton } from '../roles/bulk-role';
@@ -420,18 +411,6 @@ function FilterBar({
   );
 }
 
-function LoadingRows() {
-  const { t } = useTranslation();
-  return (
-    <Stack gap="sm" aria-busy="true">
-      <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-      {[0, 1, 2].map((row) => (
-        <Skeleton key={row} h={40} radius="sm" />
-      ))}
-    </Stack>
-  );
-}
-
 /** Every server: filtered, searched, sorted, a page at a time, patched live by the event stream. */
 export function ServersPage() {
   const { t } = useTranslation();
@@ -523,66 +502,55 @@ export function ServersPage() {
       ) : null}
       {bulk.panel}
 
-      {list.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />}>
-          <Group justify="space-between">
-            <Text size="sm">{t('servers.loadError', { error: list.error.message })}</Text>
+      <QueryState
+        query={list}
+        errorMessage={(error) => t('servers.loadError', { error: error.message })}
+        rowHeight={40}
+        isEmpty={() => servers.length === 0}
+        empty={filtered ? t('servers.emptyFiltered') : t('servers.empty')}
+        emptyAction={
+          filtered ? (
             <Button
-              size="compact-sm"
               variant="light"
-              color="red"
-              leftSection={<IconRefresh size={14} />}
-              onClick={() => void list.refetch()}
+              onClick={() => {
+                setParams(new URLSearchParams());
+              }}
             >
-              {t('servers.retry')}
+              {t('servers.filters.clear')}
             </Button>
-          </Group>
-        </Alert>
-      ) : list.isPending ? (
-        <LoadingRows />
-      ) : servers.length === 0 ? (
-        <Card withBorder padding="xl">
-          <Stack align="center" gap="sm">
-            <Text c="dimmed">{filtered ? t('servers.emptyFiltered') : t('servers.empty')}</Text>
-            {filtered ? (
-              <Button
-                variant="light"
-                onClick={() => {
-                  setParams(new URLSearchParams());
-                }}
-              >
-                {t('servers.filters.clear')}
+          ) : (
+            <Can permission="create_server">
+              <Button component={Link} to="/servers/new" leftSection={<IconPlus size={16} />}>
+                {t('servers.create')}
               </Button>
-            ) : (
-              <Can permission="create_server">
-                <Button component={Link} to="/servers/new" leftSection={<IconPlus size={16} />}>
-                  {t('servers.create')}
-                </Button>
-              </Can>
-            )}
-          </Stack>
-        </Card>
-      ) : phone ? (
-        <ServerCards
-          servers={servers}
-          selected={selected}
-          onToggle={toggle}
-          onToggleAll={toggleAll}
-          rowActions={rowActions}
-        />
-      ) : (
-        <ServerTable
-          servers={servers}
-          filters={filters}
-          onSort={(sort) => {
-            change({ sort });
-          }}
-          selected={selected}
-          onToggle={toggle}
-          onToggleAll={toggleAll}
-          rowActions={rowActions}
-        />
-      )}
+            </Can>
+          )
+        }
+      >
+        {() =>
+          phone ? (
+            <ServerCards
+              servers={servers}
+              selected={selected}
+              onToggle={toggle}
+              onToggleAll={toggleAll}
+              rowActions={rowActions}
+            />
+          ) : (
+            <ServerTable
+              servers={servers}
+              filters={filters}
+              onSort={(sort) => {
+                change({ sort });
+              }}
+              selected={selected}
+              onToggle={toggle}
+              onToggleAll={toggleAll}
+              rowActions={rowActions}
+            />
+          )
+        }
+      </QueryState>
 
       {list.data ? (
         <Group justify="space-between">

@@ -299,7 +299,7 @@ export function TaskDetailPage() {
             </Text>
             {notFound ? null : (
               <Button size="xs" variant="light" color="red" onClick={() => void task.refetch()}>
-                {t('tasks.retry')}
+                {t('common.retry')}
               </Button>
             )}
           </Stack>

@@ -1,24 +1,10 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  NativeSelect,
-  Pagination,
-  Paper,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Group, NativeSelect, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle, useMediaQuery } from '@mantine/hooks';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { TASK_STATUSES, type TaskStatus } from '@proxdeck/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import { usePollInterval } from '../../lib/sse';
 import { useCurrentUser } from '../auth/auth.queries';
@@ -70,18 +56,6 @@ export function filtersFromSearch(params: URLSearchParams): TaskFilters {
 
 function listQuery({ status, type, page }: TaskFilters): TaskListQuery {
   return { page, per_page: PAGE_SIZE, ...(status ? { status } : {}), ...(type ? { type } : {}) };
-}
-
-function LoadingRows() {
-  const { t } = useTranslation();
-  return (
-    <Stack gap="sm" aria-busy="true">
-      <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-      {[0, 1, 2].map((row) => (
-        <Skeleton key={row} h={48} radius="md" />
-      ))}
-    </Stack>
-  );
 }
 
 interface TaskRowsProps {
@@ -265,37 +239,22 @@ export function TasksPage() {
         />
       </Group>
 
-      {list.isError ? (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle size={18} />}
-          title={t('tasks.list.loadFailed')}
-          role="alert"
-        >
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{list.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void list.refetch()}>
-              {t('tasks.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : list.isPending ? (
-        <LoadingRows />
-      ) : list.data.items.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {filtered ? t('tasks.list.emptyFiltered') : t('tasks.list.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md" aria-busy={list.isPlaceholderData}>
-          {narrow ? (
-            <TaskCards tasks={list.data.items} now={now} userId={user?.id} />
-          ) : (
-            <TaskTable tasks={list.data.items} now={now} userId={user?.id} />
-          )}
-        </Paper>
-      )}
+      <QueryState
+        query={list}
+        errorTitle={t('tasks.list.loadFailed')}
+        isEmpty={(data) => data.items.length === 0}
+        empty={filtered ? t('tasks.list.emptyFiltered') : t('tasks.list.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md" aria-busy={list.isPlaceholderData}>
+            {narrow ? (
+              <TaskCards tasks={data.items} now={now} userId={user?.id} />
+            ) : (
+              <TaskTable tasks={data.items} now={now} userId={user?.id} />
+            )}
+          </Paper>
+        )}
+      </QueryState>
 
       {list.data && list.data.pagination.total > 0 ? (
         <Group justify="space-between" gap="sm">

@@ -73,7 +73,6 @@ const en = {
       first: 'First page',
       last: 'Last page',
     },
-    retry: 'Try again',
     detail: {
       back: 'All tasks',
       loadFailed: 'The task could not be loaded.',
@@ -191,7 +190,6 @@ const ko: Texts<typeof en> = {
       first: '첫 페이지',
       last: '마지막 페이지',
     },
-    retry: '다시 시도',
     detail: {
       back: '전체 작업',
       loadFailed: '작업을 불러오지 못했습니다.',

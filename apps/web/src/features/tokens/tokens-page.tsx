@@ -10,7 +10,6 @@ import {
   MultiSelect,
   Paper,
   SegmentedControl,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -22,10 +21,11 @@ import {
 import { useDocumentTitle } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconCheck, IconCopy, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconCheck, IconCopy, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { QueryState } from '../../components/query-state';
 import { ApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/i18n';
 import { usePermission } from '../../lib/permissions';
@@ -304,61 +304,47 @@ export function TokensPage() {
         />
       ) : null}
 
-      {tokens.isError ? (
-        <Alert color="red" icon={<IconAlertCircle size={18} />} title={t('tokens.loadFailed')} role="alert">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{tokens.error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void tokens.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : tokens.isPending ? (
-        <Stack gap="sm" aria-busy="true">
-          <VisuallyHidden>{t('common.loading')}</VisuallyHidden>
-          {[0, 1].map((row) => (
-            <Skeleton key={row} h={48} radius="md" />
-          ))}
-        </Stack>
-      ) : tokens.data.length === 0 ? (
-        <Paper withBorder radius="md" p="xl">
-          <Text c="dimmed" ta="center">
-            {t('tokens.empty')}
-          </Text>
-        </Paper>
-      ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={480}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label={t('tokens.table.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('tokens.table.name')}</Table.Th>
-                  {everyone ? <Table.Th>{t('tokens.owner')}</Table.Th> : null}
-                  <Table.Th>{t('tokens.table.permissions')}</Table.Th>
-                  <Table.Th>{t('tokens.table.expires')}</Table.Th>
-                  <Table.Th visibleFrom="sm">{t('tokens.table.lastUsed')}</Table.Th>
-                  <Table.Th visibleFrom="md">{t('tokens.table.created')}</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>{t('tokens.table.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {tokens.data.map((token) => (
-                  <TokenRow
-                    key={token.id}
-                    token={token}
-                    showOwner={everyone}
-                    onRevoke={() => {
-                      confirmRevoke(token);
-                    }}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <QueryState
+        query={tokens}
+        errorTitle={t('tokens.loadFailed')}
+        rows={2}
+        isEmpty={(data) => data.length === 0}
+        empty={t('tokens.empty')}
+      >
+        {(data) => (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={480}>
+              <Table verticalSpacing="sm" highlightOnHover aria-label={t('tokens.table.label')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('tokens.table.name')}</Table.Th>
+                    {everyone ? <Table.Th>{t('tokens.owner')}</Table.Th> : null}
+                    <Table.Th>{t('tokens.table.permissions')}</Table.Th>
+                    <Table.Th>{t('tokens.table.expires')}</Table.Th>
+                    <Table.Th visibleFrom="sm">{t('tokens.table.lastUsed')}</Table.Th>
+                    <Table.Th visibleFrom="md">{t('tokens.table.created')}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t('tokens.table.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((token) => (
+                    <TokenRow
+                      key={token.id}
+                      token={token}
+                      showOwner={everyone}
+                      onRevoke={() => {
+                        confirmRevoke(token);
+                      }}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
 
       {creating ? (
         <TokenForm
