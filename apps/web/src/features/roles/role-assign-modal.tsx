@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ function errorsOf(error: Error): Record<string, string> {
   const errors: Record<string, string> = {};
   const others: string[] = [];
   for (const [field, message] of Object.entries(error.fields)) {
-    if (field === 'role' || field.startsWith('variables.')) errors[field] = message;
+    if (field === 'role' || field === 'replace' || field.startsWith('variables.')) errors[field] = message;
     else others.push(`${field}: ${message}`);
   }
   if (others.length > 0) errors.form = others.join('; ');
@@ -47,7 +47,10 @@ export function RoleAssignModal({
 }: {
   names: string[];
   initialRole?: string;
-  /** The role the server has now (one server): applying another does not remove it, which the form says. */
+  /**
+   * The role the server has now (one server): applying another leaves it installed unless the operator asks
+   * for its removal first, which the form offers.
+   */
   currentRole?: string;
   earlier?: RoleVariables;
   onClose: () => void;
@@ -61,7 +64,11 @@ export function RoleAssignModal({
   const [roleName, setRoleName] = useState<string | null>(initialRole ?? null);
   const [values, setValues] = useState<RoleVariables>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [replace, setReplace] = useState(false);
   const role = roles.data?.find((entry) => entry.name === roleName);
+  /** One server's other role, which an apply may remove first. */
+  const other = currentRole && role && role.name !== currentRole ? currentRole : undefined;
+  const otherRole = roles.data?.find((entry) => entry.name === other);
   const pending = runOne.isPending || runMany.isPending;
 
   // The variables of the role chosen, once the catalogue is there (and again whenever another role is chosen).
@@ -93,10 +100,13 @@ export function RoleAssignModal({
       setErrors(errorsOf(error));
     };
     if (single !== undefined)
-      runOne.mutate({ action, role: role.name, variables }, { onSuccess: done, onError: failed });
+      runOne.mutate(
+        { action, role: role.name, variables, replace: action === 'apply' && other !== undefined && replace },
+        { onSuccess: done, onError: failed },
+      );
     else
       runMany.mutate(
-        { server_names: names, role: role.name, variables },
+        { server_names: names, role: role.name, variables, ...(replace ? { replace: true } : {}) },
         { onSuccess: done, onError: failed },
       );
   };
@@ -158,11 +168,40 @@ export function RoleAssignModal({
               />
             </>
           ) : null}
-          {currentRole && role && role.name !== currentRole ? (
-            <Alert color="yellow" p="xs" data-testid="role-switch-note">
-              {t('ansibleRoles.assign.switchNote', { current: currentRole })}
-            </Alert>
+          {other !== undefined && role ? (
+            <>
+              <Checkbox
+                label={t('ansibleRoles.assign.replace', { current: other })}
+                description={
+                  otherRole?.removable === false
+                    ? t('ansibleRoles.assign.replaceNotRemovable', { current: other })
+                    : t('ansibleRoles.assign.replaceRemovable', { current: other, name: single, role: label })
+                }
+                checked={replace}
+                error={errors.replace}
+                onChange={(event) => {
+                  setReplace(event.currentTarget.checked);
+                }}
+              />
+              {replace ? null : (
+                <Alert color="yellow" p="xs" data-testid="role-switch-note">
+                  {t('ansibleRoles.assign.switchNote', { current: other })}
+                </Alert>
+              )}
+            </>
           ) : null}
+          {single === undefined && role ? (
+            <Checkbox
+              label={t('ansibleRoles.assign.replaceMany')}
+              description={t('ansibleRoles.assign.replaceManyHint')}
+              checked={replace}
+              error={errors.replace}
+              onChange={(event) => {
+                setReplace(event.currentTarget.checked);
+              }}
+            />
+          ) : null}
+
           {errors.form ? (
             <Alert color="red" role="alert">
               {t('ansibleRoles.assign.failed', { error: errors.form })}

@@ -63,6 +63,14 @@ const en = {
       failed: 'Could not start the run: {{error}}',
       switchNote:
         '{{current}} stays installed: applying another role does not run its removal tasks (remove it first to uninstall it).',
+      replace: 'Remove {{current}} first',
+      replaceRemovable:
+        "Runs {{current}}'s removal tasks first: what it installed and configured on {{name}} is removed, then {{role}} is applied. If the removal fails, {{role}} is not applied.",
+      replaceNotRemovable:
+        '{{current}} has no removal tasks: it is only unassigned, what it installed stays.',
+      replaceMany: "Remove each server's other role first",
+      replaceManyHint:
+        'A server that has another role runs its removal tasks first (what that role installed and configured is removed); a server whose removal fails is not given the new role.',
     },
     server: {
       title: 'Role',
@@ -161,6 +169,13 @@ const ko: Texts<typeof en> = {
       failed: '실행을 시작하지 못했습니다: {{error}}',
       switchNote:
         '{{current}}은(는) 설치된 채로 남습니다: 다른 역할을 적용해도 제거 작업은 실행되지 않습니다 (제거하려면 먼저 제거하세요).',
+      replace: '{{current}}을(를) 먼저 제거',
+      replaceRemovable:
+        '{{current}}의 제거 작업을 먼저 실행합니다: {{name}}에 설치하고 설정한 내용이 제거된 뒤 {{role}}이(가) 적용됩니다. 제거에 실패하면 {{role}}은(는) 적용되지 않습니다.',
+      replaceNotRemovable: '{{current}}에는 제거 작업이 없습니다: 할당만 해제되고 설치된 내용은 남습니다.',
+      replaceMany: '각 서버의 다른 역할을 먼저 제거',
+      replaceManyHint:
+        '다른 역할이 있는 서버는 그 역할의 제거 작업을 먼저 실행합니다 (그 역할이 설치하고 설정한 내용이 제거됩니다). 제거에 실패한 서버에는 새 역할이 적용되지 않습니다.',
     },
     server: {
       title: '역할',

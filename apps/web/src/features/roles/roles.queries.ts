@@ -65,10 +65,13 @@ export function useRunRole(server: string) {
       action,
       role,
       variables,
+      replace,
     }: {
       action: RoleRunAction;
       role: string;
       variables?: RoleVariables;
+      /** An apply first removes the server's other role. */
+      replace?: boolean;
     }): Promise<string> => {
       const path = { params: { path: { server_name: server } } };
       const body = { role, ...(variables && Object.keys(variables).length > 0 ? { variables } : {}) };
@@ -77,7 +80,12 @@ export function useRunRole(server: string) {
           ? await unwrap(api.POST('/api/remove_role/{server_name}', path))
           : action === 'dry_run'
             ? await unwrap(api.POST('/api/roles/dry_run/{server_name}', { ...path, body }))
-            : await unwrap(api.POST('/api/assign_role/{server_name}', { ...path, body }));
+            : await unwrap(
+                api.POST('/api/assign_role/{server_name}', {
+                  ...path,
+                  body: { ...body, ...(replace ? { replace: true } : {}) },
+                }),
+              );
       return accepted.task_id;
     },
     onSuccess: () => {
@@ -90,8 +98,12 @@ export function useRunRole(server: string) {
 export function useAssignRoleBulk() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { server_names: string[]; role: string; variables?: RoleVariables }) =>
-      (await unwrap(api.POST('/api/roles/assign_bulk', { body }))).task_id,
+    mutationFn: async (body: {
+      server_names: string[];
+      role: string;
+      variables?: RoleVariables;
+      replace?: boolean;
+    }) => (await unwrap(api.POST('/api/roles/assign_bulk', { body }))).task_id,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.roles.runLists() });
     },

@@ -278,19 +278,56 @@ describe("a server's Role tab", () => {
     expect(within(live).getByTestId('role-run-output')).not.toHaveTextContent('elsewhere');
   });
 
-  it('says that changing the role leaves the current one installed', async () => {
+  it('says that changing the role leaves the current one installed, unless its removal is asked for first', async () => {
     const user = userEvent.setup();
-    rolesApi();
+    const api = rolesApi();
     renderApp('/servers/db-01?tab=role');
     await user.click(await screen.findByRole('button', { name: 'Change the role' }));
     const dialog = await screen.findByRole('dialog', { name: 'Assign a role to db-01' });
     await within(dialog).findByLabelText(/db_root_password/);
     expect(within(dialog).queryByTestId('role-switch-note')).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('checkbox', { name: 'Remove db first' })).not.toBeInTheDocument();
     await user.click(within(dialog).getByRole('textbox', { name: 'Role' }));
     await user.click(await screen.findByRole('option', { name: 'Web server (nginx) (web)' }));
     expect(await within(dialog).findByTestId('role-switch-note')).toHaveTextContent(
       'db stays installed: applying another role does not run its removal tasks',
     );
+    // Asking for the removal says what it destroys, and the note goes.
+    const replace = within(dialog).getByRole('checkbox', { name: 'Remove db first' });
+    expect(
+      within(dialog).getByText(
+        /Runs db's removal tasks first: what it installed and configured on db-01 is removed, then Web server \(nginx\) is applied/,
+      ),
+    ).toBeInTheDocument();
+    await user.click(replace);
+    expect(within(dialog).queryByTestId('role-switch-note')).not.toBeInTheDocument();
+    // A dry run changes nothing, so it removes nothing either.
+    await user.click(within(dialog).getByRole('button', { name: /Dry run/ }));
+    await waitFor(() => {
+      expect(api.calls('POST /api/roles/dry_run/{server_name}')).toHaveLength(1);
+    });
+    expect(api.calls('POST /api/roles/dry_run/{server_name}')[0]?.body).not.toHaveProperty('replace');
+  });
+
+  it('sends replace with the apply when the current role is to be removed first', async () => {
+    const user = userEvent.setup();
+    const api = rolesApi();
+    renderApp('/servers/db-01?tab=role');
+    await user.click(await screen.findByRole('button', { name: 'Change the role' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Assign a role to db-01' });
+    await user.click(within(dialog).getByRole('textbox', { name: 'Role' }));
+    await user.click(await screen.findByRole('option', { name: 'Web server (nginx) (web)' }));
+    await user.click(await within(dialog).findByRole('checkbox', { name: 'Remove db first' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Apply Web server (nginx)' }));
+    await waitFor(() => {
+      expect(api.calls('POST /api/assign_role/{server_name}').map((call) => call.body)).toEqual([
+        {
+          role: 'web',
+          variables: { web_listen_port: 80, web_server_names: ['_'], web_tls: false },
+          replace: true,
+        },
+      ]);
+    });
   });
 
   it('removes the role after a confirmation saying what the removal destroys', async () => {
@@ -337,6 +374,9 @@ describe('assigning a role from the server list', () => {
     expect(within(dialog).queryByRole('button', { name: /Dry run/ })).not.toBeInTheDocument();
     await user.click(within(dialog).getByRole('textbox', { name: 'Role' }));
     await user.click(await screen.findByRole('option', { name: 'Web server (nginx) (web)' }));
+    await user.click(
+      await within(dialog).findByRole('checkbox', { name: "Remove each server's other role first" }),
+    );
     await user.click(await within(dialog).findByRole('button', { name: 'Apply Web server (nginx)' }));
     await waitFor(() => {
       expect(api.calls('POST /api/roles/assign_bulk').map((call) => call.body)).toEqual([
@@ -344,6 +384,7 @@ describe('assigning a role from the server list', () => {
           server_names: ['web-01', 'db-01'],
           role: 'web',
           variables: { web_listen_port: 80, web_server_names: ['_'], web_tls: false },
+          replace: true,
         },
       ]);
     });
