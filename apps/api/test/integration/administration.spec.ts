@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@proxdeck/testing';
 import { DataSource } from 'typeorm';
+import { NotificationsService } from '../../src/modules/notifications';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 
 interface UserBody {
@@ -410,6 +411,35 @@ describe('administration: users, IAM and API tokens', () => {
         expect(rows).toEqual([]);
       }
     }
+  });
+
+  it('deletes a user’s own notifications and read marks with them, never a broadcast; a later one for them is dropped', async () => {
+    const user = await createUser({ username: `notes-${tag}`, password: 'first-pass-123', role: 'viewer' });
+    const session = await t.login(user.username, 'first-pass-123');
+    const db = t.app.get(DataSource);
+    const [{ id }] = await db.query<[{ id: number }]>('SELECT id FROM users WHERE username = $1', [
+      user.username,
+    ]);
+    const notifications = t.app.get(NotificationsService);
+    const raise = (recipientId: number | null, title: string) =>
+      notifications.raise({ type: 'test', severity: 'info', title, message: title, recipientId });
+    expect(await raise(id, `own-${tag}`)).not.toBeNull();
+    const shared = await raise(null, `shared-${tag}`);
+    const sharedId = shared?.id ?? 0;
+    expect((await session.request('POST', `/api/notifications/${String(sharedId)}/read`)).status).toBe(200);
+    const left = async () => ({
+      own: (await db.query<unknown[]>('SELECT 1 FROM notifications WHERE recipient_id = $1', [id])).length,
+      marks: (await db.query<unknown[]>('SELECT 1 FROM notification_states WHERE user_id = $1', [id])).length,
+    });
+    expect(await left()).toEqual({ own: 1, marks: 1 });
+
+    expect((await admin.request('DELETE', `/api/users/${user.username}`)).status).toBe(200);
+    expect(await left()).toEqual({ own: 0, marks: 0 });
+    expect((await db.query<unknown[]>('SELECT 1 FROM notifications WHERE id = $1', [sharedId])).length).toBe(
+      1,
+    );
+    // A task the user started, ending after the deletion, tells nobody rather than failing.
+    expect(await raise(id, 'late')).toBeNull();
   });
 
   it('checks reset passwords against the policy and refuses resetting one’s own', async () => {

@@ -29,8 +29,13 @@ describe('notifications', () => {
     const user = await UserFactory.create(t.app, { role, ...(permissions ? { permissions } : {}) });
     return { user, session: await t.login(user.username, user.password) };
   };
-  const raise = (recipientId: number | null, title: string, severity: 'info' | 'error' = 'info') =>
-    t.app.get(NotificationsService).raise({ type: 'test', severity, title, message: title, recipientId });
+  const raise = async (recipientId: number | null, title: string, severity: 'info' | 'error' = 'info') => {
+    const raised = await t.app
+      .get(NotificationsService)
+      .raise({ type: 'test', severity, title, message: title, recipientId });
+    if (!raised) throw new Error(`no user ${String(recipientId)} to raise a notification for`);
+    return raised;
+  };
   const list = async (who: Caller, query = '') =>
     (await who.request('GET', `/api/notifications${query}`)).json<{
       data: NotificationBody[];

@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { User } from '../users';
 
 export const NOTIFICATION_SEVERITIES = ['info', 'success', 'warning', 'error'] as const;
 export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
@@ -33,9 +42,13 @@ export class Notification {
   @Column({ type: 'varchar', length: 63, nullable: true })
   server!: string | null;
 
-  /** Null: a broadcast. */
+  /** Null: a broadcast. A user's own notifications go with the user. */
   @Column({ name: 'recipient_id', type: 'integer', nullable: true })
   recipientId!: number | null;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'recipient_id' })
+  recipient?: User | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { NotificationEvent, NotificationStateEvent } from '@proxdeck/contracts';
-import { LessThan, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { LessThan, QueryFailedError, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../../platform/access/principal';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { EventsService } from '../../platform/events/events.service';
@@ -62,19 +62,29 @@ export class NotificationsService {
     private readonly events: EventsService,
   ) {}
 
-  async raise(input: NewNotification): Promise<Notification> {
-    const saved = await this.notifications.save(
-      this.notifications.create({
-        type: input.type,
-        severity: input.severity,
-        title: input.title.slice(0, 200),
-        message: input.message,
-        details: input.details ?? null,
-        taskId: input.taskId ?? null,
-        server: input.server ?? null,
-        recipientId: input.recipientId,
-      }),
-    );
+  /**
+   * Stores the notification and announces it. Null, and nothing stored, when its recipient no longer exists (a
+   * task outliving the user who started it): a user's notifications go with the user.
+   */
+  async raise(input: NewNotification): Promise<Notification | null> {
+    let saved: Notification;
+    try {
+      saved = await this.notifications.save(
+        this.notifications.create({
+          type: input.type,
+          severity: input.severity,
+          title: input.title.slice(0, 200),
+          message: input.message,
+          details: input.details ?? null,
+          taskId: input.taskId ?? null,
+          server: input.server ?? null,
+          recipientId: input.recipientId,
+        }),
+      );
+    } catch (error) {
+      if (input.recipientId !== null && isForeignKeyViolation(error)) return null;
+      throw error;
+    }
     await this.events.publish('notification', toNotificationEvent(withReadState(saved, false)), {
       userId: input.recipientId,
       broadcast: input.recipientId === null,
@@ -209,4 +219,12 @@ export class NotificationsService {
       [notificationId, userId],
     );
   }
+}
+
+/** Postgres refused a row whose foreign key points at nothing (here: a recipient deleted meanwhile). */
+function isForeignKeyViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === '23503'
+  );
 }

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
 import { TaskAccepted } from '../../platform/http/envelope';
+import { NotFoundError } from '../../platform/errors/app-error';
 import { ApiEnvelope, ApiTaskAccepted } from '../../platform/openapi/api-envelope.decorator';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { NotificationsService } from '../notifications';
@@ -35,6 +36,7 @@ export class SelftestController {
       message: body.message ?? 'Raised by POST /api/test/notification',
       recipientId: body.broadcast ? null : principal.user.id,
     });
+    if (!raised) throw new NotFoundError(`User ${principal.user.username}`); // deleted while asking
     return { id: raised.id, broadcast: raised.recipientId === null };
   }
 

@@ -4,6 +4,7 @@ export { UsersService } from './users.service';
 export { UserAccounts, type UserListQuery, type NewUser } from './user-accounts.service';
 export { ApiTokensService, MAX_TOKENS_PER_USER, type TokenView } from './api-tokens.service';
 export type { ApiToken } from './api-token.entity';
+export { User } from './user.entity';
 export { UsersIdentityDirectory } from './users-identity.directory';
 export { UserDto } from './user.dto';
 export { PasswordHashing, passwordPolicyProblem } from './password-hasher';

@@ -111,7 +111,9 @@ describe('the users page', () => {
     await user.click(screen.getByRole('button', { name: 'Actions for lee' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Delete' }));
     const confirm = await screen.findByRole('dialog', { name: 'Delete lee?' });
-    expect(confirm).toHaveTextContent('every session and every API token are deleted');
+    expect(confirm).toHaveTextContent(
+      'every session, every API token and the notifications sent to them are deleted',
+    );
     await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
     expect(api.calls('DELETE /api/users/{username}')).toHaveLength(0);
 

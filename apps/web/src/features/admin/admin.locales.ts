@@ -51,7 +51,7 @@ const en = {
     },
     confirmDelete: {
       title: 'Delete {{username}}?',
-      body: '{{username}} loses access for good: their account, every session and every API token are deleted. Their audit entries stay.',
+      body: '{{username}} loses access for good: their account, every session, every API token and the notifications sent to them are deleted. Their audit entries stay.',
       confirm: 'Delete {{username}}',
       done: 'User {{username}} deleted',
     },
@@ -167,7 +167,7 @@ const ko: Texts<typeof en> = {
     },
     confirmDelete: {
       title: '{{username}}을(를) 삭제할까요?',
-      body: '{{username}}은(는) 접근 권한을 영구히 잃습니다. 계정, 모든 세션, 모든 API 토큰이 삭제됩니다. 감사 기록은 남습니다.',
+      body: '{{username}}은(는) 접근 권한을 영구히 잃습니다. 계정, 모든 세션, 모든 API 토큰, 받은 알림이 삭제됩니다. 감사 기록은 남습니다.',
       confirm: '{{username}} 삭제',
       done: '사용자 {{username}}을(를) 삭제했습니다',
     },
