@@ -73,6 +73,16 @@ export interface SettingsEvent {
   keys: string[];
 }
 
+/**
+ * The firewall changed through Proxdeck (broadcast to everyone with view_all): `scope` says what (security
+ * groups and their rules, IP sets, aliases, which servers have which group, the drift found by the check),
+ * `name` the group, set, alias or server when there is one. Open firewall views read it again.
+ */
+export interface FirewallEvent {
+  scope: 'groups' | 'ipsets' | 'aliases' | 'servers' | 'drift';
+  name: string | null;
+}
+
 export interface ServerEvent {
   name: string;
   status: string;
@@ -111,6 +121,7 @@ export interface SseEventMap {
   alert: AlertEvent;
   role_run: RoleRunEvent;
   settings: SettingsEvent;
+  firewall: FirewallEvent;
   reload: ReloadEvent;
 }
 

@@ -6,6 +6,9 @@ import { leastPrivilegeRoles, PveClient } from '@proxdeck/pve-client';
 import { accessForRoles, startPveSimulator, type RunningPveSimulator } from '@proxdeck/pve-sim';
 import { DataSource } from 'typeorm';
 import { ServerSync, ServersRepository } from '../../src/modules/servers';
+import type { FirewallEvent } from '@proxdeck/contracts';
+import { EventsService } from '../../src/platform/events/events.service';
+import { RedisService } from '../../src/platform/redis/redis.service';
 import { NEVER_IN_A_TEST } from '../support/simulator-app';
 import { createTestApp, type Caller, type TestApp } from '../support/test-app';
 import { taskFinished } from '../support/tasks';
@@ -525,5 +528,61 @@ describe('firewall: security groups, rules and servers', () => {
     });
     expect(changed.json()).toMatchObject({ data: { cidr: '10.21.0.0/16', comment: 'moved' } });
     expect((await admin.request('DELETE', `/api/firewall/aliases/lan-${suffix}`)).status).toBe(200);
+  });
+
+  it('announces each change to open firewall views once made, none for a refused one, and a rename when done', async () => {
+    const events = t.app.get(EventsService);
+    const redis = t.app.get(RedisService);
+    const firewallEventsAfter = async (after: string) =>
+      (await redis.client.xrange(events.streamKey, `(${after}`, '+'))
+        .filter(([, values]) => values[values.indexOf('e') + 1] === 'firewall')
+        .map(([, values]) => JSON.parse(values[values.indexOf('d') + 1] ?? '{}') as FirewallEvent);
+    const latestId = async () =>
+      (await redis.client.xrevrange(events.streamKey, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0';
+
+    const name = `ann-${suffix}`;
+    let mark = await latestId();
+    expect((await admin.request('POST', '/api/firewall/groups', { body: { name } })).status).toBe(200);
+    expect(await firewallEventsAfter(mark)).toEqual([{ scope: 'groups', name }]);
+
+    mark = await latestId();
+    expect((await addRule(name, { type: 'in', action: 'SHOUT' })).status).toBe(400);
+    expect((await admin.request('POST', '/api/firewall/groups', { body: { name: 'x' } })).status).toBe(400);
+    expect(await firewallEventsAfter(mark)).toEqual([]);
+
+    mark = await latestId();
+    const renamed = `${name}-b`;
+    const accepted = await admin.request('POST', '/api/firewall/groups', {
+      body: { name: renamed, rename: name },
+    });
+    expect(accepted.status).toBe(202);
+    expect((await taskDone(accepted.json<{ data: { task_id: string } }>().data.task_id)).status).toBe(
+      'completed',
+    );
+    // Once when accepted (nothing visible yet), once when the task has done it.
+    expect(await firewallEventsAfter(mark)).toEqual([
+      { scope: 'groups', name: renamed },
+      { scope: 'groups', name: renamed },
+    ]);
+
+    // Applied to a server (at once), then drift found by the check after a sync: announced, once.
+    mark = await latestId();
+    expect(
+      (
+        await admin.request('POST', `/api/apply_security_group/${alpha}`, {
+          body: { security_group: renamed },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await firewallEventsAfter(mark)).toEqual([{ scope: 'servers', name: alpha }]);
+    const ours = (await vmRules(vmA, 'pve1')).find((rule) => rule.type === 'group');
+    await pve.deleteVmFirewallRule('pve1', vmA, ours?.pos ?? 0);
+    mark = await latestId();
+    await t.app.get(ServerSync).run();
+    await t.app.get(ServerSync).run();
+    expect(await firewallEventsAfter(mark)).toEqual([{ scope: 'drift', name: null }]);
+
+    await admin.request('POST', `/api/remove_firewall_group/${alpha}`);
+    await admin.request('DELETE', `/api/firewall/groups/${renamed}`);
   });
 });

@@ -389,6 +389,22 @@ describe('the live stream', () => {
     expect([config, other].map((key) => invalidated(client, key))).toEqual([true, false]);
   });
 
+  it('refreshes the firewall views when the firewall changes, and nothing else', () => {
+    const { client, source } = connected();
+    const keys = [
+      queryKeys.firewall.groups(),
+      queryKeys.firewall.group('web'),
+      queryKeys.firewall.drift(),
+      queryKeys.firewall.server('web-01'),
+    ];
+    const other = queryKeys.servers.detail('web-01');
+    for (const key of [...keys, other]) client.setQueryData(key, {});
+    act(() => {
+      source.emit('firewall', { scope: 'groups', name: 'web' });
+    });
+    expect([...keys, other].map((key) => invalidated(client, key))).toEqual([true, true, true, true, false]);
+  });
+
   it('refreshes everything on a reload event', () => {
     const { client, source } = connected();
     const keys = [

@@ -15,6 +15,8 @@
  * - `role_run`: the run's output is added to its cached detail (read again if lines were missed); when it
  *   ends, the role queries and the servers (whose role may have changed) are refreshed.
  * - `settings`: monitoring settings changed: every monitoring query is refreshed.
+ * - `firewall`: security groups, IP sets, aliases, servers' groups or drift changed: every firewall query is
+ *   refreshed.
  * - `reload`: events were missed, so every query is refreshed.
  *
  * The browser's EventSource reconnects by itself after a network drop or an API restart (the stream says
@@ -64,6 +66,7 @@ const EVENT_NAMES = Object.keys({
   alert: true,
   role_run: true,
   settings: true,
+  firewall: true,
   reload: true,
 } satisfies Record<SseEventName, true>) as SseEventName[];
 /** EventSource.CLOSED: the browser will not reconnect this one by itself. */
@@ -221,6 +224,7 @@ export class LiveEvents {
     alert: new Set(),
     role_run: new Set(),
     settings: new Set(),
+    firewall: new Set(),
     reload: new Set(),
   };
   readonly #cacheUpdates: EventHandlers = {
@@ -247,6 +251,10 @@ export class LiveEvents {
     settings: () => {
       // Monitoring settings changed (thresholds, Prometheus, Grafana): every monitoring view reads them again.
       void this.#queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.all });
+    },
+    firewall: () => {
+      // Groups, rules, IP sets, aliases, servers' groups or drift changed: every firewall view reads again.
+      void this.#queryClient.invalidateQueries({ queryKey: queryKeys.firewall.all });
     },
     reload: () => {
       void this.#queryClient.invalidateQueries();

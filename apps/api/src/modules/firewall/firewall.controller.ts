@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../platform/access/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../platform/access/principal';
@@ -25,6 +36,7 @@ import {
   ServerFirewallDto,
   UpdateAliasDto,
 } from './firewall.dto';
+import { AnnounceFirewallChanges } from './firewall-announcer';
 import { GROUP_NAME, SET_NAME } from './firewall-rules';
 import { FirewallService } from './firewall.service';
 import { ServerFirewall } from './server-firewall';
@@ -53,6 +65,7 @@ function position(raw: string): number {
 /** Security groups, rules, IP sets, aliases, and groups on servers (docs/api.md §7, §15). */
 @ApiTags('firewall')
 @Controller('api')
+@UseInterceptors(AnnounceFirewallChanges)
 export class FirewallController {
   constructor(
     private readonly firewall: FirewallService,

@@ -5,6 +5,7 @@ import { isVmGone } from '../../platform/proxmox/pve-failure';
 import type { JobContext, JobResult } from '../../platform/queue/job-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { ServerSync } from '../servers';
+import { FirewallAnnouncer } from './firewall-announcer';
 import { FirewallRepository } from './firewall.repository';
 import { copyableRule, emptyGroup } from './firewall.service';
 import { ServerFirewall } from './server-firewall';
@@ -21,11 +22,13 @@ export class FirewallJobs implements OnModuleInit {
     private readonly repository: FirewallRepository,
     private readonly servers: ServerFirewall,
     private readonly sync: ServerSync,
+    private readonly announcer: FirewallAnnouncer,
   ) {}
 
   onModuleInit(): void {
     this.sync.afterCycle(async () => {
-      await this.servers.checkDrift();
+      const checked = await this.servers.checkDrift();
+      if (checked?.changed) await this.announcer.changed('drift', null);
     });
   }
 
@@ -44,7 +47,13 @@ export class FirewallJobs implements OnModuleInit {
       },
       { concurrency: 4 },
     );
-    return { group, servers: [...context.payload.servers] };
+    const servers = context.payload.servers;
+    await this.announcer.changed(
+      'servers',
+      servers.length === 1 ? (servers[0] ?? null) : null,
+      context.createdBy,
+    );
+    return { group, servers: [...servers] };
   }
 
   @JobHandler('firewall.rename')
@@ -101,6 +110,7 @@ export class FirewallJobs implements OnModuleInit {
       }
       return from;
     });
+    await this.announcer.changed('groups', to, context.createdBy);
     return { from, to, rules: copied, vms: moved };
   }
 }

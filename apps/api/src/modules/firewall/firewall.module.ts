@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../../platform/events/events.module';
 import { ProxmoxModule } from '../../platform/proxmox/proxmox.module';
 import { NotificationsModule } from '../notifications';
 import { Server, ServersModule } from '../servers';
+import { AnnounceFirewallChanges, FirewallAnnouncer } from './firewall-announcer';
 import { FirewallDrift } from './firewall-drift.entity';
 import { FirewallController } from './firewall.controller';
 import { FirewallJobs } from './firewall.jobs';
@@ -17,9 +19,17 @@ import { ServerFirewall } from './server-firewall';
     ServersModule,
     NotificationsModule,
     ProxmoxModule,
+    EventsModule,
   ],
   controllers: [FirewallController],
-  providers: [FirewallRepository, FirewallService, ServerFirewall, FirewallJobs],
+  providers: [
+    FirewallRepository,
+    FirewallService,
+    ServerFirewall,
+    FirewallJobs,
+    FirewallAnnouncer,
+    AnnounceFirewallChanges,
+  ],
   exports: [ServerFirewall],
 })
 export class FirewallModule {}

@@ -146,7 +146,8 @@ export class ServerFirewall {
    * FIREWALL_DRIFT_CHECK_S across the installation: new drift is recorded and announced to everyone, drift
    * that went away is cleared.
    */
-  async checkDrift(): Promise<{ checked: number; drifted: number } | null> {
+  /** Null when another process checked within FIREWALL_DRIFT_CHECK_S; `changed`: a drift was found or went. */
+  async checkDrift(): Promise<{ checked: number; drifted: number; changed: boolean } | null> {
     const every = this.config.values.FIREWALL_DRIFT_CHECK_S;
     if (every > 0) {
       const taken = await this.redis.client.set(this.throttleKey, '1', 'EX', every, 'NX');
@@ -154,6 +155,7 @@ export class ServerFirewall {
     }
     const servers = await this.repository.checkable();
     let drifted = 0;
+    let changed = false;
     const at = new Date();
     for (const server of servers) {
       if (server.group === null || server.vmid === null || server.node === null) continue;
@@ -167,11 +169,12 @@ export class ServerFirewall {
         continue;
       }
       if (drift === null) {
-        await this.repository.clearDrift(server.id);
+        if (await this.repository.clearDrift(server.id)) changed = true;
         continue;
       }
       drifted += 1;
-      if (await this.repository.markDrift(server.id, server.group, drift, at))
+      if (await this.repository.markDrift(server.id, server.group, drift, at)) {
+        changed = true;
         await this.notifications.raise({
           type: 'firewall.drift',
           severity: 'warning',
@@ -181,7 +184,8 @@ export class ServerFirewall {
           server: server.name,
           recipientId: null,
         });
+      }
     }
-    return { checked: servers.length, drifted };
+    return { checked: servers.length, drifted, changed };
   }
 }
