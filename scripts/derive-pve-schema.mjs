@@ -32,6 +32,7 @@ const ENDPOINTS = [
   'GET /version',
   'GET /nodes',
   'GET /nodes/{node}/status',
+  'GET /nodes/{node}/time',
   'GET /nodes/{node}/rrddata',
   'GET /cluster/resources',
   'GET /cluster/nextid',

@@ -21,6 +21,8 @@ export interface SimServices {
   release: PveRelease;
   /** The simulated wall clock (epoch ms): backup times and pvescheduler's runs; tests may move it. */
   now(): number;
+  /** The nodes' time zone (IANA): `GET /nodes/{node}/time` and the backup jobs' schedules. */
+  timeZone: string;
   /** Save the state (if persistence is on); cheap to call often. */
   persist(): void;
 }

@@ -3,7 +3,7 @@
  * that speaks the PVE API closely enough for real clients (see docs/pve-semantics.md).
  */
 import { join } from 'node:path';
-import { PVE_RELEASES, type PveRelease } from '@proxdeck/pve-client';
+import { isTimeZone, PVE_RELEASES, type PveRelease } from '@proxdeck/pve-client';
 import type { AddressInfo } from 'node:net';
 import {
   AccessControl,
@@ -88,6 +88,8 @@ export interface PveSimulatorOptions {
   statsRefreshMs?: StatsRefresh;
   /** Clock for ticket and CSRF validity, backup times and scheduled jobs (tests move it forward); default Date.now. */
   now?: () => number;
+  /** The nodes' time zone (an IANA zone), in which backup jobs' schedules run; default `UTC`. */
+  timeZone?: string;
 }
 
 export interface RunningPveSimulator {
@@ -153,6 +155,8 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
   const tokens: SimTokenOption[] = [...(options.tokens ?? [])];
   if (options.apiToken) tokens.push({ privsep: 0, ...options.apiToken });
   const now = options.now ?? Date.now;
+  const timeZone = options.timeZone ?? 'UTC';
+  if (!isTimeZone(timeZone)) throw new Error(`unknown time zone ${timeZone}`);
   const access = new AccessControl(state.data, () => Math.floor(now() / 1000), release);
   access.seed({
     rootPassword: options.rootPassword,
@@ -179,6 +183,7 @@ export async function startPveSimulator(options: PveSimulatorOptions): Promise<R
     seed,
     release,
     now,
+    timeZone,
     persist,
   };
 

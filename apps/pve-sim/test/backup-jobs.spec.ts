@@ -217,4 +217,40 @@ describe('backup jobs: /cluster/backup and pvescheduler', () => {
     const dates = await nightly('backup-protected', '2026-10-01', 4, 'keep-last=1');
     expect(dates).toEqual(['2026-10-04', '2026-09-30!']);
   }, 60_000);
+
+  it("runs jobs at the schedule's time on the nodes' wall clock, in their time zone", async () => {
+    let seoulClock = Date.parse('2026-12-01T00:00:00Z');
+    const seoul = await startTestSim({ now: () => seoulClock, timeZone: 'Asia/Seoul' });
+    const seoulClient = tokenClient(seoul);
+    try {
+      expect(await seoulClient.nodeTime('pve1')).toEqual({
+        timezone: 'Asia/Seoul',
+        time: seoulClock / 1000,
+        localtime: seoulClock / 1000 + 9 * 3600,
+      });
+      const guest = seoul.state.vms.find((candidate) => candidate.config.template !== '1');
+      await seoulClient.createBackupJob({
+        id: 'backup-seoul',
+        schedule: '02:30',
+        vmid: String(guest?.vmid),
+        storage: 'local',
+      });
+      // 02:30 in Seoul is 17:30 UTC the day before.
+      const job = await seoulClient.backupJob('backup-seoul');
+      expect((await seoulClient.backupJobs()).find((j) => j.id === job.id)?.['next-run']).toBe(
+        Date.parse('2026-12-01T17:30:00Z') / 1000,
+      );
+      seoulClock = Date.parse('2026-12-01T17:29:00Z');
+      expect(seoul.runBackupScheduler()).toEqual([]);
+      seoulClock = Date.parse('2026-12-01T17:30:30Z');
+      expect(seoul.runBackupScheduler()).toHaveLength(1);
+    } finally {
+      await seoulClient.close();
+      await seoul.close();
+    }
+  });
+
+  it('refuses to start in a time zone it does not know', async () => {
+    await expect(startTestSim({ timeZone: 'Mars/Olympus_Mons' })).rejects.toThrow('unknown time zone');
+  });
 });

@@ -61,6 +61,9 @@ describe.each(PVE_RELEASES)('conformance: the real client against the simulator 
     });
     expect((await client.nodes()).map((n) => n.node)).toEqual(['pve1', 'pve2', 'pve3']);
     expect((await client.nodeStatus('pve1')).pveversion).toMatch(new RegExp(`^pve-manager/${release}\\.`));
+    // The default zone is UTC, whose local time is the time.
+    const clock = await client.nodeTime('pve1');
+    expect(clock).toEqual({ timezone: 'UTC', time: expect.any(Number) as unknown, localtime: clock.time });
     expect(await client.nodeRrdData('pve1', { timeframe: 'hour', cf: 'AVERAGE' })).toHaveLength(60);
     const types = new Set((await client.clusterResources()).map((r) => r.type));
     expect([...types].sort()).toEqual(['node', 'qemu', 'sdn', 'storage']);

@@ -1,5 +1,6 @@
 import {
   calendarEventError,
+  isTimeZone,
   nextCalendarEvent,
   nextCalendarEvents,
   parseCalendarEvent,
@@ -103,5 +104,55 @@ describe('Proxmox calendar events', () => {
       'Sat *-1..7 15:00',
     ])
       expect(calendarEventError(schedule)).toBeUndefined();
+  });
+
+  describe("in the nodes' time zone", () => {
+    const runs = (schedule: string, after: string, timeZone: string, count = 3) =>
+      nextCalendarEvents(schedule, new Date(after), count, timeZone).map((date) => date.toISOString());
+
+    it('runs at the wall-clock time of the zone (Seoul is 9 hours ahead of UTC)', () => {
+      expect(runs('02:30', '2026-12-01T02:30:00Z', 'Asia/Seoul')).toEqual([
+        '2026-12-01T17:30:00.000Z',
+        '2026-12-02T17:30:00.000Z',
+        '2026-12-03T17:30:00.000Z',
+      ]);
+      // A weekday is the zone's: Saturday 01:00 in Seoul is Friday 16:00 UTC.
+      expect(runs('sat 01:00', '2026-12-01T00:00:00Z', 'Asia/Seoul', 1)).toEqual([
+        '2026-12-04T16:00:00.000Z',
+      ]);
+      expect(runs('*/15', '2026-12-01T02:31:00Z', 'Asia/Kolkata', 2)).toEqual([
+        '2026-12-01T02:45:00.000Z',
+        '2026-12-01T03:00:00.000Z',
+      ]);
+    });
+
+    it('skips a local time the spring change leaves out, and runs a repeated one once', () => {
+      // Europe/Berlin: 2026-03-29 02:00 CET → 03:00 CEST; 2026-10-25 03:00 CEST → 02:00 CET.
+      expect(runs('02:30', '2026-03-27T12:00:00Z', 'Europe/Berlin')).toEqual([
+        '2026-03-28T01:30:00.000Z',
+        '2026-03-30T00:30:00.000Z',
+        '2026-03-31T00:30:00.000Z',
+      ]);
+      expect(runs('02:30', '2026-10-24T12:00:00Z', 'Europe/Berlin')).toEqual([
+        '2026-10-25T00:30:00.000Z',
+        '2026-10-26T01:30:00.000Z',
+        '2026-10-27T01:30:00.000Z',
+      ]);
+      expect(runs('hourly', '2026-10-24T23:30:00Z', 'Europe/Berlin', 4)).toEqual([
+        '2026-10-25T00:00:00.000Z',
+        '2026-10-25T02:00:00.000Z', // 03:00 CET; 02:00 came first at 00:00Z
+        '2026-10-25T03:00:00.000Z',
+        '2026-10-25T04:00:00.000Z',
+      ]);
+    });
+
+    it('is UTC by default and for UTC, and knows the zones the runtime knows', () => {
+      expect(runs('02:30', '2026-12-01T00:00:00Z', 'UTC', 1)).toEqual(['2026-12-01T02:30:00.000Z']);
+      expect(nextCalendarEvent('02:30', new Date('2026-12-01T00:00:00Z'))?.toISOString()).toBe(
+        '2026-12-01T02:30:00.000Z',
+      );
+      expect(isTimeZone('Asia/Seoul')).toBe(true);
+      expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+    });
   });
 });

@@ -13,8 +13,10 @@
  * - keywords: minutely, hourly, daily, weekly, monthly, yearly (annually), quarterly, semiannually
  *   (semi-annually).
  *
- * Both the simulator (to run jobs) and Proxdeck (to preview them) compute next runs here. Times are UTC: a real
- * node uses its local time zone, which on Proxmox hosts is usually, but not always, UTC.
+ * Both the simulator (to run jobs) and Proxdeck (to preview them) compute next runs here, in the time zone the
+ * nodes run in (pvescheduler uses the node's local time; `GET /nodes/{node}/time` says which): an IANA zone
+ * such as `Asia/Seoul`, UTC by default. A local time a daylight-saving change skips does not happen that day; one
+ * it repeats happens once, at its first occurrence.
  */
 
 /** One element of a field list. */
@@ -239,16 +241,84 @@ function valuesOf(list: CalendarField, min: number, max: number): number[] {
 /** How far ahead a next run is looked for (a date that never comes again, e.g. `2015-10-21`, has none). */
 const HORIZON_YEARS = 30;
 
+/** Formatters of the wall clock in a time zone, by zone (making one is slow). */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallClock(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClocks.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Whether `timeZone` is a time zone this runtime knows (`UTC`, `Asia/Seoul`, ...). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    wallClock(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock time in `timeZone` at `instant`, as milliseconds of a UTC date with the same fields. */
+function wallTimeAt(instant: number, timeZone: string): number {
+  const fields: Record<string, number> = {};
+  for (const part of wallClock(timeZone).formatToParts(new Date(instant)))
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  return Date.UTC(
+    fields.year ?? 1970,
+    (fields.month ?? 1) - 1,
+    fields.day ?? 1,
+    fields.hour ?? 0,
+    fields.minute ?? 0,
+    fields.second ?? 0,
+  );
+}
+
+/** The instant at which the wall clock of `timeZone` shows `wall` (first one if twice), null if never. */
+function instantOfWallTime(wall: number, timeZone: string): number | null {
+  // The offsets just before and after the wall time: a daylight-saving change between them is one of the two.
+  const candidates = [wall - 86_400_000, wall + 86_400_000]
+    .map((probe) => wall - (wallTimeAt(probe, timeZone) - probe))
+    .sort((a, b) => a - b);
+  return candidates.find((instant) => wallTimeAt(instant, timeZone) === wall) ?? null;
+}
+
 /**
- * The first time strictly after `after` (whole seconds, UTC) that the event names, or null when there is none
- * within {@link HORIZON_YEARS} years.
+ * The first time strictly after `after` (whole seconds) that the event names on the wall clock of `timeZone`
+ * (UTC by default), or null when there is none within {@link HORIZON_YEARS} years.
  */
-export function nextCalendarEvent(event: CalendarEvent | string, after: Date): Date | null {
+export function nextCalendarEvent(event: CalendarEvent | string, after: Date, timeZone = 'UTC'): Date | null {
   const spec = typeof event === 'string' ? parseCalendarEvent(event) : event;
+  if (timeZone === 'UTC') return nextWallTime(spec, after.getTime());
+  let from = wallTimeAt(Math.floor(after.getTime() / 1000) * 1000, timeZone);
+  for (;;) {
+    const wall = nextWallTime(spec, from);
+    if (wall === null) return null;
+    const instant = instantOfWallTime(wall.getTime(), timeZone);
+    if (instant !== null && instant > after.getTime()) return new Date(instant);
+    from = wall.getTime(); // skipped by a daylight-saving change: the next one
+  }
+}
+
+/** The first wall time (a UTC date with the wall clock's fields) strictly after `after` that the event names. */
+function nextWallTime(spec: CalendarEvent, afterMs: number): Date | null {
   const hours = valuesOf(spec.hours, 0, 23);
   const minutes = valuesOf(spec.minutes, 0, 59);
   const seconds = valuesOf(spec.seconds, 0, 59);
-  const from = Math.floor(after.getTime() / 1000) + 1; // strictly later, in whole seconds
+  const from = Math.floor(afterMs / 1000) + 1; // strictly later, in whole seconds
   const start = new Date(from * 1000);
   const startDay = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
   const startSecondOfDay = Math.floor((from * 1000 - startDay) / 1000);
@@ -281,13 +351,18 @@ export function nextCalendarEvent(event: CalendarEvent | string, after: Date): D
   }
 }
 
-/** The next `count` runs after `after` (fewer when the event ends). */
-export function nextCalendarEvents(event: CalendarEvent | string, after: Date, count: number): Date[] {
+/** The next `count` runs after `after` in `timeZone` (UTC by default; fewer when the event ends). */
+export function nextCalendarEvents(
+  event: CalendarEvent | string,
+  after: Date,
+  count: number,
+  timeZone = 'UTC',
+): Date[] {
   const spec = typeof event === 'string' ? parseCalendarEvent(event) : event;
   const out: Date[] = [];
   let last = after;
   while (out.length < count) {
-    const next = nextCalendarEvent(spec, last);
+    const next = nextCalendarEvent(spec, last, timeZone);
     if (next === null) break;
     out.push(next);
     last = next;

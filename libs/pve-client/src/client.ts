@@ -46,6 +46,7 @@ import type {
   PveNetworkInterface,
   PveNodeListItem,
   PveNodeStatus,
+  PveNodeTime,
   PveNodeStorage,
   PvePendingItem,
   PvePermissions,
@@ -362,6 +363,11 @@ export class PveClient {
 
   nodeStatus(node: string): Promise<PveNodeStatus> {
     return this.request('GET', `/nodes/${enc(node)}/status`);
+  }
+
+  /** The node's clock and time zone (the zone its backup jobs' schedules run in). */
+  nodeTime(node: string): Promise<PveNodeTime> {
+    return this.request('GET', `/nodes/${enc(node)}/time`);
   }
 
   nodeRrdData(node: string, params: Params<'GET /nodes/{node}/rrddata', 'node'>): Promise<PveRrdPoint[]> {

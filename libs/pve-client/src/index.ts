@@ -69,6 +69,7 @@ export { PVE_ENDPOINT_KEYS } from './schema/pve-params.generated';
 export {
   CalendarEventError,
   calendarEventError,
+  isTimeZone,
   nextCalendarEvent,
   nextCalendarEvents,
   parseCalendarEvent,

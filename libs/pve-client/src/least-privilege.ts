@@ -12,6 +12,7 @@ export const PROXDECK_ENDPOINTS = [
   'GET /version',
   'GET /nodes',
   'GET /nodes/{node}/status',
+  'GET /nodes/{node}/time',
   'GET /nodes/{node}/rrddata',
   'GET /cluster/resources',
   'GET /cluster/status',

@@ -33,6 +33,16 @@ export interface PveNodeListItem extends PveNodeUsage {
   ssl_fingerprint?: string;
 }
 
+/** `GET /nodes/{node}/time`: the node's clock and the time zone its local time (and pvescheduler) uses. */
+export interface PveNodeTime {
+  /** An IANA zone, e.g. `Europe/Vienna`; `UTC` on many hosts. */
+  timezone: string;
+  /** Seconds since the epoch, UTC. */
+  time: number;
+  /** The local wall clock as if it were UTC (seconds). */
+  localtime: number;
+}
+
 export interface PveNodeStatus {
   cpu: number;
   wait: number;

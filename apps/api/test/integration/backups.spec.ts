@@ -52,6 +52,8 @@ describe('backups: run, follow, list, protect, delete', () => {
       baseName: `bk-${tag}`,
       count: 4,
       vmidRange: '32000-32999',
+      // Nodes on Korean time: schedules run on their wall clock, 9 hours ahead of UTC.
+      simulator: { timeZone: 'Asia/Seoul' },
     }));
   }, 200_000);
   afterAll(async () => {
@@ -336,19 +338,22 @@ describe('backups: run, follow, list, protect, delete', () => {
     notes_template: string | null;
     next_run: string | null;
     next_runs: string[];
+    time_zone: string;
     last_run: { at: string; status: string; task_id: string | null; upid: string | null } | null;
   }
   const fields = (response: { json: <J>() => J }) =>
     response.json<{ details: { fields: Record<string, string> } }>().details.fields;
 
   it('previews schedules in Proxmox calendar-event format, refusing what Proxmox refuses', async () => {
-    const preview = data<{ next_runs: string[] }>(
+    const preview = data<{ next_runs: string[]; time_zone: string }>(
       await admin.request('GET', `/api/backups/jobs/preview?schedule=${encodeURIComponent('sat 02:00')}`),
     );
+    expect(preview.time_zone).toBe('Asia/Seoul');
     expect(preview.next_runs).toHaveLength(5);
     for (const run of preview.next_runs) {
-      expect(new Date(run).getUTCDay()).toBe(6);
-      expect(run).toMatch(/T02:00:00\.000Z$/);
+      // Saturday 02:00 in Seoul is Friday 17:00 UTC.
+      expect(new Date(run).getUTCDay()).toBe(5);
+      expect(run).toMatch(/T17:00:00\.000Z$/);
     }
     const bad = await admin.request(
       'GET',
@@ -413,10 +418,13 @@ describe('backups: run, follow, list, protect, delete', () => {
       schedule: 'mon..fri 22:30',
       options: { vmid: String(vmid), storage: 'local', 'prune-backups': 'keep-last=2,keep-daily=7' },
     });
+    // Proxmox's next run and Proxdeck's preview agree: both on the nodes' clock (22:30 in Seoul, 13:30 UTC).
     expect(job.next_run).toBe(job.next_runs[0]);
-    const next = new Date(job.next_run ?? '');
-    expect([1, 2, 3, 4, 5]).toContain(next.getUTCDay());
-    expect(next.toISOString()).toMatch(/T22:30:00\.000Z$/);
+    expect(job.time_zone).toBe('Asia/Seoul');
+    for (const run of job.next_runs) {
+      expect(run).toMatch(/T13:30:00\.000Z$/);
+      expect([1, 2, 3, 4, 5]).toContain(new Date(new Date(run).getTime() + 9 * 3600_000).getUTCDay());
+    }
     expect(data<Job[]>(await admin.request('GET', '/api/backups/jobs')).map((j) => j.id)).toContain(job.id);
   });
 
@@ -471,13 +479,10 @@ describe('backups: run, follow, list, protect, delete', () => {
   }, 60_000);
 
   it("shows a run Proxmox's scheduler started on its own as the job's last run", async () => {
-    // Daily at the minute that has just begun: due once the job's last check lies before it.
-    const minute = new Date().toISOString().slice(11, 16);
-    const body = { schedule: minute, selection: job.selection, storage: 'local', prune: { keep_last: 2 } };
-    data(await admin.request('PUT', `/api/backups/jobs/${job.id}`, { body }));
-    const inProxmox = simulator.state.backupJobs?.find((candidate) => candidate.id === job.id);
-    if (!inProxmox) throw new Error('the job is not in the simulator');
-    inProxmox.lastRun -= 120; // its last check was two minutes ago: a run is due now
+    // Daily at the minute that has just begun on the nodes' clock (Seoul, UTC+9): due once the job's last check
+    // lies before it.
+    const minute = new Date(Date.now() + 9 * 3600_000).toISOString().slice(11, 16);
+    // Older backups of the VM, there before the job changes (a run may start as soon as it is saved).
     const vm = vmOf(name(2));
     for (const days of [30, 31])
       simulator.state.volumes.push({
@@ -491,6 +496,11 @@ describe('backups: run, follow, list, protect, delete', () => {
         ctime: Math.floor(Date.now() / 1000) - days * 86_400,
       });
     const seen = new Set(simulator.state.tasks.map((t) => t.upid));
+    const body = { schedule: minute, selection: job.selection, storage: 'local', prune: { keep_last: 2 } };
+    data(await admin.request('PUT', `/api/backups/jobs/${job.id}`, { body }));
+    const inProxmox = simulator.state.backupJobs?.find((candidate) => candidate.id === job.id);
+    if (!inProxmox) throw new Error('the job is not in the simulator');
+    inProxmox.lastRun -= 120; // its last check was two minutes ago: a run is due now
     // The simulator's pvescheduler (every minute × timeScale) starts it, as root@pam.
     let upid = '';
     const started = Date.now() + 30_000;
@@ -502,11 +512,17 @@ describe('backups: run, follow, list, protect, delete', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(upid).toContain(`:vzdump:${String(vmOf(name(2)).vmid)}:root@pam:`);
+    // The newest scheduled run is the job's last run (a run may also have started when the job was saved).
+    const scheduledRuns = () =>
+      simulator.state.tasks.filter((t) => t.type === 'vzdump' && t.user === 'root@pam' && !seen.has(t.upid));
     const deadline = Date.now() + 30_000;
     let listed: Job | undefined;
     for (;;) {
       listed = data<Job[]>(await admin.request('GET', '/api/backups/jobs')).find((j) => j.id === job.id);
-      if (listed?.last_run?.upid === upid && listed.last_run.status !== 'running') break;
+      const runs = scheduledRuns();
+      upid = runs[runs.length - 1]?.upid ?? upid;
+      const ended = runs.every((run) => run.status === 'stopped');
+      if (ended && listed?.last_run?.upid === upid && listed.last_run.status !== 'running') break;
       if (Date.now() > deadline) throw new Error(`the scheduled run did not show: ${JSON.stringify(listed)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

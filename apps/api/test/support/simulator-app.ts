@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPveSimulator, type RunningPveSimulator, type SimVm } from '@proxdeck/pve-sim';
+import {
+  startPveSimulator,
+  type PveSimulatorOptions,
+  type RunningPveSimulator,
+  type SimVm,
+} from '@proxdeck/pve-sim';
 import { DataSource } from 'typeorm';
 import { seedSimulatorIpPool } from '../../src/modules/ip-pools';
 import { acceptedTaskId, taskFinished } from './tasks';
@@ -23,9 +28,11 @@ export const NEVER_IN_A_TEST = '0 0 1 1 *';
 export async function startSimulatorApp(
   timeScale: number,
   env: Record<string, string> = {},
+  simulatorOptions: Partial<PveSimulatorOptions> = {},
 ): Promise<{ simulator: RunningPveSimulator; t: TestApp }> {
   const token = { id: 'root@pam!it', secret: `it-${randomBytes(6).toString('hex')}` };
   const simulator = await startPveSimulator({
+    ...simulatorOptions,
     port: 0,
     certDir: mkdtempSync(join(tmpdir(), 'proxdeck-it-sim-')),
     timeScale,
@@ -54,18 +61,23 @@ export async function startSimulatorFleet(options: {
   count: number;
   vmidRange: string;
   env?: Record<string, string>;
+  simulator?: Partial<PveSimulatorOptions>;
 }): Promise<{ simulator: RunningPveSimulator; t: TestApp; admin: Caller }> {
-  const { simulator, t } = await startSimulatorApp(0.02, {
-    RUN_WORKERS: 'true',
-    WORKER_CONCURRENCY: '4',
-    PVE_TASK_POLL_MS: '100',
-    PVE_LOCK_RETRIES: '1',
-    PVE_LOCK_RETRY_DELAY_MS: '50',
-    TASK_CONCURRENCY_PER_STORAGE: '8',
-    SERVER_READY_TIMEOUT_S: '60',
-    VMID_RANGE: options.vmidRange,
-    ...options.env,
-  });
+  const { simulator, t } = await startSimulatorApp(
+    0.02,
+    {
+      RUN_WORKERS: 'true',
+      WORKER_CONCURRENCY: '4',
+      PVE_TASK_POLL_MS: '100',
+      PVE_LOCK_RETRIES: '1',
+      PVE_LOCK_RETRY_DELAY_MS: '50',
+      TASK_CONCURRENCY_PER_STORAGE: '8',
+      SERVER_READY_TIMEOUT_S: '60',
+      VMID_RANGE: options.vmidRange,
+      ...options.env,
+    },
+    options.simulator,
+  );
   await seedSimulatorIpPool(t.app.get(DataSource));
   const admin = await t.admin();
   const created = await taskFinished<{ status: string; error: string | null }>(

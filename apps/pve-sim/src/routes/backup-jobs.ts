@@ -55,13 +55,16 @@ function optionsOf(params: Record<string, PveParamValue>): Record<string, string
   return out;
 }
 
-/** The first time after the job's last run (or creation) that its schedule names; epoch seconds. */
-export function nextRun(job: SimBackupJob): number | undefined {
-  const next = nextCalendarEvent(job.schedule, new Date(job.lastRun * 1000));
+/**
+ * The first time after the job's last run (or creation) that its schedule names on the nodes' wall clock;
+ * epoch seconds.
+ */
+export function nextRun(job: SimBackupJob, timeZone: string): number | undefined {
+  const next = nextCalendarEvent(job.schedule, new Date(job.lastRun * 1000), timeZone);
   return next === null ? undefined : Math.floor(next.getTime() / 1000);
 }
 
-function toAnswer(job: SimBackupJob): Record<string, unknown> {
+function toAnswer(job: SimBackupJob, timeZone: string): Record<string, unknown> {
   const out: Record<string, unknown> = { id: job.id, type: 'vzdump', schedule: job.schedule };
   for (const [key, value] of Object.entries(job.options)) {
     if (key === 'prune-backups') out[key] = parsePruneBackups(value);
@@ -70,7 +73,7 @@ function toAnswer(job: SimBackupJob): Record<string, unknown> {
     else out[key] = value;
   }
   out.enabled = job.options.enabled === '0' ? 0 : 1;
-  const next = nextRun(job);
+  const next = nextRun(job, timeZone);
   if (out.enabled === 1 && next !== undefined) out['next-run'] = next;
   return out;
 }
@@ -92,13 +95,13 @@ function selects(job: SimBackupJob, vm: SimVm): boolean {
 export function registerBackupJobRoutes(routes: RouteTable): void {
   routes.set('GET /cluster/backup', ({ sim, auth }) => {
     sim.auth.require(auth, '/', 'Sys.Audit');
-    return jobs(sim).map(toAnswer);
+    return jobs(sim).map((job) => toAnswer(job, sim.timeZone));
   });
 
   routes.set('GET /cluster/backup/{id}', ({ sim, auth, params }) => {
     sim.auth.require(auth, '/', 'Sys.Audit');
     const job = findJob(sim, String(params.id));
-    const answer = toAnswer(job);
+    const answer = toAnswer(job, sim.timeZone);
     delete answer['next-run'];
     return answer;
   });
@@ -164,7 +167,7 @@ export function runDueBackupJobs(sim: SimServices): string[] {
   const upids: string[] = [];
   for (const job of jobs(sim)) {
     if (job.options.enabled === '0') continue;
-    const next = nextRun(job);
+    const next = nextRun(job, sim.timeZone);
     if (next === undefined || next > now) continue;
     job.lastRun = now;
     const params: Record<string, PveParamValue> = {};

@@ -120,6 +120,13 @@ export function registerClusterRoutes(routes: RouteTable): void {
 
   routes.set('GET /nodes', ({ sim, auth }) => sim.state.data.nodes.map((n) => nodeEntry(sim, auth, n)));
 
+  routes.set('GET /nodes/{node}/time', ({ sim, auth, params }) => {
+    const node = sim.state.node(String(params.node));
+    sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
+    const time = Math.floor(sim.now() / 1000);
+    return { timezone: sim.timeZone, time, localtime: Math.floor(wallClockSeconds(time, sim.timeZone)) };
+  });
+
   routes.set('GET /nodes/{node}/status', ({ sim, auth, params }) => {
     const node = sim.state.node(String(params.node));
     sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
@@ -429,4 +436,31 @@ export function registerClusterRoutes(routes: RouteTable): void {
     else throw pveDie(`can't stop task ${task.upid} - task is not running`);
     return null;
   });
+}
+
+/** The wall clock of `timeZone` at `time` (epoch seconds), as seconds of a UTC date with the same fields. */
+function wallClockSeconds(time: number, timeZone: string): number {
+  const fields: Record<string, number> = {};
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  for (const part of format.formatToParts(new Date(time * 1000)))
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  return (
+    Date.UTC(
+      fields.year ?? 1970,
+      (fields.month ?? 1) - 1,
+      fields.day ?? 1,
+      fields.hour ?? 0,
+      fields.minute ?? 0,
+      fields.second ?? 0,
+    ) / 1000
+  );
 }

@@ -2370,7 +2370,7 @@ export interface components {
             /** @description Retention (Proxmox's prune-backups); none: keep all */
             prune?: components["schemas"]["BackupJobPruneDto"];
             /**
-             * @description Proxmox's calendar-event format (`daily`, `sat 02:00`, `mon..fri 22:30`, `*-*-1 03:00`, `*\/15`); times are the nodes' (UTC)
+             * @description Proxmox's calendar-event format (`daily`, `sat 02:00`, `mon..fri 22:30`, `*-*-1 03:00`, `*\/15`); times are the nodes' wall clock, in their time zone
              * @example mon..fri 22:30
              */
             schedule: string;
@@ -2396,6 +2396,11 @@ export interface components {
             /** @description A tag job whose VMs changed since it was saved (saving or running it refreshes them) */
             selection_stale: boolean;
             storage: string | null;
+            /**
+             * @description The nodes' time zone, whose wall clock the schedule's times are (UTC when it cannot be read)
+             * @example Asia/Seoul
+             */
+            time_zone: string;
             /** @description The VMs the job backs up now (for a tag: as last saved) */
             vmids: number[];
         };
@@ -3685,6 +3690,11 @@ export interface components {
             /** @description The next five runs (ISO 8601, UTC) */
             next_runs: string[];
             schedule: string;
+            /**
+             * @description The nodes' time zone, in which the schedule's times are
+             * @example Asia/Seoul
+             */
+            time_zone: string;
         };
         ScheduleStatusDto: {
             description: string;

@@ -11,6 +11,9 @@ export interface PveEndpointParams {
   'GET /nodes/{node}/status': {
     node: string;
   };
+  'GET /nodes/{node}/time': {
+    node: string;
+  };
   'GET /nodes/{node}/rrddata': {
     cf?: 'AVERAGE' | 'MAX';
     node: string;
@@ -1283,6 +1286,7 @@ export const PVE_ENDPOINT_KEYS = [
   'GET /version',
   'GET /nodes',
   'GET /nodes/{node}/status',
+  'GET /nodes/{node}/time',
   'GET /nodes/{node}/rrddata',
   'GET /cluster/resources',
   'GET /cluster/nextid',

@@ -45,7 +45,7 @@ export class BackupJobsController {
       "The next runs of a schedule in Proxmox's calendar-event format; 400 naming schedule when Proxmox would refuse it",
   })
   @ApiEnvelope(SchedulePreviewDto)
-  preview(@Query() query: SchedulePreviewQueryDto): SchedulePreviewDto {
+  async preview(@Query() query: SchedulePreviewQueryDto): Promise<SchedulePreviewDto> {
     return this.jobs.preview(query.schedule);
   }
 

@@ -82,7 +82,7 @@ export class BackupJobBodyDto {
   @ApiProperty({
     example: 'mon..fri 22:30',
     description:
-      "Proxmox's calendar-event format (`daily`, `sat 02:00`, `mon..fri 22:30`, `*-*-1 03:00`, `*/15`); times are the nodes' (UTC)",
+      "Proxmox's calendar-event format (`daily`, `sat 02:00`, `mon..fri 22:30`, `*-*-1 03:00`, `*/15`); times are the nodes' wall clock, in their time zone",
   })
   @IsString()
   @MaxLength(128)
@@ -168,6 +168,12 @@ export class BackupJobDto {
   next_run!: string | null;
   @ApiProperty({ type: [String], description: 'The next five runs of the schedule (ISO 8601)' })
   next_runs!: string[];
+  @ApiProperty({
+    example: 'Asia/Seoul',
+    description:
+      "The nodes' time zone, whose wall clock the schedule's times are (UTC when it cannot be read)",
+  })
+  time_zone!: string;
   @ApiProperty({ type: BackupJobLastRunDto, nullable: true }) last_run!: BackupJobLastRunDto | null;
   @ApiProperty({
     description: 'A tag job whose VMs changed since it was saved (saving or running it refreshes them)',
@@ -185,6 +191,11 @@ export class SchedulePreviewQueryDto {
 export class SchedulePreviewDto {
   @ApiProperty() schedule!: string;
   @ApiProperty({ type: [String], description: 'The next five runs (ISO 8601, UTC)' }) next_runs!: string[];
+  @ApiProperty({
+    example: 'Asia/Seoul',
+    description: "The nodes' time zone, in which the schedule's times are",
+  })
+  time_zone!: string;
 }
 
 export class NotCoveredServerDto {

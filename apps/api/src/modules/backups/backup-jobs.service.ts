@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   calendarEventError,
+  isTimeZone,
   formatPruneBackups,
   isTaskSuccess,
   nextCalendarEvent,
@@ -38,6 +39,8 @@ const TAG_COMMENT = /^proxdeck:tag=(\S+)/;
 /** A scheduled vzdump starts within this long after its scheduled time (pvescheduler checks each minute). */
 const SCHEDULER_SLACK_S = 90;
 const PREVIEW_RUNS = 5;
+/** How long the nodes' time zone, once read, is used. */
+const ZONE_TTL_MS = 10 * 60_000;
 
 function listOf(text: string | undefined): number[] {
   return (text ?? '')
@@ -72,6 +75,9 @@ export class BackupJobsService {
     private readonly dataSource: DataSource,
   ) {}
 
+  private readonly logger = new Logger(BackupJobsService.name);
+  private zone: { at: number; name: Promise<string> } | null = null;
+
   async list(): Promise<BackupJobDto[]> {
     const pve = this.proxmox.pve();
     let jobs: PveBackupJob[];
@@ -83,9 +89,39 @@ export class BackupJobsService {
     }
     const runs = await this.proxdeckRuns();
     const tagged = await this.tagMembers();
+    const zone = await this.timeZone();
     return jobs
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((job) => this.toDto(job, tasks, runs.get(job.id) ?? null, tagged));
+      .map((job) => this.toDto(job, tasks, runs.get(job.id) ?? null, tagged, zone));
+  }
+
+  /**
+   * The time zone the nodes run schedules in (pvescheduler uses the node's local time): the first online node's,
+   * read at most every 10 minutes; UTC when it cannot be read or names a zone this runtime does not know.
+   */
+  timeZone(): Promise<string> {
+    if (this.zone && Date.now() - this.zone.at < ZONE_TTL_MS) return this.zone.name;
+    const name = (async () => {
+      try {
+        const pve = this.proxmox.pve();
+        const node = (await pve.nodes())
+          .filter((n) => n.status === 'online')
+          .sort((a, b) => a.node.localeCompare(b.node))[0];
+        if (!node) return 'UTC';
+        const { timezone } = await pve.nodeTime(node.node);
+        if (isTimeZone(timezone)) return timezone;
+        this.logger.warn(
+          `node ${node.node} runs in time zone ${timezone}, unknown here: schedules shown in UTC`,
+        );
+      } catch (error) {
+        this.logger.warn(
+          `the nodes' time zone could not be read (${error instanceof Error ? error.message : String(error)}): schedules shown in UTC`,
+        );
+      }
+      return 'UTC';
+    })();
+    this.zone = { at: Date.now(), name };
+    return name;
   }
 
   async get(id: string): Promise<BackupJobDto> {
@@ -94,12 +130,16 @@ export class BackupJobsService {
     return found;
   }
 
-  preview(schedule: string): SchedulePreviewDto {
+  async preview(schedule: string): Promise<SchedulePreviewDto> {
     const error = calendarEventError(schedule);
     if (error !== undefined) throw new ValidationFailedError({ schedule: error });
+    const zone = await this.timeZone();
     return {
       schedule,
-      next_runs: nextCalendarEvents(schedule, new Date(), PREVIEW_RUNS).map((date) => date.toISOString()),
+      time_zone: zone,
+      next_runs: nextCalendarEvents(schedule, new Date(), PREVIEW_RUNS, zone).map((date) =>
+        date.toISOString(),
+      ),
     };
   }
 
@@ -312,6 +352,7 @@ export class BackupJobsService {
     tasks: readonly PveTaskListItem[],
     proxdeckRun: Task | null,
     tagged: Map<string, number[]>,
+    zone: string,
   ): BackupJobDto {
     const tag = TAG_COMMENT.exec(job.comment ?? '')?.[1];
     const vmids = listOf(job.vmid);
@@ -322,7 +363,7 @@ export class BackupJobsService {
     try {
       const spec = parseCalendarEvent(job.schedule);
       const from = job['next-run'] !== undefined ? new Date((job['next-run'] - 1) * 1000) : new Date();
-      nextRuns = nextCalendarEvents(spec, from, PREVIEW_RUNS).map((date) => date.toISOString());
+      nextRuns = nextCalendarEvents(spec, from, PREVIEW_RUNS, zone).map((date) => date.toISOString());
     } catch {
       nextRuns = []; // a schedule this version does not understand: Proxmox's next-run still shows
     }
@@ -346,7 +387,8 @@ export class BackupJobsService {
       next_run:
         enabled && job['next-run'] !== undefined ? new Date(job['next-run'] * 1000).toISOString() : null,
       next_runs: enabled ? nextRuns : [],
-      last_run: this.lastRun(job, vmids, tasks, proxdeckRun),
+      time_zone: zone,
+      last_run: this.lastRun(job, vmids, tasks, proxdeckRun, zone),
       selection_stale: tag !== undefined && (tagged.get(tag) ?? []).join(',') !== vmids.join(','),
     };
   }
@@ -360,6 +402,7 @@ export class BackupJobsService {
     vmids: readonly number[],
     tasks: readonly PveTaskListItem[],
     proxdeckRun: Task | null,
+    zone: string,
   ): BackupJobLastRunDto | null {
     let spec;
     try {
@@ -374,7 +417,7 @@ export class BackupJobsService {
             if (task.type !== 'vzdump' || task.user !== 'root@pam' || task.tokenid !== undefined)
               return false;
             if (task.id !== '' && vmids.length > 0 && !vmids.includes(Number(task.id))) return false;
-            const due = nextCalendarEvent(spec, new Date((task.starttime - SCHEDULER_SLACK_S) * 1000));
+            const due = nextCalendarEvent(spec, new Date((task.starttime - SCHEDULER_SLACK_S) * 1000), zone);
             return due !== null && due.getTime() / 1000 <= task.starttime;
           })
           .sort((a, b) => b.starttime - a.starttime)

@@ -72,7 +72,10 @@ function failed(title: string, error: Error) {
   notifications.show({ color: 'red', title, message: error.message });
 }
 
-/** The next runs of what is typed, as the server computes them (its 400 message when Proxmox would refuse it). */
+/**
+ * The next runs of what is typed, as the server computes them on the nodes' wall clock and shown in their time
+ * zone (its 400 message when Proxmox would refuse it).
+ */
 function SchedulePreview({ schedule }: { schedule: string }) {
   const { t, i18n } = useTranslation();
   const [debounced] = useDebouncedValue(schedule.trim(), 300);
@@ -90,7 +93,7 @@ function SchedulePreview({ schedule }: { schedule: string }) {
   return (
     <Stack gap={4} aria-live="polite">
       <Text size="sm" fw={500}>
-        {t('backupJobs.form.nextRuns')}
+        {t('backupJobs.form.nextRuns', { zone: preview.data.time_zone })}
       </Text>
       <List size="sm" spacing={2}>
         {preview.data.next_runs.map((run) => (
@@ -103,7 +106,7 @@ function SchedulePreview({ schedule }: { schedule: string }) {
               day: 'numeric',
               hour: '2-digit',
               minute: '2-digit',
-              timeZone: 'UTC',
+              timeZone: preview.data.time_zone,
               timeZoneName: 'short',
             }).format(new Date(run))}
           </List.Item>

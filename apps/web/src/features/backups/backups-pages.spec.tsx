@@ -81,6 +81,7 @@ function job(overrides: Partial<BackupJob> = {}): BackupJob {
     notes_template: null,
     next_run: '2026-12-01T22:30:00.000Z',
     next_runs: ['2026-12-01T22:30:00.000Z'],
+    time_zone: 'UTC',
     last_run: {
       at: '2026-11-30T22:30:00.000Z',
       status: 'failed',
@@ -280,7 +281,12 @@ describe('the backup schedules page', () => {
           return fail(400, 'VALIDATION_FAILED', 'Invalid input: schedule', {
             fields: { schedule: "invalid calendar event 'every day' - invalid weekday 'every'" },
           });
-        return ok({ schedule, next_runs: ['2026-12-05T02:00:00.000Z', '2026-12-12T02:00:00.000Z'] });
+        // Saturday 02:00 in Seoul: Friday 17:00 UTC.
+        return ok({
+          schedule,
+          next_runs: ['2026-12-04T17:00:00.000Z', '2026-12-11T17:00:00.000Z'],
+          time_zone: 'Asia/Seoul',
+        });
       },
     });
   }
@@ -316,8 +322,15 @@ describe('the backup schedules page', () => {
     ).toBeInTheDocument();
     await user.clear(schedule);
     await user.type(schedule, 'sat 02:00');
-    expect(await within(dialog).findByText('Next runs')).toBeInTheDocument();
-    expect(within(dialog).getAllByRole('listitem')).toHaveLength(2);
+    expect(
+      await within(dialog).findByText("Next runs, in the nodes' time zone (Asia/Seoul)"),
+    ).toBeInTheDocument();
+    // Shown on the nodes' wall clock, as the schedule says it.
+    expect(
+      within(dialog)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([expect.stringMatching(/Sat.*Dec 5.*02:00/), expect.stringMatching(/Sat.*Dec 12.*02:00/)]);
 
     await user.click(within(dialog).getByRole('textbox', { name: 'Servers' }));
     await user.click(await screen.findByRole('option', { name: 'web-01 (101)' }));

@@ -133,8 +133,8 @@ const en = {
       editTitle: 'Edit backup job {{id}}',
       schedule: 'Schedule',
       scheduleHint:
-        'Proxmox calendar event, times in UTC: daily · sat 02:00 · mon..fri 22:30 · *-*-1 03:00 · */15',
-      nextRuns: 'Next runs',
+        "Proxmox calendar event, times on the nodes' clock: daily · sat 02:00 · mon..fri 22:30 · *-*-1 03:00 · */15",
+      nextRuns: "Next runs, in the nodes' time zone ({{zone}})",
       previewFailed: 'Not a schedule Proxmox accepts',
       selectionKind: 'Back up',
       kindVmids: 'Servers',
@@ -306,8 +306,8 @@ const ko: Texts<typeof en> = {
       editTitle: '백업 작업 {{id}} 수정',
       schedule: '일정',
       scheduleHint:
-        'Proxmox 달력 이벤트, 시각은 UTC: daily · sat 02:00 · mon..fri 22:30 · *-*-1 03:00 · */15',
-      nextRuns: '다음 실행',
+        'Proxmox 달력 이벤트, 시각은 노드의 시계 기준: daily · sat 02:00 · mon..fri 22:30 · *-*-1 03:00 · */15',
+      nextRuns: '다음 실행, 노드의 시간대 기준 ({{zone}})',
       previewFailed: 'Proxmox가 받아들이지 않는 일정입니다',
       selectionKind: '백업 대상',
       kindVmids: '서버',
