@@ -54,6 +54,7 @@ const en = {
     loading: 'Loading…',
     cancel: 'Cancel',
     retry: 'Try again',
+    pager: { previous: 'Previous page', next: 'Next page', first: 'First page', last: 'Last page' },
   },
 } as const;
 
@@ -106,6 +107,7 @@ const ko: Texts<typeof en> = {
     loading: '불러오는 중…',
     cancel: '취소',
     retry: '다시 시도',
+    pager: { previous: '이전 페이지', next: '다음 페이지', first: '첫 페이지', last: '마지막 페이지' },
   },
 };
 

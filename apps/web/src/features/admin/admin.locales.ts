@@ -114,7 +114,6 @@ const en = {
     details: 'Parameters',
     pageOf: 'Page {{page}} of {{pages}} · {{total}} entries',
   },
-  pager: { previous: 'Previous page', next: 'Next page' },
 } as const;
 
 const ko: Texts<typeof en> = {
@@ -230,7 +229,6 @@ const ko: Texts<typeof en> = {
     details: '매개변수',
     pageOf: '{{pages}}쪽 중 {{page}}쪽 · 기록 {{total}}개',
   },
-  pager: { previous: '이전 쪽', next: '다음 쪽' },
 };
 
 export const adminLocales = { en, ko };

@@ -23,7 +23,7 @@ import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import type { AuditListQuery } from '../../lib/query-keys';
 import { auditExportHref, auditQueryOptions, type AuditEntry } from './admin.queries';
-import { Pager } from './pager';
+import { Pager } from '../../components/pager';
 
 const PER_PAGE = 50;
 const RESULTS = ['succeeded', 'refused', 'invalid', 'failed'] as const;

@@ -32,7 +32,7 @@ import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import { useCurrentUser } from '../auth/auth.queries';
 import { useResetPassword, useUserAction, usersQueryOptions, type AdminUser } from './admin.queries';
-import { Pager } from './pager';
+import { Pager } from '../../components/pager';
 import { ResetPasswordForm, UserForm, splitErrors } from './user-form';
 
 const PER_PAGE = 20;

@@ -1,20 +1,11 @@
-import {
-  Button,
-  Group,
-  NativeSelect,
-  Pagination,
-  Paper,
-  SegmentedControl,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Button, Group, NativeSelect, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { Pager } from '../../components/pager';
 import { QueryState } from '../../components/query-state';
 import { useConfirmClearAll } from './clear-all';
 import { NotificationItem } from './notification-item';
@@ -181,25 +172,15 @@ export function NotificationsPage() {
       </QueryState>
 
       {list.data && list.data.pagination.total > 0 ? (
-        <Group justify="space-between" gap="sm">
-          <Text size="sm" c="dimmed">
-            {t('notifications.page.total', { total: String(list.data.pagination.total) })}
-          </Text>
-          {pages > 1 ? (
-            <nav aria-label={t('notifications.page.pagination')}>
-              <Pagination
-                total={pages}
-                value={Math.min(filters.page, pages)}
-                onChange={(page) => {
-                  change({ ...filters, page });
-                }}
-                siblings={1}
-                boundaries={1}
-                getControlProps={(control) => ({ 'aria-label': t(`notifications.page.${control}`) })}
-              />
-            </nav>
-          ) : null}
-        </Group>
+        <Pager
+          label={t('notifications.page.pagination')}
+          summary={t('notifications.page.total', { total: String(list.data.pagination.total) })}
+          page={filters.page}
+          pages={pages}
+          onChange={(page) => {
+            change({ ...filters, page });
+          }}
+        />
       ) : null}
     </Stack>
   );

@@ -55,10 +55,6 @@ const en = {
       emptyFiltered: 'No notifications match these filters.',
       total: '{{total}} in all',
       pagination: 'Pages of notifications',
-      previous: 'Previous page',
-      next: 'Next page',
-      first: 'First page',
-      last: 'Last page',
     },
     live: {
       open: 'Live',
@@ -123,10 +119,6 @@ const ko: Texts<typeof en> = {
       emptyFiltered: '이 필터에 맞는 알림이 없습니다.',
       total: '전체 {{total}}개',
       pagination: '알림 페이지',
-      previous: '이전 페이지',
-      next: '다음 페이지',
-      first: '첫 페이지',
-      last: '마지막 페이지',
     },
     live: {
       open: '실시간',

@@ -1,9 +1,10 @@
-import { Anchor, Group, NativeSelect, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { TASK_STATUSES, type TaskStatus } from '@proxdeck/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { Pager } from '../../components/pager';
 import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../lib/i18n';
 import { usePollInterval } from '../../lib/sse';
@@ -257,25 +258,15 @@ export function TasksPage() {
       </QueryState>
 
       {list.data && list.data.pagination.total > 0 ? (
-        <Group justify="space-between" gap="sm">
-          <Text size="sm" c="dimmed">
-            {t('tasks.list.total', { total: String(list.data.pagination.total) })}
-          </Text>
-          {pages > 1 ? (
-            <nav aria-label={t('tasks.list.pagination')}>
-              <Pagination
-                total={pages}
-                value={Math.min(filters.page, pages)}
-                onChange={(page) => {
-                  change({ ...filters, page });
-                }}
-                siblings={1}
-                boundaries={1}
-                getControlProps={(control) => ({ 'aria-label': t(`tasks.list.${control}`) })}
-              />
-            </nav>
-          ) : null}
-        </Group>
+        <Pager
+          label={t('tasks.list.pagination')}
+          summary={t('tasks.list.total', { total: String(list.data.pagination.total) })}
+          page={filters.page}
+          pages={pages}
+          onChange={(page) => {
+            change({ ...filters, page });
+          }}
+        />
       ) : null}
     </Stack>
   );

@@ -68,10 +68,6 @@ const en = {
       total: '{{total}} in all',
       pagination: 'Pages of tasks',
       scroll: 'Table of tasks',
-      previous: 'Previous page',
-      next: 'Next page',
-      first: 'First page',
-      last: 'Last page',
     },
     detail: {
       back: 'All tasks',
@@ -185,10 +181,6 @@ const ko: Texts<typeof en> = {
       total: '모두 {{total}}개',
       pagination: '작업 페이지',
       scroll: '작업 표',
-      previous: '이전 페이지',
-      next: '다음 페이지',
-      first: '첫 페이지',
-      last: '마지막 페이지',
     },
     detail: {
       back: '전체 작업',

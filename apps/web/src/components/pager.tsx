@@ -1,7 +1,7 @@
 import { Group, Pagination, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
-/** The count and the page buttons under an administration list. */
+/** The count and the page buttons under a paged list (the buttons only when there is more than one page). */
 export function Pager({
   label,
   summary,
@@ -29,9 +29,7 @@ export function Pager({
             onChange={onChange}
             siblings={1}
             boundaries={1}
-            getControlProps={(control) =>
-              control === 'previous' || control === 'next' ? { 'aria-label': t(`pager.${control}`) } : {}
-            }
+            getControlProps={(control) => ({ 'aria-label': t(`common.pager.${control}`) })}
           />
         </nav>
       ) : null}
