@@ -315,7 +315,6 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
 
   // ---- the work -------------------------------------------------------------------------------------------
 
-  /** One item of a `roles.run` task: the run on one server. */
   /**
    * For an apply that replaces: removes the role the server has when it is another one (its removal run kept
    * like any other); nothing when it has none or the same. Throws when the removal fails: the apply is not run.
@@ -345,6 +344,7 @@ export class RolesService implements OnModuleInit, ServerRoleRunner {
     });
   }
 
+  /** One item of a `roles.run` task: the run on one server. */
   async perform(server: string, payload: Readonly<RoleRunPayload>, taskId: string, createdBy: number | null) {
     return this.execute({
       action: payload.action,
