@@ -272,8 +272,11 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The wall-clock time in `timeZone` at `instant`, as milliseconds of a UTC date with the same fields. */
-function wallTimeAt(instant: number, timeZone: string): number {
+/**
+ * The wall-clock time in `timeZone` at `instant` (epoch ms), as the milliseconds of a UTC date with the same
+ * fields (what Proxmox calls `localtime`, in seconds).
+ */
+export function wallTimeAt(instant: number, timeZone: string): number {
   const fields: Record<string, number> = {};
   for (const part of wallClock(timeZone).formatToParts(new Date(instant)))
     if (part.type !== 'literal') fields[part.type] = Number(part.value);

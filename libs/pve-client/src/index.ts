@@ -73,6 +73,7 @@ export {
   nextCalendarEvent,
   nextCalendarEvents,
   parseCalendarEvent,
+  wallTimeAt,
 } from './calendar-event';
 export type { CalendarEvent, CalendarField, CalendarValue } from './calendar-event';
 export {

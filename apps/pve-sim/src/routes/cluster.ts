@@ -1,5 +1,5 @@
 /** /version, /nodes, node status and RRD, /cluster/resources, /cluster/nextid, and the task endpoints. */
-import { parseUpid, type PveRelease } from '@proxdeck/pve-client';
+import { parseUpid, wallTimeAt, type PveRelease } from '@proxdeck/pve-client';
 import type { AuthInfo } from '../auth';
 import { EnvelopeWithExtras, flag, num, str, type RouteTable, type SimServices } from '../context';
 import { PveHttpError, paramError, pveDie } from '../http-error';
@@ -124,7 +124,7 @@ export function registerClusterRoutes(routes: RouteTable): void {
     const node = sim.state.node(String(params.node));
     sim.auth.require(auth, `/nodes/${node.name}`, 'Sys.Audit');
     const time = Math.floor(sim.now() / 1000);
-    return { timezone: sim.timeZone, time, localtime: Math.floor(wallClockSeconds(time, sim.timeZone)) };
+    return { timezone: sim.timeZone, time, localtime: wallTimeAt(time * 1000, sim.timeZone) / 1000 };
   });
 
   routes.set('GET /nodes/{node}/status', ({ sim, auth, params }) => {
@@ -436,31 +436,4 @@ export function registerClusterRoutes(routes: RouteTable): void {
     else throw pveDie(`can't stop task ${task.upid} - task is not running`);
     return null;
   });
-}
-
-/** The wall clock of `timeZone` at `time` (epoch seconds), as seconds of a UTC date with the same fields. */
-function wallClockSeconds(time: number, timeZone: string): number {
-  const fields: Record<string, number> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  for (const part of format.formatToParts(new Date(time * 1000)))
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  return (
-    Date.UTC(
-      fields.year ?? 1970,
-      (fields.month ?? 1) - 1,
-      fields.day ?? 1,
-      fields.hour ?? 0,
-      fields.minute ?? 0,
-      fields.second ?? 0,
-    ) / 1000
-  );
 }
