@@ -482,7 +482,7 @@ describe('backups: run, follow, list, protect, delete', () => {
     // Daily at the minute that has just begun on the nodes' clock (Seoul, UTC+9): due once the job's last check
     // lies before it.
     const minute = new Date(Date.now() + 9 * 3600_000).toISOString().slice(11, 16);
-    // Older backups of the VM, there before the job changes (a run may start as soon as it is saved).
+    // Older backups of the VM, there before the run.
     const vm = vmOf(name(2));
     for (const days of [30, 31])
       simulator.state.volumes.push({
@@ -496,11 +496,16 @@ describe('backups: run, follow, list, protect, delete', () => {
         ctime: Math.floor(Date.now() / 1000) - days * 86_400,
       });
     const seen = new Set(simulator.state.tasks.map((t) => t.upid));
+    const inProxmox = () => {
+      const found = simulator.state.backupJobs?.find((candidate) => candidate.id === job.id);
+      if (!found) throw new Error('the job is not in the simulator');
+      return found;
+    };
+    // Not due while it changes (pvescheduler's last check lies ahead): no run with half the new settings.
+    inProxmox().lastRun = Math.floor(Date.now() / 1000) + 86_400;
     const body = { schedule: minute, selection: job.selection, storage: 'local', prune: { keep_last: 2 } };
     data(await admin.request('PUT', `/api/backups/jobs/${job.id}`, { body }));
-    const inProxmox = simulator.state.backupJobs?.find((candidate) => candidate.id === job.id);
-    if (!inProxmox) throw new Error('the job is not in the simulator');
-    inProxmox.lastRun -= 120; // its last check was two minutes ago: a run is due now
+    inProxmox().lastRun = Math.floor(Date.now() / 1000) - 120; // its last check was two minutes ago: due now
     // The simulator's pvescheduler (every minute × timeScale) starts it, as root@pam.
     let upid = '';
     const started = Date.now() + 30_000;
@@ -531,8 +536,17 @@ describe('backups: run, follow, list, protect, delete', () => {
     const kept = simulator.state.volumes.filter(
       (v) => v.vmid === vmOf(name(2)).vmid && v.content === 'backup' && v.storage === 'local',
     );
-    expect(kept).toHaveLength(2);
-    expect(kept.some((v) => v.volid.includes('-old'))).toBe(false);
+    // On failure, what the runs did and what they kept.
+    const why = JSON.stringify({
+      kept: kept.map((v) => v.volid),
+      runs: scheduledRuns().map((run) => run.log),
+      job: inProxmox(),
+    });
+    expect({ kept: kept.length, old: kept.filter((v) => v.volid.includes('-old')).length, why }).toEqual({
+      kept: 2,
+      old: 0,
+      why: expect.any(String) as unknown,
+    });
   }, 60_000);
 
   it('selects by tag: the job holds the tagged servers, and a run refreshes them when the tag moved', async () => {

@@ -5,6 +5,7 @@ import { LessThan, QueryFailedError, type Repository, type SelectQueryBuilder } 
 import type { Principal } from '../../platform/access/principal';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { EventsService } from '../../platform/events/events.service';
+import { User } from '../users';
 import { Notification, type NotificationSeverity } from './notification.entity';
 import { NotificationState } from './notification-state.entity';
 
@@ -67,6 +68,11 @@ export class NotificationsService {
    * task outliving the user who started it): a user's notifications go with the user.
    */
   async raise(input: NewNotification): Promise<Notification | null> {
+    if (
+      input.recipientId !== null &&
+      !(await this.notifications.manager.existsBy(User, { id: input.recipientId }))
+    )
+      return null;
     let saved: Notification;
     try {
       saved = await this.notifications.save(
@@ -82,6 +88,7 @@ export class NotificationsService {
         }),
       );
     } catch (error) {
+      // Deleted between the check and the insert.
       if (input.recipientId !== null && isForeignKeyViolation(error)) return null;
       throw error;
     }
